@@ -1,0 +1,10 @@
+namespace Tap.Sidecar.Outcome;
+
+/// <summary>What a provider's terminal event says about the execution.</summary>
+internal enum TerminalClass
+{
+    Completed,
+    Incomplete,
+    Failed,
+    Canceled,
+}

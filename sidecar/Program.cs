@@ -1,0 +1,1 @@
+internal static class P { public static void Main() { } }

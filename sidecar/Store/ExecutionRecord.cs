@@ -1,0 +1,86 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>
+/// One execution as stored in LiteDB and printed by the CLI. Dates are UTC. Authorization headers and API
+/// keys never reach this type: the wire protocol does not carry headers.
+/// </summary>
+internal sealed class ExecutionRecord
+{
+    public Guid Id { get; set; }
+    public string? RequestId { get; set; }
+    public int Attempt { get; set; }
+    public ClientIdentity Client { get; set; } = new();
+    public string? Route { get; set; }
+    public string? Provider { get; set; }
+    public string Format { get; set; } = "unknown";
+    public string? RequestedModel { get; set; }
+    public string? ResponseModel { get; set; }
+
+    /// <summary>The model to filter and group on: the response model, else the requested one.</summary>
+    public string? Model { get; set; }
+    public bool Stream { get; set; }
+    public int? UpstreamStatus { get; set; }
+    public string? ContentType { get; set; }
+
+    public string Status { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string Proof { get; set; } = "none";
+    public int Rule { get; set; }
+    public string Explanation { get; set; } = "";
+    public string? ErrorMessage { get; set; }
+    public List<SignalEntry> Signals { get; set; } = [];
+    public List<string> Notes { get; set; } = [];
+
+    public UsageEntry? Usage { get; set; }
+    public string? FinishReason { get; set; }
+
+    public DateTime StartedAt { get; set; }
+    public DateTime? FirstByteAt { get; set; }
+    public DateTime? FirstTokenAt { get; set; }
+    public DateTime? EndedAt { get; set; }
+    public double? LatencyMs { get; set; }
+    public double? TimeToFirstByteMs { get; set; }
+    public double? TimeToFirstTokenMs { get; set; }
+    public long ChunkCount { get; set; }
+    public long ByteCount { get; set; }
+    public long EventCount { get; set; }
+
+    public string? Response { get; set; }
+    public bool ResponseTruncated { get; set; }
+    public string? RequestBody { get; set; }
+    public DateTime RecordedAt { get; set; }
+}
+
+internal sealed class ClientIdentity
+{
+    public string? Process { get; set; }
+    public int ProcessId { get; set; }
+    public string? Host { get; set; }
+    public string? Gateway { get; set; }
+}
+
+/// <summary>A lifecycle signal as the shim reported it.</summary>
+internal sealed class SignalEntry
+{
+    /// <summary><c>response</c>, <c>client_aborted</c>, <c>upstream_error</c>, <c>upstream_end</c>, <c>end</c>, <c>connection_lost</c>, <c>shutdown</c>.</summary>
+    public string Kind { get; set; } = "";
+    public DateTime At { get; set; }
+
+    /// <summary>Upstream bytes received before the signal.</summary>
+    public long AfterBytes { get; set; }
+    public string? ErrorKind { get; set; }
+    public string? Message { get; set; }
+}
+
+internal sealed class UsageEntry
+{
+    public long? Input { get; set; }
+    public long? Output { get; set; }
+    public long? Total { get; set; }
+    public long? CachedInput { get; set; }
+    public long? CacheWrite { get; set; }
+    public long? Reasoning { get; set; }
+
+    /// <summary><c>final</c> for the protocol's final usage.</summary>
+    public string Source { get; set; } = "final";
+}
