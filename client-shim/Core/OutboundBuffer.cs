@@ -1,0 +1,49 @@
+using System.Threading.Channels;
+
+namespace Tap.Shim.Core;
+
+/// <summary>
+/// The bounded hand-off between the proxy's threads and the single writer. Bounded in bytes, not items,
+/// because chunks vary from a few bytes to a megabyte; a frame that does not fit is refused at once.
+/// </summary>
+internal sealed class OutboundBuffer(long maxBytes)
+{
+    // End frames get a little room beyond the cap so that executions can still be closed under pressure.
+    private const long EndHeadroomBytes = 64 * 1024;
+
+    private readonly Channel<OutboundFrame> _channel = Channel.CreateUnbounded<OutboundFrame>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private long _bytes;
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public ChannelReader<OutboundFrame> Reader => _channel.Reader;
+
+    public bool TryAdd(in OutboundFrame frame)
+    {
+        var limit = frame.IsEnd ? maxBytes + EndHeadroomBytes : maxBytes;
+        if (Interlocked.Add(ref _bytes, frame.Length) > limit)
+        {
+            Interlocked.Add(ref _bytes, -frame.Length);
+            return false;
+        }
+
+        if (_channel.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _bytes, -frame.Length);
+        return false;
+    }
+
+    /// <summary>Called by the writer once a frame has left the buffer, written or not.</summary>
+    public void Release(in OutboundFrame frame)
+    {
+        Interlocked.Add(ref _bytes, -frame.Length);
+        frame.Return();
+    }
+
+    public void Complete() => _channel.Writer.TryComplete();
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipes;
+using Tap.Shim.Diagnostics;
+using Tap.Shim.Protocol;
+
+namespace Tap.Shim.Core;
+
+/// <summary>One connection to the sidecar: connect, handshake, then read its replies until it closes.</summary>
+internal sealed class SidecarSession : IAsyncDisposable
+{
+    private readonly NamedPipeClientStream _stream;
+    private readonly CancellationTokenSource _closed = new();
+    private Task _readLoop = Task.CompletedTask;
+
+    private SidecarSession(NamedPipeClientStream stream) => _stream = stream;
+
+    public Stream Stream => _stream;
+
+    /// <summary>Cancelled when the sidecar closes the connection or a read fails.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    public int MaxFrameBytes { get; private set; }
+
+    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, HelloMessage hello, Action<int> onAck, CancellationToken cancellationToken)
+    {
+        var stream = new NamedPipeClientStream(".", options.Endpoint, PipeDirection.InOut, PipeOptions.Asynchronous);
+        var session = new SidecarSession(stream);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout);
+            await stream.ConnectAsync(timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(ProtocolSerializer.ToFrame(hello), timeout.Token).ConfigureAwait(false);
+            var reply = await ReadMessageAsync(stream, ProtocolConstants.DefaultMaxFrameBytes, timeout.Token).ConfigureAwait(false);
+            switch (reply)
+            {
+                case HelloReplyMessage { Accepted: true } accepted:
+                    session.MaxFrameBytes = accepted.MaxFrameBytes > 0 ? Math.Min(accepted.MaxFrameBytes, options.MaxFrameBytes) : options.MaxFrameBytes;
+                    break;
+                case HelloReplyMessage refused:
+                    throw new HandshakeRefusedException(refused.Reason ?? "no reason given");
+                case ErrorMessage error:
+                    throw new HandshakeRefusedException($"{error.Code}: {error.Message}");
+                default:
+                    throw new IOException("The sidecar answered the handshake with " + (reply?.Type.ToString() ?? "nothing") + ".");
+            }
+
+            session._readLoop = session.ReadRepliesAsync(onAck);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closed.CancelAsync().ConfigureAwait(false);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _readLoop.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+
+        _closed.Dispose();
+    }
+
+    private async Task ReadRepliesAsync(Action<int> onAck)
+    {
+        try
+        {
+            while (true)
+            {
+                var message = await ReadMessageAsync(_stream, ProtocolConstants.MaxMaxFrameBytes, _closed.Token).ConfigureAwait(false);
+                switch (message)
+                {
+                    case null:
+                        ShimEventSource.Log.Disconnected("the sidecar closed the connection");
+                        return;
+                    case AckMessage ack:
+                        onAck(ack.ExecutionIds.Length);
+                        break;
+                    case ErrorMessage error:
+                        ShimEventSource.Log.SidecarError(error.Code, error.Message);
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or ProtocolException)
+        {
+            ShimEventSource.Log.Disconnected(ex.Message);
+        }
+        finally
+        {
+            await _closed.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads one whole frame; null at a clean end of stream.</summary>
+    private static async Task<ProtocolMessage?> ReadMessageAsync(Stream stream, int maxFrameBytes, CancellationToken cancellationToken)
+    {
+        var prefix = new byte[ProtocolConstants.LengthPrefixBytes];
+        if (!await ReadExactlyOrEndAsync(stream, prefix, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
+        if (length == 0 || length > (uint)maxFrameBytes)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.FrameTooLarge, $"The sidecar sent a frame of {length} bytes.");
+        }
+
+        var payload = new byte[length];
+        if (!await ReadExactlyOrEndAsync(stream, payload, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return ProtocolSerializer.Decode(new ReadOnlySequence<byte>(payload));
+    }
+
+    private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        return read == buffer.Length;
+    }
+}

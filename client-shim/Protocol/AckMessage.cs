@@ -1,0 +1,13 @@
+using MessagePack;
+
+namespace Tap.Shim.Protocol;
+
+/// <summary>Executions whose records are committed to the store.</summary>
+[MessagePackObject]
+internal sealed class AckMessage : ProtocolMessage
+{
+    public override MessageType Type => MessageType.Ack;
+
+    [Key(0)]
+    public byte[][] ExecutionIds { get; set; } = [];
+}

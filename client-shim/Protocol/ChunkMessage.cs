@@ -1,0 +1,13 @@
+using MessagePack;
+
+namespace Tap.Shim.Protocol;
+
+/// <summary>Upstream response bytes exactly as the proxy read them.</summary>
+[MessagePackObject]
+internal sealed class ChunkMessage : ExecutionMessage
+{
+    public override MessageType Type => MessageType.Chunk;
+
+    [Key(3)]
+    public byte[] Data { get; set; } = [];
+}

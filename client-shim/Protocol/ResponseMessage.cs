@@ -1,0 +1,16 @@
+using MessagePack;
+
+namespace Tap.Shim.Protocol;
+
+/// <summary>The upstream's response head.</summary>
+[MessagePackObject]
+internal sealed class ResponseMessage : ExecutionMessage
+{
+    public override MessageType Type => MessageType.Response;
+
+    [Key(3)]
+    public int StatusCode { get; set; }
+
+    [Key(4)]
+    public string? ContentType { get; set; }
+}

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Reflection;
+using Tap.Shim.Core;
+using Tap.Shim.Diagnostics;
+using Tap.Shim.Protocol;
+
+namespace Tap.Shim;
+
+/// <summary>
+/// The process's connection to the Tap sidecar. Thread-safe; create one per process. It connects in the
+/// background and reconnects by itself; reporting never blocks, never throws and holds at most
+/// <see cref="TapClientOptions.MaxBufferedBytes"/> of frames, dropping and counting what does not fit.
+/// </summary>
+public sealed class TapClient : IDisposable, IAsyncDisposable
+{
+    private readonly TapClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OutboundBuffer _buffer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+    private readonly string _processName;
+    private readonly int _processId;
+    private int _disposed;
+    private volatile int _maxChunkData;
+    private volatile bool _connected;
+    private readonly ShimCounters _counters = new();
+    private readonly BatchWriter _batch;
+
+    /// <summary>Creates the client and starts connecting in the background.</summary>
+    /// <exception cref="ArgumentException">The options are out of their documented ranges.</exception>
+    public TapClient(TapClientOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _buffer = new OutboundBuffer(options.MaxBufferedBytes);
+        _batch = new BatchWriter(_buffer, _counters);
+        _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
+        using var process = Process.GetCurrentProcess();
+        _processName = process.ProcessName;
+        _processId = process.Id;
+
+        // The writer must not carry the creating request's ExecutionContext (its AsyncLocals) for its whole life.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writer = Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Whether a connection to the sidecar is up now.</summary>
+    public bool IsConnected => _connected;
+
+    /// <summary>What the client has done so far.</summary>
+    public TapClientCounters Counters => new(
+        Interlocked.Read(ref _counters.ExecutionsStarted),
+        Interlocked.Read(ref _counters.ExecutionsDropped),
+        Interlocked.Read(ref _counters.ExecutionsIncomplete),
+        Interlocked.Read(ref _counters.ExecutionsAcknowledged),
+        Interlocked.Read(ref _counters.FramesQueued),
+        Interlocked.Read(ref _counters.FramesWritten),
+        Interlocked.Read(ref _counters.FramesDropped),
+        Interlocked.Read(ref _counters.BytesWritten),
+        _buffer.Bytes,
+        Interlocked.Read(ref _counters.Connects),
+        Interlocked.Read(ref _counters.ConnectFailures),
+        _connected);
+
+    internal int MaxChunkData => _maxChunkData;
+
+    /// <summary>Starts reporting one upstream attempt. Never throws for I/O reasons; a full buffer drops the execution and counts it.</summary>
+    public TapExecution StartExecution(TapExecutionInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var execution = new TapExecution(this, Guid.CreateVersion7(_time.GetUtcNow()));
+        Interlocked.Increment(ref _counters.ExecutionsStarted);
+        execution.SendStart(new StartMessage
+        {
+            RequestId = info.RequestId,
+            Attempt = info.Attempt,
+            ApiFormat = ApiFormats.ToWire(info.Format),
+            Route = info.Route,
+            Provider = info.Provider,
+            RequestedModel = info.RequestedModel,
+            Stream = info.Stream,
+            RequestPath = info.RequestPath,
+            RequestBody = _options.ForwardRequestBodies && !info.RequestBody.IsEmpty
+                ? info.RequestBody[..Math.Min(info.RequestBody.Length, _options.MaxRequestBodyBytes)].ToArray()
+                : null,
+            RequestBodyTruncated = _options.ForwardRequestBodies && info.RequestBody.Length > _options.MaxRequestBodyBytes,
+        });
+        return execution;
+    }
+
+    /// <summary>
+    /// Waits until every frame reported before the call has left the buffer (written, or dropped with a
+    /// broken connection). Returns false when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var target = Interlocked.Read(ref _counters.FramesQueued);
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        while (Interlocked.Read(ref _counters.FramesLeftBuffer) < target)
+        {
+            if (_time.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested || _writer.IsCompleted)
+            {
+                return false;
+            }
+
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes what is buffered for up to <see cref="TapClientOptions.ShutdownTimeout"/>, then closes. Idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await FlushAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _buffer.Complete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _writer.ConfigureAwait(false);
+        while (_buffer.Reader.TryRead(out var frame))
+        {
+            _buffer.Release(frame);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <inheritdoc cref="DisposeAsync"/>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    internal long NowWire() => Timestamps.ToWire(_time.GetUtcNow());
+
+    internal bool TryEnqueue(in OutboundFrame frame)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || !_buffer.TryAdd(frame))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _counters.FramesQueued);
+        return true;
+    }
+
+    internal void CountFrameDropped() => _batch.CountDropped(1);
+
+    internal void CountExecutionDropped() => Interlocked.Increment(ref _counters.ExecutionsDropped);
+
+    internal void CountExecutionIncomplete() => Interlocked.Increment(ref _counters.ExecutionsIncomplete);
+
+    private async Task RunAsync()
+    {
+        var delay = _options.MinReconnectDelay;
+        long epoch = 0;
+        while (!_stopping.IsCancellationRequested)
+        {
+            SidecarSession session;
+            try
+            {
+                session = await SidecarSession.ConnectAsync(_options, CreateHello(), OnAck, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _counters.ConnectFailures);
+                ShimEventSource.Log.ConnectFailed(_options.Endpoint, ex.Message);
+                var wait = ex is HandshakeRefusedException ? _options.MaxReconnectDelay : delay;
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+                if (!await DelayAsync(Jitter(wait)).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            epoch++;
+            delay = _options.MinReconnectDelay;
+            Interlocked.Increment(ref _counters.Connects);
+            _maxChunkData = session.MaxFrameBytes - ChunkFrameEncoder.Overhead;
+            _connected = true;
+            ShimEventSource.Log.Connected(_options.Endpoint);
+            try
+            {
+                await _batch.PumpAsync(session, epoch).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                ShimEventSource.Log.Disconnected(ex.Message);
+            }
+            finally
+            {
+                _connected = false;
+                _batch.DropPending();
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan wait)
+    {
+        try
+        {
+            await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan wait) =>
+        TimeSpan.FromTicks((long)(wait.Ticks * (0.8 + (Random.Shared.NextDouble() * 0.4))));
+
+    private HelloMessage CreateHello() => new()
+    {
+        ProtocolVersion = ProtocolConstants.Version,
+        ProcessName = _processName,
+        ProcessId = _processId,
+        HostName = Environment.MachineName,
+        GatewayName = _options.GatewayName ?? _processName,
+        ShimVersion = typeof(TapClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
+        DroppedExecutions = Interlocked.Read(ref _counters.ExecutionsDropped),
+    };
+
+    private void OnAck(int count) => Interlocked.Add(ref _counters.ExecutionsAcknowledged, count);
+}

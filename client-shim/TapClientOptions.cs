@@ -1,0 +1,69 @@
+using Tap.Shim.Protocol;
+
+namespace Tap.Shim;
+
+/// <summary>Settings of a <see cref="TapClient"/>; bound from the <c>Tap</c> configuration section.</summary>
+public sealed class TapClientOptions
+{
+    /// <summary>
+    /// The sidecar's endpoint: a pipe name (default <c>tap</c>; on Linux the socket <c>/tmp/CoreFxPipe_tap</c>),
+    /// or on Linux a rooted socket path such as <c>/run/tap/tap.sock</c>.
+    /// </summary>
+    public string Endpoint { get; set; } = ProtocolConstants.DefaultEndpoint;
+
+    /// <summary>The gateway's name as shown in records; defaults to the process name.</summary>
+    public string? GatewayName { get; set; }
+
+    /// <summary>Most bytes of frames held while the sidecar is slow or away (default 16 MiB); beyond it frames are dropped and counted.</summary>
+    public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest frame payload (default 1 MiB); larger chunks are split. The sidecar may lower it in its handshake reply.</summary>
+    public int MaxFrameBytes { get; set; } = ProtocolConstants.DefaultMaxFrameBytes;
+
+    /// <summary>Whether request bodies go to the sidecar (default off).</summary>
+    public bool ForwardRequestBodies { get; set; }
+
+    /// <summary>Cap of a forwarded request body (default 64 KiB).</summary>
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How long one connection attempt, handshake included, may take (default 2 s).</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>First delay between failed connection attempts (default 100 ms); it doubles up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between connection attempts (default 5 s).</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long disposing the client waits for buffered frames to be written (default 2 s).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Throws for settings outside their documented ranges.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Endpoint))
+        {
+            throw new ArgumentException("Tap endpoint must not be empty.", nameof(Endpoint));
+        }
+
+        if (MaxFrameBytes is < ProtocolConstants.MinMaxFrameBytes or > ProtocolConstants.MaxMaxFrameBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFrameBytes), MaxFrameBytes, $"Must be between {ProtocolConstants.MinMaxFrameBytes} and {ProtocolConstants.MaxMaxFrameBytes}.");
+        }
+
+        if (MaxBufferedBytes < 2L * MaxFrameBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), MaxBufferedBytes, "Must hold at least two frames of MaxFrameBytes.");
+        }
+
+        if (MaxRequestBodyBytes < 0 || MaxRequestBodyBytes > MaxFrameBytes / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "Must be between 0 and half of MaxFrameBytes.");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero || MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay || ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), "Timeouts must be positive and MaxReconnectDelay at least MinReconnectDelay.");
+        }
+    }
+}
