@@ -20,6 +20,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     private readonly Task _writer;
     private readonly string _processName;
     private readonly int _processId;
+    private readonly int _maxRequestBody;
     private int _disposed;
     private volatile int _maxChunkData;
     private volatile bool _connected;
@@ -37,6 +38,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _buffer = new OutboundBuffer(options.MaxBufferedBytes);
         _batch = new BatchWriter(_buffer, _counters);
         _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
+        _maxRequestBody = Math.Min(options.MaxRequestBodyBytes, options.MaxFrameBytes / 2);
         using var process = Process.GetCurrentProcess();
         _processName = process.ProcessName;
         _processId = process.Id;
@@ -85,9 +87,9 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
             Stream = info.Stream,
             RequestPath = info.RequestPath,
             RequestBody = _options.ForwardRequestBodies && !info.RequestBody.IsEmpty
-                ? info.RequestBody[..Math.Min(info.RequestBody.Length, _options.MaxRequestBodyBytes)].ToArray()
+                ? info.RequestBody[..Math.Min(info.RequestBody.Length, _maxRequestBody)].ToArray()
                 : null,
-            RequestBodyTruncated = _options.ForwardRequestBodies && info.RequestBody.Length > _options.MaxRequestBodyBytes,
+            RequestBodyTruncated = _options.ForwardRequestBodies && info.RequestBody.Length > _maxRequestBody,
         });
         return execution;
     }

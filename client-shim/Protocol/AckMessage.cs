@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>Executions whose records are committed to the store.</summary>
 [MessagePackObject]
-internal sealed class AckMessage : ProtocolMessage
+internal sealed class AckMessage() : ProtocolMessage(MessageType.Ack)
 {
-    public override MessageType Type => MessageType.Ack;
-
     [Key(0)]
     public byte[][] ExecutionIds { get; set; } = [];
 }

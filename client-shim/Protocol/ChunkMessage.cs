@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>Upstream response bytes exactly as the proxy read them.</summary>
 [MessagePackObject]
-internal sealed class ChunkMessage : ExecutionMessage
+internal sealed class ChunkMessage() : ExecutionMessage(MessageType.Chunk)
 {
-    public override MessageType Type => MessageType.Chunk;
-
     [Key(3)]
     public byte[] Data { get; set; } = [];
 }

@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>Why the sidecar is about to close this connection.</summary>
 [MessagePackObject]
-internal sealed class ErrorMessage : ProtocolMessage
+internal sealed class ErrorMessage() : ProtocolMessage(MessageType.Error)
 {
-    public override MessageType Type => MessageType.Error;
-
     [Key(0)]
     public string Code { get; set; } = "";
 

@@ -3,7 +3,7 @@ using MessagePack;
 namespace Tap.Shim.Protocol;
 
 /// <summary>The three fields every per-execution message starts with.</summary>
-internal abstract class ExecutionMessage : ProtocolMessage
+internal abstract class ExecutionMessage(MessageType type) : ProtocolMessage(type)
 {
     /// <summary>16 opaque bytes; shown as a GUID in RFC 4122 byte order.</summary>
     [Key(0)]

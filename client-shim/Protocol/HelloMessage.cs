@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>The first frame on every connection.</summary>
 [MessagePackObject]
-internal sealed class HelloMessage : ProtocolMessage
+internal sealed class HelloMessage() : ProtocolMessage(MessageType.Hello)
 {
-    public override MessageType Type => MessageType.Hello;
-
     [Key(0)]
     public int ProtocolVersion { get; set; }
 

@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>The sidecar's answer to Hello. A refusal is followed by the sidecar closing the connection.</summary>
 [MessagePackObject]
-internal sealed class HelloReplyMessage : ProtocolMessage
+internal sealed class HelloReplyMessage() : ProtocolMessage(MessageType.HelloReply)
 {
-    public override MessageType Type => MessageType.HelloReply;
-
     [Key(0)]
     public bool Accepted { get; set; }
 

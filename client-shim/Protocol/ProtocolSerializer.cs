@@ -13,22 +13,14 @@ internal static class ProtocolSerializer
         .WithResolver(StandardResolverAllowPrivate.Instance)
         .WithSecurity(MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(16));
 
-    /// <summary>Writes one frame (prefix and payload) into <paramref name="writer"/>.</summary>
-    public static void WriteFrame(IBufferWriter<byte> writer, ProtocolMessage message)
-    {
-        var payload = MessagePackSerializer.Serialize(message, Options);
-        var span = writer.GetSpan(ProtocolConstants.LengthPrefixBytes + payload.Length);
-        BinaryPrimitives.WriteUInt32BigEndian(span, (uint)payload.Length);
-        payload.CopyTo(span[ProtocolConstants.LengthPrefixBytes..]);
-        writer.Advance(ProtocolConstants.LengthPrefixBytes + payload.Length);
-    }
-
     /// <summary>One frame as a new array: for control frames, which are rare.</summary>
     public static byte[] ToFrame(ProtocolMessage message)
     {
-        var writer = new ArrayBufferWriter<byte>(256);
-        WriteFrame(writer, message);
-        return writer.WrittenSpan.ToArray();
+        var payload = Serialize(message);
+        var frame = new byte[ProtocolConstants.LengthPrefixBytes + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length);
+        payload.CopyTo(frame, ProtocolConstants.LengthPrefixBytes);
+        return frame;
     }
 
     /// <summary>
@@ -77,7 +69,8 @@ internal static class ProtocolSerializer
         try
         {
             var reader = new MessagePackReader(payload);
-            message = MessagePackSerializer.Deserialize<ProtocolMessage>(ref reader, Options);
+            reader.ReadArrayHeader();
+            message = DeserializeBody(ref reader, (MessageType)reader.ReadInt32());
             if (!reader.End)
             {
                 throw new ProtocolException(ProtocolErrorCodes.MalformedFrame, "Payload has bytes after its message.");
@@ -102,6 +95,45 @@ internal static class ProtocolSerializer
 
         return message;
     }
+
+    // The envelope is written by hand rather than with [Union]: MessagePack's union formatter cannot see internal types.
+    private static byte[] Serialize(ProtocolMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(2);
+        writer.Write((int)message.Type);
+        switch (message)
+        {
+            case HelloMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case StartMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case ResponseMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case ChunkMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case SignalMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case EndMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case HelloReplyMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case AckMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case ErrorMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            default: throw new ArgumentException($"No serializer for {message.GetType().Name}.", nameof(message));
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static ProtocolMessage? DeserializeBody(ref MessagePackReader reader, MessageType type) => type switch
+    {
+        MessageType.Hello => MessagePackSerializer.Deserialize<HelloMessage>(ref reader, Options),
+        MessageType.Start => MessagePackSerializer.Deserialize<StartMessage>(ref reader, Options),
+        MessageType.Response => MessagePackSerializer.Deserialize<ResponseMessage>(ref reader, Options),
+        MessageType.Chunk => MessagePackSerializer.Deserialize<ChunkMessage>(ref reader, Options),
+        MessageType.Signal => MessagePackSerializer.Deserialize<SignalMessage>(ref reader, Options),
+        MessageType.End => MessagePackSerializer.Deserialize<EndMessage>(ref reader, Options),
+        MessageType.HelloReply => MessagePackSerializer.Deserialize<HelloReplyMessage>(ref reader, Options),
+        MessageType.Ack => MessagePackSerializer.Deserialize<AckMessage>(ref reader, Options),
+        MessageType.Error => MessagePackSerializer.Deserialize<ErrorMessage>(ref reader, Options),
+        _ => throw new ProtocolException(ProtocolErrorCodes.UnknownMessageType, $"Unknown message type {(int)type}."),
+    };
 
     // Checked by hand first so that an unknown type gets its own error code instead of a formatter's message.
     private static void CheckEnvelope(ReadOnlySequence<byte> payload)

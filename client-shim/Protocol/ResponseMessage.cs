@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>The upstream's response head.</summary>
 [MessagePackObject]
-internal sealed class ResponseMessage : ExecutionMessage
+internal sealed class ResponseMessage() : ExecutionMessage(MessageType.Response)
 {
-    public override MessageType Type => MessageType.Response;
-
     [Key(3)]
     public int StatusCode { get; set; }
 

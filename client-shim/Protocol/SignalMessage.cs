@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>A lifecycle event of the execution.</summary>
 [MessagePackObject]
-internal sealed class SignalMessage : ExecutionMessage
+internal sealed class SignalMessage() : ExecutionMessage(MessageType.Signal)
 {
-    public override MessageType Type => MessageType.Signal;
-
     [Key(3)]
     public SignalKind Kind { get; set; }
 

@@ -4,10 +4,8 @@ namespace Tap.Shim.Protocol;
 
 /// <summary>Opens an execution: one upstream attempt of one request.</summary>
 [MessagePackObject]
-internal sealed class StartMessage : ExecutionMessage
+internal sealed class StartMessage() : ExecutionMessage(MessageType.Start)
 {
-    public override MessageType Type => MessageType.Start;
-
     [Key(3)]
     public string? RequestId { get; set; }
 

@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Tap.Shim.Protocol;
+using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Ingest;
+
+/// <summary>
+/// One shim's connection: handshake, then frames until it closes. Anything wrong with the frames closes
+/// this connection only, with an Error reply and a log line; in-flight executions are then decided by rule 7.
+/// </summary>
+internal sealed class ClientConnection(
+    long id,
+    Stream stream,
+    IngestOptions options,
+    RecordWriter writer,
+    RecordFactory records,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        await using var replies = new ReplyWriter(stream);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+        ExecutionTracker? tracker = null;
+        try
+        {
+            tracker = await HandshakeAsync(reader, replies, stopping);
+            if (tracker is not null)
+            {
+                await ReadFramesAsync(reader, tracker, stopping);
+            }
+        }
+        catch (ProtocolException ex)
+        {
+            IngestLog.ProtocolViolation(logger, id, ex.Code, ex.Message);
+            await replies.TrySendAsync(new ErrorMessage { Code = ex.Code, Message = ex.Message }, TimeSpan.FromSeconds(1));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await replies.TrySendAsync(new ErrorMessage { Code = ProtocolErrorCodes.ShuttingDown, Message = "The sidecar is stopping." }, TimeSpan.FromSeconds(1));
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The proxy went away: its in-flight executions are finalized below.
+        }
+        catch (Exception ex)
+        {
+            IngestLog.ConnectionFailed(logger, id, ex);
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+            if (tracker is not null)
+            {
+                var how = stopping.IsCancellationRequested ? Finalization.Shutdown : Finalization.ConnectionLost;
+                IngestLog.ConnectionClosed(logger, id, tracker.FinalizeAll(how, time.GetUtcNow()));
+            }
+        }
+    }
+
+    private async Task<ExecutionTracker?> HandshakeAsync(PipeReader reader, ReplyWriter replies, CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(options.HandshakeTimeout);
+        ProtocolMessage? first;
+        try
+        {
+            first = await ReadOneAsync(reader, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.HandshakeRequired, $"No Hello within {options.HandshakeTimeout.TotalSeconds:0.#} s.");
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        if (first is not HelloMessage hello)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.HandshakeRequired, $"The first frame must be Hello, not {first.Type}.");
+        }
+
+        if (hello.ProtocolVersion != ProtocolConstants.Version)
+        {
+            var reason = $"Protocol version {hello.ProtocolVersion} is not supported; this sidecar speaks version {ProtocolConstants.Version}.";
+            IngestLog.HandshakeRefused(logger, id, reason);
+            await replies.TrySendAsync(new HelloReplyMessage { Accepted = false, Reason = reason, ProtocolVersion = ProtocolConstants.Version }, TimeSpan.FromSeconds(1));
+            return null;
+        }
+
+        await replies.SendAsync(
+            new HelloReplyMessage { Accepted = true, ProtocolVersion = ProtocolConstants.Version, MaxFrameBytes = options.MaxFrameBytes, ServerName = "tap" },
+            stopping);
+        IngestLog.ConnectionAccepted(logger, id, hello.GatewayName, hello.ProcessId, hello.HostName);
+        if (hello.DroppedExecutions > 0)
+        {
+            IngestLog.ShimReportedDrops(logger, hello.GatewayName, hello.ProcessId, hello.DroppedExecutions);
+        }
+
+        var client = new ClientIdentity { Process = hello.ProcessName, ProcessId = hello.ProcessId, Host = hello.HostName, Gateway = hello.GatewayName };
+        return new ExecutionTracker(client, writer, records, replies.Acknowledge, options.MaxExecutionsPerConnection, logger);
+    }
+
+    private async Task<ProtocolMessage?> ReadOneAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+            {
+                var message = ProtocolSerializer.Decode(payload);
+                reader.AdvanceTo(buffer.Start);
+                return message;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                ThrowIfTruncated(buffer);
+                return null;
+            }
+        }
+    }
+
+    private async Task ReadFramesAsync(PipeReader reader, ExecutionTracker tracker, CancellationToken stopping)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync(stopping);
+            var buffer = result.Buffer;
+            while (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+            {
+                switch (ProtocolSerializer.Decode(payload))
+                {
+                    case ExecutionMessage message:
+                        tracker.Handle(message);
+                        break;
+                    case var other:
+                        throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"{other.Type} is not expected after the handshake.");
+                }
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                ThrowIfTruncated(buffer);
+                return;
+            }
+        }
+    }
+
+    private static void ThrowIfTruncated(ReadOnlySequence<byte> rest)
+    {
+        if (!rest.IsEmpty)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.MalformedFrame, $"The connection closed in the middle of a frame ({rest.Length} bytes left over).");
+        }
+    }
+}

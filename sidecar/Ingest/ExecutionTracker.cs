@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Logging;
+using Tap.Shim.Protocol;
+using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Ingest;
+
+/// <summary>The executions in flight on one connection: applies their frames in order and records each when it ends.</summary>
+internal sealed class ExecutionTracker(
+    ClientIdentity client,
+    RecordWriter writer,
+    RecordFactory records,
+    Action<Guid> acknowledge,
+    int maxInFlight,
+    ILogger logger)
+{
+    private readonly Dictionary<Guid, Tracked> _inFlight = [];
+
+    public int InFlight => _inFlight.Count;
+
+    public void Handle(ExecutionMessage message)
+    {
+        var id = ExecutionIds.FromBytes(message.ExecutionId);
+        var at = Timestamps.FromWire(message.Timestamp);
+        if (message is StartMessage start)
+        {
+            Begin(id, start, at);
+            return;
+        }
+
+        if (!_inFlight.TryGetValue(id, out var tracked))
+        {
+            throw new ProtocolException(ProtocolErrorCodes.UnknownExecution, $"{message.Type} for execution {id}, which was never started on this connection or has ended.");
+        }
+
+        if (message.Sequence != tracked.NextSequence)
+        {
+            if (message.Sequence < tracked.NextSequence)
+            {
+                tracked.State.AddNote($"{message.Type} with sequence {message.Sequence} repeated an earlier frame and was ignored.");
+                return;
+            }
+
+            tracked.State.AddNote($"Frames {tracked.NextSequence} to {message.Sequence - 1} never arrived: the capture is incomplete.");
+        }
+
+        tracked.NextSequence = message.Sequence + 1;
+        var state = tracked.State;
+        switch (message)
+        {
+            case ResponseMessage response:
+                state.OnResponse(response.StatusCode, response.ContentType, at);
+                break;
+            case ChunkMessage chunk:
+                state.OnChunk(chunk.Data, at);
+                break;
+            case SignalMessage { Kind: SignalKind.ClientAborted }:
+                state.OnClientAborted(at);
+                break;
+            case SignalMessage { Kind: SignalKind.UpstreamError } error:
+                state.OnUpstreamError(error.ErrorKind, error.Message, at);
+                break;
+            case SignalMessage { Kind: SignalKind.UpstreamEnd }:
+                state.OnUpstreamEnd(at);
+                break;
+            case SignalMessage signal:
+                throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)signal.Kind}.");
+            case EndMessage end:
+                state.OnEnd(end.DroppedFrames, at);
+                _inFlight.Remove(id);
+                Record(state, Finalization.Ended);
+                break;
+        }
+    }
+
+    /// <summary>Decides every execution still in flight by rule 7; returns how many there were.</summary>
+    public int FinalizeAll(Finalization how, DateTimeOffset at)
+    {
+        var count = _inFlight.Count;
+        foreach (var tracked in _inFlight.Values)
+        {
+            tracked.State.OnFinalized(how, at);
+            Record(tracked.State, how);
+        }
+
+        _inFlight.Clear();
+        return count;
+    }
+
+    private void Begin(Guid id, StartMessage start, DateTimeOffset at)
+    {
+        if (start.Sequence != 0)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Start of {id} has sequence {start.Sequence}; it must be 0.");
+        }
+
+        if (_inFlight.ContainsKey(id))
+        {
+            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Execution {id} was started twice.");
+        }
+
+        if (_inFlight.Count >= maxInFlight)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"More than {maxInFlight} executions in flight on one connection.");
+        }
+
+        var state = new ExecutionState(new ExecutionStart(
+            id, at, FormatInference.Resolve(start.ApiFormat, start.RequestPath), start.Stream, start.RequestId, start.Attempt,
+            start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody));
+        if (start.ApiFormat is null)
+        {
+            state.AddNote($"The API format was inferred as {state.Start.Format} from the request path.");
+        }
+
+        _inFlight.Add(id, new Tracked(state));
+    }
+
+    private void Record(ExecutionState state, Finalization how)
+    {
+        var decision = OutcomeEngine.Decide(state, how);
+        var record = records.Create(state, decision, client);
+        IngestLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
+        if (!writer.TryEnqueue(record, r => acknowledge(r.Id)))
+        {
+            IngestLog.RecordDropped(logger, record.Id);
+        }
+    }
+
+    private sealed class Tracked(ExecutionState state)
+    {
+        public ExecutionState State { get; } = state;
+
+        public uint NextSequence { get; set; } = 1;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tap.Sidecar.Ingest;
+
+internal static partial class IngestLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Listening for Tap shims on '{Endpoint}'.", EventName = "Listening")]
+    public static partial void Listening(ILogger logger, string endpoint);
+
+    [LoggerMessage(101, LogLevel.Information, "Connection {ConnectionId} from {Gateway} (pid {ProcessId} on {Host}) accepted.", EventName = "ConnectionAccepted")]
+    public static partial void ConnectionAccepted(ILogger logger, long connectionId, string? gateway, int processId, string? host);
+
+    [LoggerMessage(102, LogLevel.Information, "Connection {ConnectionId} closed; {InFlight} executions in flight finalized.", EventName = "ConnectionClosed")]
+    public static partial void ConnectionClosed(ILogger logger, long connectionId, int inFlight);
+
+    [LoggerMessage(103, LogLevel.Warning, "Connection {ConnectionId} dropped: {Code}: {Message}", EventName = "ProtocolViolation")]
+    public static partial void ProtocolViolation(ILogger logger, long connectionId, string code, string message);
+
+    [LoggerMessage(104, LogLevel.Warning, "Connection {ConnectionId} refused: {Reason}", EventName = "HandshakeRefused")]
+    public static partial void HandshakeRefused(ILogger logger, long connectionId, string reason);
+
+    [LoggerMessage(105, LogLevel.Error, "Connection {ConnectionId} failed unexpectedly.", EventName = "ConnectionFailed")]
+    public static partial void ConnectionFailed(ILogger logger, long connectionId, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Error, "Accepting connections failed; retrying.", EventName = "AcceptFailed")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(107, LogLevel.Warning, "The record writer is full: execution {ExecutionId} was not recorded.", EventName = "RecordDropped")]
+    public static partial void RecordDropped(ILogger logger, Guid executionId);
+
+    [LoggerMessage(108, LogLevel.Warning, "Shim {Gateway} (pid {ProcessId}) reports {Dropped} executions it dropped whole since it started.", EventName = "ShimReportedDrops")]
+    public static partial void ShimReportedDrops(ILogger logger, string? gateway, int processId, long dropped);
+
+    [LoggerMessage(109, LogLevel.Debug, "Execution {ExecutionId} recorded as {Status} ({Reason}).", EventName = "ExecutionDecided")]
+    public static partial void ExecutionDecided(ILogger logger, Guid executionId, string status, string reason);
+}

@@ -1,0 +1,40 @@
+using Tap.Shim.Protocol;
+
+namespace Tap.Sidecar.Ingest;
+
+/// <summary>The pipe the sidecar listens on (configuration section <c>Tap:Ingest</c>).</summary>
+internal sealed class IngestOptions
+{
+    /// <summary>Pipe name, or on Linux a rooted socket path. Default <c>tap</c> (the socket /tmp/CoreFxPipe_tap).</summary>
+    public string Endpoint { get; set; } = ProtocolConstants.DefaultEndpoint;
+
+    /// <summary>Largest frame payload accepted; a longer declared length closes the connection.</summary>
+    public int MaxFrameBytes { get; set; } = ProtocolConstants.DefaultMaxFrameBytes;
+
+    /// <summary>Concurrent accept loops, so a burst of connecting proxies is not served one by one.</summary>
+    public int AcceptLoops { get; set; } = 2;
+
+    /// <summary>How long a new connection may take to send Hello.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Executions in flight on one connection; more is a protocol error (a leaking or hostile client).</summary>
+    public int MaxExecutionsPerConnection { get; set; } = 100_000;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Endpoint))
+        {
+            throw new InvalidOperationException("Tap:Ingest:Endpoint must not be empty.");
+        }
+
+        if (MaxFrameBytes is < ProtocolConstants.MinMaxFrameBytes or > ProtocolConstants.MaxMaxFrameBytes)
+        {
+            throw new InvalidOperationException($"Tap:Ingest:MaxFrameBytes must be between {ProtocolConstants.MinMaxFrameBytes} and {ProtocolConstants.MaxMaxFrameBytes}.");
+        }
+
+        if (AcceptLoops is < 1 or > 64 || HandshakeTimeout <= TimeSpan.Zero || MaxExecutionsPerConnection < 1)
+        {
+            throw new InvalidOperationException("Tap:Ingest: AcceptLoops must be 1-64, HandshakeTimeout and MaxExecutionsPerConnection positive.");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.IO.Pipes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Ingest;
+
+/// <summary>
+/// Accepts shims on the pipe, like Kestrel's named-pipe listener: several accept loops, and the next
+/// server stream exists before a connected one is handed on, so no other process can take the name.
+/// </summary>
+internal sealed class PipeListener(
+    IOptions<IngestOptions> options,
+    RecordWriter writer,
+    RecordFactory records,
+    TimeProvider time,
+    ILogger<PipeListener> logger) : BackgroundService
+{
+    private readonly IngestOptions _options = options.Value;
+    private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly List<NamedPipeServerStream> _firstStreams = [];
+    private long _nextConnectionId;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _options.Validate();
+
+        // Created here rather than in the loops so that a bad or taken endpoint fails the start, loudly.
+        for (var i = 0; i < _options.AcceptLoops; i++)
+        {
+            _firstStreams.Add(CreateServerStream());
+        }
+
+        IngestLog.Listening(logger, _options.Endpoint);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(_firstStreams.Select(first => AcceptLoopAsync(first, stoppingToken)));
+
+        // Connections finalize their in-flight executions on the way out; the writer stops after us.
+        await Task.WhenAll(_connections.Values);
+    }
+
+    private async Task AcceptLoopAsync(NamedPipeServerStream next, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            var current = next;
+            try
+            {
+                await current.WaitForConnectionAsync(stoppingToken);
+                next = CreateServerStream();
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                await current.DisposeAsync();
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                IngestLog.AcceptFailed(logger, ex);
+                await current.DisposeAsync();
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                next = CreateServerStream();
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnectionId);
+            var connection = ServeAsync(id, current, stoppingToken);
+            _connections[id] = connection;
+            _ = connection.ContinueWith((_, state) => _connections.TryRemove((long)state!, out Task? _), id, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task ServeAsync(long id, NamedPipeServerStream stream, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await using (stream)
+        {
+            await new ClientConnection(id, stream, _options, writer, records, time, logger).RunAsync(stoppingToken);
+        }
+    }
+
+    private NamedPipeServerStream CreateServerStream() => new(
+        _options.Endpoint,
+        PipeDirection.InOut,
+        NamedPipeServerStream.MaxAllowedServerInstances,
+        PipeTransmissionMode.Byte,
+        PipeOptions.Asynchronous);
+}

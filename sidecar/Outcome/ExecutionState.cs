@@ -1,0 +1,136 @@
+using System.Buffers;
+using Tap.Sidecar.Streams;
+
+namespace Tap.Sidecar.Outcome;
+
+/// <summary>
+/// Everything the proxy has reported of one execution so far. Fed by one connection's reader, or by
+/// <c>tap replay</c>, so both decide from exactly the same state.
+/// </summary>
+internal sealed class ExecutionState(ExecutionStart start)
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private readonly List<ObservedSignal> _signals = [];
+    private readonly List<string> _notes = [];
+    private readonly ArrayBufferWriter<byte> _errorBody = new();
+
+    public ExecutionStart Start { get; } = start;
+
+    public IReadOnlyList<ObservedSignal> Signals => _signals;
+
+    public IReadOnlyList<string> Notes => _notes;
+
+    public int? UpstreamStatus { get; private set; }
+
+    public string? ContentType { get; private set; }
+
+    public IFormatAggregator? Aggregator { get; private set; }
+
+    public long Bytes { get; private set; }
+
+    public long Chunks { get; private set; }
+
+    public DateTimeOffset? FirstByteAt { get; private set; }
+
+    public DateTimeOffset? EndedAt { get; private set; }
+
+    public ObservedSignal? ClientAbort { get; private set; }
+
+    public ObservedSignal? UpstreamError { get; private set; }
+
+    public ObservedSignal? UpstreamEnd { get; private set; }
+
+    public bool Ended => EndedAt is not null;
+
+    /// <summary>The body of an HTTP error response (capped), for the provider's error message.</summary>
+    public ReadOnlySpan<byte> ErrorBody => _errorBody.WrittenSpan;
+
+    public void OnResponse(int statusCode, string? contentType, DateTimeOffset at)
+    {
+        if (UpstreamStatus is not null)
+        {
+            _notes.Add($"A second response head (HTTP {statusCode}) was ignored.");
+            return;
+        }
+
+        UpstreamStatus = statusCode;
+        ContentType = contentType;
+        _signals.Add(new ObservedSignal(ObservedSignal.Response, at, Bytes, Message: $"HTTP {statusCode}"));
+    }
+
+    public void OnChunk(ReadOnlySpan<byte> data, DateTimeOffset at)
+    {
+        if (UpstreamEnd is not null || UpstreamError is not null)
+        {
+            _notes.Add($"{data.Length} bytes reported after the upstream had ended were ignored.");
+            return;
+        }
+
+        FirstByteAt ??= at;
+        Bytes += data.Length;
+        Chunks++;
+        if (UpstreamStatus >= 400)
+        {
+            var room = MaxErrorBodyBytes - _errorBody.WrittenCount;
+            _errorBody.Write(data[..Math.Min(room, data.Length)]);
+            return;
+        }
+
+        Aggregator ??= AggregatorFactory.Create(Start.Format, EffectiveContentType());
+        Aggregator.Append(data, at);
+    }
+
+    public void OnClientAborted(DateTimeOffset at)
+    {
+        var signal = new ObservedSignal(ObservedSignal.ClientAborted, at, Bytes);
+        _signals.Add(signal);
+        ClientAbort ??= signal;
+    }
+
+    public void OnUpstreamError(string? kind, string? message, DateTimeOffset at)
+    {
+        var signal = new ObservedSignal(ObservedSignal.UpstreamError, at, Bytes, kind ?? "other", message);
+        _signals.Add(signal);
+        UpstreamError ??= signal;
+    }
+
+    public void OnUpstreamEnd(DateTimeOffset at)
+    {
+        var signal = new ObservedSignal(ObservedSignal.UpstreamEnd, at, Bytes);
+        _signals.Add(signal);
+        if (UpstreamEnd is not null || UpstreamError is not null)
+        {
+            return;
+        }
+
+        UpstreamEnd = signal;
+        if (UpstreamStatus is null or < 400)
+        {
+            Aggregator ??= AggregatorFactory.Create(Start.Format, EffectiveContentType());
+            Aggregator.CompleteUpstream(at);
+        }
+    }
+
+    public void OnEnd(int droppedFrames, DateTimeOffset at)
+    {
+        _signals.Add(new ObservedSignal(ObservedSignal.End, at, Bytes));
+        EndedAt = at;
+        if (droppedFrames > 0)
+        {
+            _notes.Add($"The shim dropped {droppedFrames} frames of this execution (its buffer was full): the capture is incomplete.");
+        }
+    }
+
+    /// <summary>The proxy never sent End: the connection was lost or the sidecar is stopping.</summary>
+    public void OnFinalized(Finalization how, DateTimeOffset at)
+    {
+        var kind = how == Finalization.Shutdown ? ObservedSignal.Shutdown : ObservedSignal.ConnectionLost;
+        _signals.Add(new ObservedSignal(kind, at, Bytes));
+        EndedAt = at;
+    }
+
+    public void AddNote(string note) => _notes.Add(note);
+
+    // Without a content type, the Start frame's stream flag says whether to expect SSE.
+    private string? EffectiveContentType() => ContentType ?? (Start.Stream ? "text/event-stream" : null);
+}

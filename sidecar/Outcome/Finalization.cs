@@ -1,0 +1,14 @@
+namespace Tap.Sidecar.Outcome;
+
+/// <summary>How an execution came to be decided.</summary>
+internal enum Finalization
+{
+    /// <summary>The proxy sent End.</summary>
+    Ended,
+
+    /// <summary>The proxy's connection was lost before End.</summary>
+    ConnectionLost,
+
+    /// <summary>The sidecar is shutting down before End.</summary>
+    Shutdown,
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using Tap.Sidecar.Outcome;
+
+namespace Tap.Sidecar.Store;
+
+/// <summary>Turns a decided execution into the record that is stored, printed and exported.</summary>
+internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider time)
+{
+    private readonly StoreOptions _options = options.Value;
+
+    public ExecutionRecord Create(ExecutionState state, OutcomeDecision decision, ClientIdentity client)
+    {
+        var start = state.Start;
+        var agg = state.Aggregator;
+        var record = new ExecutionRecord
+        {
+            Id = start.Id,
+            RequestId = start.RequestId,
+            Attempt = start.Attempt,
+            Client = client,
+            Route = start.Route,
+            Provider = start.Provider,
+            Format = start.Format,
+            RequestedModel = start.RequestedModel,
+            ResponseModel = agg?.ResponseModel,
+            Model = agg?.ResponseModel ?? start.RequestedModel,
+            Stream = start.Stream,
+            UpstreamStatus = state.UpstreamStatus,
+            ContentType = state.ContentType,
+            Status = decision.Status,
+            Reason = decision.Reason,
+            Proof = decision.Proof,
+            Rule = decision.Rule,
+            Explanation = decision.Explanation,
+            ErrorMessage = decision.ErrorMessage,
+            Notes = [.. decision.Notes],
+            Signals = [.. state.Signals.Select(s => new SignalEntry
+            {
+                Kind = s.Kind,
+                At = s.At.UtcDateTime,
+                AfterBytes = s.AfterBytes,
+                ErrorKind = s.ErrorKind,
+                Message = s.Message,
+            })],
+            Usage = ToEntry(agg?.FinalUsage),
+            FinishReason = agg?.FinishReason,
+            StartedAt = start.StartedAt.UtcDateTime,
+            FirstByteAt = state.FirstByteAt?.UtcDateTime,
+            FirstTokenAt = agg?.FirstTokenAt?.UtcDateTime,
+            EndedAt = state.EndedAt?.UtcDateTime,
+            LatencyMs = Millis(start.StartedAt, state.EndedAt),
+            TimeToFirstByteMs = Millis(start.StartedAt, state.FirstByteAt),
+            TimeToFirstTokenMs = Millis(start.StartedAt, agg?.FirstTokenAt),
+            ChunkCount = state.Chunks,
+            ByteCount = state.Bytes,
+            EventCount = agg?.EventCount ?? 0,
+            RecordedAt = time.GetUtcNow().UtcDateTime,
+        };
+
+        if (agg is not null)
+        {
+            record.Response = agg.BuildResponse(_options.MaxResponseChars, out var truncated);
+            record.ResponseTruncated = truncated;
+        }
+
+        if (_options.StoreRequestBodies && start.RequestBody is { Length: > 0 } body)
+        {
+            record.RequestBody = System.Text.Encoding.UTF8.GetString(body);
+        }
+
+        return record;
+    }
+
+    private static UsageEntry? ToEntry(TokenUsage? usage) => usage is null ? null : new UsageEntry
+    {
+        Input = usage.Input,
+        Output = usage.Output,
+        Total = usage.Total,
+        CachedInput = usage.CachedInput,
+        CacheWrite = usage.CacheWrite,
+        Reasoning = usage.Reasoning,
+        Source = "final",
+    };
+
+    private static double? Millis(DateTimeOffset from, DateTimeOffset? to) =>
+        to is { } end ? Math.Round(Math.Max(0, (end - from).TotalMilliseconds), 3) : null;
+}

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using MessagePack;
+using Tap.Shim.Protocol;
+
+namespace Tap.Tests.Protocol;
+
+public class ProtocolSerializerTests
+{
+    private static readonly byte[] SampleId = [.. Enumerable.Range(0, 16).Select(i => (byte)i)];
+
+    [Test]
+    public void Every_message_round_trips_with_its_fields()
+    {
+        ProtocolMessage[] messages =
+        [
+            new HelloMessage { ProtocolVersion = 1, ProcessName = "gw", ProcessId = 42, HostName = "h", GatewayName = "edge", ShimVersion = "1.0", DroppedExecutions = 3 },
+            new StartMessage { ExecutionId = SampleId, Sequence = 0, Timestamp = 123, RequestId = "r1", Attempt = 2, ApiFormat = "openai-chat", Route = "chat", Provider = "openai", RequestedModel = "gpt-4o", Stream = true, RequestPath = "/v1/chat/completions", RequestBody = [1, 2], RequestBodyTruncated = true },
+            new ResponseMessage { ExecutionId = SampleId, Sequence = 1, Timestamp = 124, StatusCode = 200, ContentType = "text/event-stream" },
+            new ChunkMessage { ExecutionId = SampleId, Sequence = 2, Timestamp = 125, Data = [104, 105] },
+            new SignalMessage { ExecutionId = SampleId, Sequence = 3, Timestamp = 126, Kind = SignalKind.UpstreamError, ErrorKind = "connection_reset", Message = "reset" },
+            new EndMessage { ExecutionId = SampleId, Sequence = 4, Timestamp = 127, DroppedFrames = 1 },
+            new HelloReplyMessage { Accepted = true, ProtocolVersion = 1, MaxFrameBytes = 4096, ServerName = "tap" },
+            new AckMessage { ExecutionIds = [SampleId, SampleId] },
+            new ErrorMessage { Code = "malformed_frame", Message = "bad" },
+        ];
+
+        foreach (var message in messages)
+        {
+            var decoded = DecodeFrame(ProtocolSerializer.ToFrame(message));
+            Assert.That(decoded, Is.TypeOf(message.GetType()).And.EqualTo(message).Using<ProtocolMessage>(SameFields), message.Type.ToString());
+        }
+    }
+
+    [Test]
+    public void Chunk_frame_bytes_are_exactly_those_in_the_protocol_document()
+    {
+        var buffer = new byte[ChunkFrameEncoder.Overhead + 5];
+        var written = ChunkFrameEncoder.Write(buffer, SampleId, 2, 1_700_000_000_000_000, "hello"u8);
+
+        var expected = Convert.FromHexString(
+            "0000002d" + "92" + "04" + "94" + "c410000102030405060708090a0b0c0d0e0f" + "ce00000002" + "d300060a24181e4000" + "c6000000056865 6c6c6f".Replace(" ", ""));
+        Assert.That(buffer[..written], Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Hand_encoded_chunk_frame_decodes_like_a_serialized_one()
+    {
+        var data = new byte[3000];
+        Random.Shared.NextBytes(data);
+        var buffer = new byte[ChunkFrameEncoder.Overhead + data.Length];
+        ChunkFrameEncoder.Write(buffer, SampleId, 7, 99, data);
+
+        var decoded = (ChunkMessage)DecodeFrame(buffer);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decoded.ExecutionId, Is.EqualTo(SampleId));
+            Assert.That(decoded.Sequence, Is.EqualTo(7));
+            Assert.That(decoded.Timestamp, Is.EqualTo(99));
+            Assert.That(decoded.Data, Is.EqualTo(data));
+        });
+    }
+
+    [Test]
+    public void Trailing_fields_from_a_newer_shim_are_ignored_and_missing_ones_default()
+    {
+        var newer = Frame((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(2);
+            w.Write(1);
+            w.WriteArrayHeader(9);
+            w.Write(1);
+            w.Write("proc");
+            w.Write(7);
+            w.Write("host");
+            w.Write("gw");
+            w.Write("2.0");
+            w.Write(0);
+            w.Write("a future field");
+            w.Write(true);
+        });
+        var older = Frame((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(2);
+            w.Write(1);
+            w.WriteArrayHeader(1);
+            w.Write(1);
+        });
+
+        var fromNewer = (HelloMessage)DecodeFrame(newer);
+        var fromOlder = (HelloMessage)DecodeFrame(older);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fromNewer.GatewayName, Is.EqualTo("gw"));
+            Assert.That(fromOlder.ProtocolVersion, Is.EqualTo(1));
+            Assert.That(fromOlder.GatewayName, Is.Null);
+        });
+    }
+
+    [Test]
+    public void Unknown_message_type_is_its_own_error()
+    {
+        var frame = Frame((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(2);
+            w.Write(42);
+            w.WriteArrayHeader(0);
+        });
+
+        Assert.That(() => DecodeFrame(frame), Throws.TypeOf<ProtocolException>().With.Property("Code").EqualTo(ProtocolErrorCodes.UnknownMessageType));
+    }
+
+    [TestCase("c0", TestName = "Nil payload is malformed")]
+    [TestCase("93010203", TestName = "Three element envelope is malformed")]
+    [TestCase("92a1780a", TestName = "String message type is malformed")]
+    [TestCase("9202dc", TestName = "Truncated body is malformed")]
+    [TestCase("920291c3", TestName = "Wrong field type is malformed")]
+    [TestCase("920190c0", TestName = "Bytes after the message are malformed")]
+    public void Malformed_payloads_raise_malformed_frame(string payloadHex)
+    {
+        var payload = Convert.FromHexString(payloadHex);
+
+        Assert.That(() => ProtocolSerializer.Decode(new ReadOnlySequence<byte>(payload)),
+            Throws.TypeOf<ProtocolException>().With.Property("Code").EqualTo(ProtocolErrorCodes.MalformedFrame));
+    }
+
+    [Test]
+    public void Execution_id_of_the_wrong_length_is_an_invalid_field()
+    {
+        var frame = ProtocolSerializer.ToFrame(new EndMessage { ExecutionId = [1, 2, 3] });
+
+        Assert.That(() => DecodeFrame(frame), Throws.TypeOf<ProtocolException>().With.Property("Code").EqualTo(ProtocolErrorCodes.InvalidField));
+    }
+
+    [Test]
+    public void Declared_length_over_the_limit_is_refused_before_the_payload_arrives()
+    {
+        var prefixOnly = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(prefixOnly, 2_000_000);
+        var buffer = new ReadOnlySequence<byte>(prefixOnly);
+
+        Assert.That(() => ProtocolSerializer.TryReadFrame(ref buffer, 1024 * 1024, out _),
+            Throws.TypeOf<ProtocolException>().With.Property("Code").EqualTo(ProtocolErrorCodes.FrameTooLarge));
+    }
+
+    [Test]
+    public void Partial_frame_waits_for_more_bytes()
+    {
+        var frame = ProtocolSerializer.ToFrame(new ErrorMessage { Code = "x", Message = "y" });
+        for (var cut = 0; cut < frame.Length; cut++)
+        {
+            var buffer = new ReadOnlySequence<byte>(frame, 0, cut);
+            Assert.That(ProtocolSerializer.TryReadFrame(ref buffer, 1024, out _), Is.False, $"cut at {cut}");
+        }
+    }
+
+    [Test]
+    public void Execution_ids_print_in_RFC_4122_byte_order()
+    {
+        Assert.That(ExecutionIds.FromBytes(SampleId).ToString(), Is.EqualTo("00010203-0405-0607-0809-0a0b0c0d0e0f"));
+        Assert.That(ExecutionIds.ToBytes(ExecutionIds.FromBytes(SampleId)), Is.EqualTo(SampleId));
+    }
+
+    private static ProtocolMessage DecodeFrame(byte[] frame)
+    {
+        var buffer = new ReadOnlySequence<byte>(frame);
+        Assert.That(ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload), Is.True);
+        Assert.That(buffer.IsEmpty, Is.True);
+        return ProtocolSerializer.Decode(payload);
+    }
+
+    private delegate void BodyWriter(ref MessagePackWriter writer);
+
+    private static byte[] Frame(BodyWriter write)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(body);
+        write(ref writer);
+        writer.Flush();
+        var frame = new byte[4 + body.WrittenCount];
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)body.WrittenCount);
+        body.WrittenSpan.CopyTo(frame.AsSpan(4));
+        return frame;
+    }
+
+    private static bool SameFields(ProtocolMessage a, ProtocolMessage b) =>
+        a.GetType() == b.GetType() && a.GetType().GetProperties().All(p => Equivalent(p.GetValue(a), p.GetValue(b)));
+
+    private static bool Equivalent(object? x, object? y) => (x, y) switch
+    {
+        (byte[] p, byte[] q) => p.AsSpan().SequenceEqual(q),
+        (byte[][] p, byte[][] q) => p.Length == q.Length && p.Zip(q).All(t => t.First.AsSpan().SequenceEqual(t.Second)),
+        _ => Equals(x, y),
+    };
+}
