@@ -1,0 +1,18 @@
+namespace Tap.Sidecar.Replay;
+
+/// <summary>How to play a transcript back: its format, the response head, and the signals to simulate at byte offsets.</summary>
+internal sealed record ReplayOptions
+{
+    public required string Format { get; init; }
+
+    public int Status { get; init; } = 200;
+
+    /// <summary>Null: <c>application/json</c> when the transcript starts with '{', else <c>text/event-stream</c>.</summary>
+    public string? ContentType { get; init; }
+
+    public long? ClientAbortAt { get; init; }
+
+    public long? UpstreamErrorAt { get; init; }
+
+    public long? EofAt { get; init; }
+}
