@@ -1,8 +1,8 @@
-namespace Tap.Sidecar.Streams.Sse;
+namespace Tap.Sidecar.Streams;
 
 /// <summary>
-/// A growable byte buffer that refuses to grow past a fixed limit, so an upstream that never sends a line end
-/// cannot make the sidecar hold more than the limit.
+/// A growable byte buffer that refuses to grow past a fixed limit, so an upstream that never ends a line or a
+/// body cannot make the sidecar hold more than the limit.
 /// </summary>
 internal sealed class BoundedByteBuffer(int maxLength)
 {
@@ -13,6 +13,8 @@ internal sealed class BoundedByteBuffer(int maxLength)
     public int Length { get; private set; }
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
     /// <summary>Appends all of <paramref name="bytes"/>, or nothing when that would pass the limit.</summary>
     public bool TryAppend(ReadOnlySpan<byte> bytes)
