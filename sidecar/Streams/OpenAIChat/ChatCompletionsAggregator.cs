@@ -15,6 +15,9 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
     public const string FormatName = "openai-chat";
     public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
 
+    private const string EventData = "An event's data";
+    private const string ResponseBody = "The response body";
+
     private readonly ChatCompletion _completion;
     private readonly SseParser? _sse;
     private readonly BoundedByteBuffer? _body;
@@ -29,6 +32,8 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBodyBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
         _completion = new ChatCompletion(maxTextChars);
         _maxBodyBytes = maxBodyBytes;
         if (ContentTypes.IsEventStream(contentType))
@@ -141,21 +146,7 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
 
         using var document = TryParse(sseEvent.Data);
-        if (document is null)
-        {
-            return;
-        }
-
-        var chunk = document.RootElement;
-        if (chunk.ValueKind != JsonValueKind.Object)
-        {
-            Fail("malformed_json", "An event's data is not a JSON object.", _now);
-        }
-        else if (IsError(chunk))
-        {
-            Fail("provider_error", ProviderErrorBody.TryGetMessage(chunk) ?? "The provider sent an error object.", _now);
-        }
-        else if (ChatJson.ApplyChunk(_completion, chunk))
+        if (TryGetChunk(document, EventData, out var chunk) && ChatJson.ApplyChunk(_completion, chunk))
         {
             FirstTokenAt ??= _now;
         }
@@ -171,19 +162,12 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
 
         using var document = TryParse(body);
-        if (document is null)
+        if (!TryGetChunk(document, ResponseBody, out var root))
         {
             return;
         }
 
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object && IsError(root))
-        {
-            Fail("provider_error", ProviderErrorBody.TryGetMessage(root) ?? "The provider sent an error object.", at);
-            return;
-        }
-
-        if (root.ValueKind != JsonValueKind.Object || !ChatJson.HasChoices(root))
+        if (!ChatJson.HasChoices(root))
         {
             Fail("malformed_json", "The response body is not a chat.completion object.", at);
             return;
@@ -192,15 +176,36 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         _bodyEvents = 1;
         if (ChatJson.ApplyCompletion(_completion, root))
         {
+            // A non-streamed answer is whole before its first byte leaves the provider.
             FirstTokenAt = _firstBodyByteAt;
         }
 
         Terminal = new TerminalEvent(FinishClass, "chat.completion", at);
     }
 
-    private static bool IsError(JsonElement root) =>
-        root.TryGetProperty("error", out var error)
-        && error.ValueKind is JsonValueKind.Object or JsonValueKind.String;
+    /// <summary>The parsed JSON when it is an object that is not a provider's error object.</summary>
+    private bool TryGetChunk(JsonDocument? document, string what, out JsonElement root)
+    {
+        root = document?.RootElement ?? default;
+        if (document is null)
+        {
+            return false;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Fail("malformed_json", $"{what} is not a JSON object.", _now);
+            return false;
+        }
+
+        if (root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String)
+        {
+            Fail("provider_error", ProviderErrorBody.TryGetMessage(root) ?? "The provider sent an error object.", _now);
+            return false;
+        }
+
+        return true;
+    }
 
     private JsonDocument? TryParse(string json)
     {
@@ -210,7 +215,7 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
         catch (JsonException exception)
         {
-            Fail("malformed_json", Describe(exception, "An event's data"), _now);
+            Fail("malformed_json", Describe(exception, EventData), _now);
             return null;
         }
     }
@@ -223,7 +228,7 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
         catch (JsonException exception)
         {
-            Fail("malformed_json", Describe(exception, "The response body"), _now);
+            Fail("malformed_json", Describe(exception, ResponseBody), _now);
             return null;
         }
     }
