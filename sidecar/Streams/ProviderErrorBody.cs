@@ -12,6 +12,12 @@ internal static class ProviderErrorBody
     /// </summary>
     public static string? TryGetMessage(ReadOnlySpan<byte> body)
     {
+        // JSON parsers may ignore a leading BOM (RFC 8259, section 8.1); System.Text.Json does not.
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
         try
         {
             var reader = new Utf8JsonReader(body);

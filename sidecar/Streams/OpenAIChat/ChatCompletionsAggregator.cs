@@ -155,6 +155,12 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
     private void ParseBody(DateTimeOffset at)
     {
         var body = _body!.Memory;
+        // JSON parsers may ignore a leading BOM (RFC 8259, section 8.1); System.Text.Json does not.
+        if (body.Span.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
         if (!Utf8.IsValid(body.Span))
         {
             Fail("invalid_utf8", "The response body is not valid UTF-8.", at);

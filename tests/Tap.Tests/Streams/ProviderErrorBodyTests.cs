@@ -23,6 +23,12 @@ public sealed class ProviderErrorBodyTests
         Assert.That(ProviderErrorBody.TryGetMessage(Encoding.UTF8.GetBytes(body)), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void Leading_BOM_is_ignored()
+    {
+        Assert.That(ProviderErrorBody.TryGetMessage("\uFEFF{\"message\":\"x\"}"u8), Is.EqualTo("x"));
+    }
+
     [TestCase("")]
     [TestCase("<html>Bad Gateway</html>")]
     [TestCase("""{"error":{"message":""")]

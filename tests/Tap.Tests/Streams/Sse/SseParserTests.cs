@@ -40,6 +40,15 @@ public sealed class SseParserTests
         Assert.That(events, Has.Count.GreaterThan(3));
     }
 
+    [Test]
+    public void Keep_alive_transcript_counts_its_comments()
+    {
+        var (events, parser) = Collect([FixtureFiles.Read("openai-chat/keepalive.sse")]);
+
+        Assert.That(parser.CommentCount, Is.EqualTo(5));
+        Assert.That(events[^1].Data, Is.EqualTo("[DONE]"));
+    }
+
     [TestCase("data: a\r\n\r\n")]
     [TestCase("data: a\n\n")]
     [TestCase("data: a\r\r")]
