@@ -244,7 +244,8 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
 
     private void TakeSseFault(DateTimeOffset at)
     {
-        if (_sse?.Fault is { } fault)
+        // Whatever follows the terminal event cannot change the answer it closed.
+        if (_sse?.Fault is { } fault && Terminal is null)
         {
             Fail(fault.Code, fault.Message, at);
         }

@@ -235,6 +235,15 @@ public sealed class ChatCompletionsAggregatorTests
     }
 
     [Test]
+    public void Malformed_bytes_after_DONE_are_not_a_fault()
+    {
+        var aggregator = Feed(EventStream, "data: [DONE]\n\n"u8.ToArray(), [.. "data: "u8, 0xC3, 0x28, (byte)'\n', (byte)'\n']);
+
+        Assert.That(aggregator.Fault, Is.Null);
+        Assert.That(aggregator.Terminal?.Name, Is.EqualTo("[DONE]"));
+    }
+
+    [Test]
     public void Non_streamed_body_is_a_terminal_with_usage()
     {
         var aggregator = new ChatCompletionsAggregator("application/json");
