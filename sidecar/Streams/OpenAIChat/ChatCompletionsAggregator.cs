@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Unicode;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams.Sse;
 
@@ -14,9 +12,6 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
 {
     public const string FormatName = "openai-chat";
     public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
-
-    private const string EventData = "An event's data";
-    private const string ResponseBody = "The response body";
 
     private readonly ChatCompletion _completion;
     private readonly SseParser? _sse;
@@ -145,8 +140,12 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
             return;
         }
 
-        using var document = TryParse(sseEvent.Data);
-        if (TryGetChunk(document, EventData, out var chunk) && ChatJson.ApplyChunk(_completion, chunk))
+        using var document = ProviderJson.TryParseObject(sseEvent.Data, "An event's data", _now, out var fault);
+        if (document is null)
+        {
+            Fault ??= fault;
+        }
+        else if (ChatJson.ApplyChunk(_completion, document.RootElement))
         {
             FirstTokenAt ??= _now;
         }
@@ -154,25 +153,14 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
 
     private void ParseBody(DateTimeOffset at)
     {
-        var body = _body!.Memory;
-        // JSON parsers may ignore a leading BOM (RFC 8259, section 8.1); System.Text.Json does not.
-        if (body.Span.StartsWith("\uFEFF"u8))
+        using var document = ProviderJson.TryParseObject(_body!.Memory, "The response body", at, out var fault);
+        if (document is null)
         {
-            body = body[3..];
-        }
-
-        if (!Utf8.IsValid(body.Span))
-        {
-            Fail("invalid_utf8", "The response body is not valid UTF-8.", at);
+            Fault ??= fault;
             return;
         }
 
-        using var document = TryParse(body);
-        if (!TryGetChunk(document, ResponseBody, out var root))
-        {
-            return;
-        }
-
+        var root = document.RootElement;
         if (!ChatJson.HasChoices(root))
         {
             Fail("malformed_json", "The response body is not a chat.completion object.", at);
@@ -188,59 +176,6 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
 
         Terminal = new TerminalEvent(FinishClass, "chat.completion", at);
     }
-
-    /// <summary>The parsed JSON when it is an object that is not a provider's error object.</summary>
-    private bool TryGetChunk(JsonDocument? document, string what, out JsonElement root)
-    {
-        root = document?.RootElement ?? default;
-        if (document is null)
-        {
-            return false;
-        }
-
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            Fail("malformed_json", $"{what} is not a JSON object.", _now);
-            return false;
-        }
-
-        if (root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String)
-        {
-            Fail("provider_error", ProviderErrorBody.TryGetMessage(root) ?? "The provider sent an error object.", _now);
-            return false;
-        }
-
-        return true;
-    }
-
-    private JsonDocument? TryParse(string json)
-    {
-        try
-        {
-            return JsonDocument.Parse(json);
-        }
-        catch (JsonException exception)
-        {
-            Fail("malformed_json", Describe(exception, EventData), _now);
-            return null;
-        }
-    }
-
-    private JsonDocument? TryParse(ReadOnlyMemory<byte> json)
-    {
-        try
-        {
-            return JsonDocument.Parse(json);
-        }
-        catch (JsonException exception)
-        {
-            Fail("malformed_json", Describe(exception, ResponseBody), _now);
-            return null;
-        }
-    }
-
-    private static string Describe(JsonException exception, string what) =>
-        $"{what} is not valid JSON (line {exception.LineNumber}, byte {exception.BytePositionInLine}).";
 
     private void TakeSseFault(DateTimeOffset at)
     {

@@ -305,6 +305,14 @@ public sealed class ChatCompletionsAggregatorTests
     }
 
     [Test]
+    public void Body_with_invalid_utf8_is_invalid_utf8()
+    {
+        var aggregator = Feed("application/json", [.. "{\"choices\":[],\"id\":\""u8, 0xFF, .. "\"}"u8]);
+
+        Assert.That(aggregator.Fault?.Code, Is.EqualTo("invalid_utf8"));
+    }
+
+    [Test]
     public void Body_past_the_limit_is_body_too_large()
     {
         var aggregator = new ChatCompletionsAggregator(null, maxBodyBytes: 64);
