@@ -4,7 +4,7 @@ using static Tap.Tests.Streams.OpenAIChat.ChatHarness;
 
 namespace Tap.Tests.Streams.OpenAIChat;
 
-public sealed class ChatResponseTests
+public sealed class ChatCompletionsAggregatorResponseTests
 {
     [Test]
     public void Response_longer_than_max_chars_is_cut_and_marked_truncated()

@@ -3,7 +3,7 @@ using static Tap.Tests.Streams.OpenAIChat.ChatHarness;
 
 namespace Tap.Tests.Streams.OpenAIChat;
 
-public sealed class ChatCompletionsStreamRulesTests
+public sealed class ChatCompletionsAggregatorStreamRulesTests
 {
     [Test]
     public void Usage_sent_while_a_choice_is_unfinished_is_provisional()

@@ -5,7 +5,7 @@ using static Tap.Tests.Streams.OpenAIChat.ChatHarness;
 
 namespace Tap.Tests.Streams.OpenAIChat;
 
-public sealed class ChatCompletionsBodyTests
+public sealed class ChatCompletionsAggregatorBodyTests
 {
     [Test]
     public void Non_streamed_body_is_a_terminal_with_usage()
