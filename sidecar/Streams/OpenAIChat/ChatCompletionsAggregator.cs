@@ -109,7 +109,7 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
         else if (_body is not null)
         {
-            ParseBody(at);
+            ParseBody(_body.Memory, at);
         }
     }
 
@@ -134,7 +134,8 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
             return;
         }
 
-        if (sseEvent.Data == "[DONE]")
+        // Some compatible servers pad the sentinel with whitespace; it is still the end of the stream.
+        if (sseEvent.Data.AsSpan().Trim() is "[DONE]")
         {
             Terminal = new TerminalEvent(FinishClass, "[DONE]", _now);
             return;
@@ -151,9 +152,9 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
     }
 
-    private void ParseBody(DateTimeOffset at)
+    private void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        using var document = ProviderJson.TryParseObject(_body!.Memory, "The response body", at, out var fault);
+        using var document = ProviderJson.TryParseObject(body, "The response body", at, out var fault);
         if (document is null)
         {
             Fault ??= fault;

@@ -28,6 +28,15 @@ public sealed class ChatCompletionsAggregatorStreamRulesTests
     }
 
     [Test]
+    public void DONE_padded_with_whitespace_is_still_the_terminal_event()
+    {
+        var aggregator = FeedEvents("data:  [DONE] \n\n");
+
+        Assert.That(aggregator.Terminal?.Name, Is.EqualTo("[DONE]"));
+        Assert.That(aggregator.Fault, Is.Null);
+    }
+
+    [Test]
     public void Finish_reason_alone_is_not_a_terminal_event()
     {
         var aggregator = FeedEvents(Chunk("""[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}]"""));
