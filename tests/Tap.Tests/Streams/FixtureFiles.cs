@@ -1,0 +1,21 @@
+namespace Tap.Tests.Streams;
+
+/// <summary>Reads the byte-exact provider transcripts copied next to the test assembly.</summary>
+internal static class FixtureFiles
+{
+    public static readonly string[] OpenAIChatTranscripts =
+    [
+        "openai-chat/text.sse",
+        "openai-chat/no-usage.sse",
+        "openai-chat/tool-calls.sse",
+        "openai-chat/reasoning.sse",
+        "openai-chat/two-choices.sse",
+        "openai-chat/keepalive.sse",
+        "openai-chat/error-mid-stream.sse",
+        "openai-chat/length.sse",
+        "openai-chat/refusal.sse",
+    ];
+
+    public static byte[] Read(string relativePath) =>
+        File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", relativePath));
+}
