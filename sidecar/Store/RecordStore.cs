@@ -82,9 +82,7 @@ internal sealed class RecordStore : IDisposable
 
     /// <summary>
     /// Executions newest first. The StartedAt index drives the query (the Since range and the order), so the
-    /// first <see cref="RecordQuery.Limit"/> matches are read without a sort; Status and Model are residual
-    /// filters combined into one expression, because LiteDB would otherwise prefer their equality indexes and
-    /// sort every match in memory.
+    /// first <see cref="RecordQuery.Limit"/> matches are read without a sort.
     /// </summary>
     public IReadOnlyList<ExecutionRecord> Query(RecordQuery query)
     {
@@ -156,6 +154,8 @@ internal sealed class RecordStore : IDisposable
 
         if (residual.Count > 0)
         {
+            // LiteDB splits AND terms and seeks the cheapest equality index (Status), then sorts every match in
+            // memory. Wrapped as "(...) = true" the filters match no index and stay residual on the StartedAt walk.
             queryable = queryable.Where(BsonExpression.Create($"({string.Join(" AND ", residual)}) = true", [.. parameters]));
         }
 
