@@ -106,7 +106,18 @@ internal sealed class RecordWriter : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        using var registration = cancellationToken.Register(_abandon.Cancel);
+
+        // Drain before the base cancels the stopping token: since .NET 10 the base starts ExecuteAsync through
+        // Task.Run with that token, so a writer stopped right after it started would never run its loop.
+        try
+        {
+            await (ExecuteTask ?? Task.CompletedTask).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _abandon.CancelAsync();
+        }
+
         await base.StopAsync(cancellationToken);
     }
 
@@ -122,9 +133,12 @@ internal sealed class RecordWriter : BackgroundService
         var batch = new List<Pending>(_maxBatchSize);
         var flushes = new List<TaskCompletionSource>();
         var reader = _queue.Reader;
+
+        // Read once: the host may dispose the writer (and the source) while an abandoned loop is still unwinding.
+        var abandon = _abandon.Token;
         try
         {
-            while (await reader.WaitToReadAsync(_abandon.Token))
+            while (await reader.WaitToReadAsync(abandon))
             {
                 while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
                 {
@@ -138,29 +152,29 @@ internal sealed class RecordWriter : BackgroundService
                     }
                 }
 
-                await CommitAsync(batch);
+                await CommitAsync(batch, abandon);
                 batch.Clear();
                 flushes.ForEach(flush => flush.TrySetResult());
                 flushes.Clear();
             }
         }
-        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
             var lost = batch.Count;
             while (reader.TryRead(out var pending))
             {
                 lost += pending.Record is null ? 0 : 1;
-                pending.Flushed?.TrySetCanceled(_abandon.Token);
+                pending.Flushed?.TrySetCanceled(abandon);
             }
 
-            flushes.ForEach(flush => flush.TrySetCanceled(_abandon.Token));
+            flushes.ForEach(flush => flush.TrySetCanceled(abandon));
             StoreLog.DrainAbandoned(_logger, lost);
         }
 
         StoreLog.WriterStopped(_logger, Recorded, Dropped, FailedAttempts);
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    private async Task CommitAsync(List<Pending> batch, CancellationToken abandon)
     {
         if (batch.Count == 0)
         {
@@ -180,7 +194,7 @@ internal sealed class RecordWriter : BackgroundService
             {
                 Interlocked.Increment(ref _failedAttempts);
                 StoreLog.SaveFailed(_logger, exception, records.Count, attempt, delay);
-                await Task.Delay(delay, _timeProvider, _abandon.Token);
+                await Task.Delay(delay, _timeProvider, abandon);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
