@@ -14,7 +14,7 @@ internal static class TapCommandLine
         ArgumentNullException.ThrowIfNull(timeProvider);
         var database = new Option<string>("--db")
         {
-            Description = $"The record database (default: ${DatabaseEnvironmentVariable}, else {StoreOptions.DefaultDatabasePath})",
+            Description = $"The record database (${DatabaseEnvironmentVariable} when set, else the per-user data folder)",
             HelpName = "path",
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable) is { Length: > 0 } path
