@@ -11,10 +11,11 @@ namespace Tap.Sidecar.Store;
 internal sealed class RecordWriter : BackgroundService
 {
     /// <summary>
-    /// Records waiting to be saved at most: about a minute of a busy gateway's traffic, a few tens of MB with
-    /// responses at <see cref="StoreOptions.MaxResponseChars"/>. Beyond it, enqueueing fails and is counted.
+    /// Records waiting to be saved at most: 40 s of a stalled disk at 100 executions a second. Records of a few
+    /// KB make that tens of MB; the worst case, every response at the default <see cref="StoreOptions.MaxResponseChars"/>
+    /// (128 KiB as UTF-16), is 512 MiB. Beyond it, enqueueing fails and is counted.
     /// </summary>
-    public const int QueueCapacity = 10_000;
+    public const int QueueCapacity = 4096;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
