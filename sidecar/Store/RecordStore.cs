@@ -108,7 +108,8 @@ internal sealed class RecordStore : IDisposable
             return _executions.FindById(id);
         }
 
-        // Guids sort by value, not by text, so no index range covers a text prefix: read only the ids.
+        // Guids sort by value, not by text, so no index range covers a text prefix. Selecting only _id lets LiteDB
+        // answer from the primary key index without loading a document.
         var prefix = text.ToLowerInvariant();
         var matches = _database
             .Execute($"SELECT $._id FROM {CollectionName}")

@@ -1,7 +1,7 @@
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using LiteDB;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace Tap.Tests.Store;
 
