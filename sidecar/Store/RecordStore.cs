@@ -87,6 +87,7 @@ internal sealed class RecordStore : IDisposable
     public IReadOnlyList<ExecutionRecord> Query(RecordQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         return BuildQuery(query).Limit(query.Limit).ToList();
     }
 
@@ -136,7 +137,9 @@ internal sealed class RecordStore : IDisposable
         var queryable = _executions.Query();
         if (query.Since is { } since)
         {
-            queryable = queryable.Where(BsonExpression.Create("$.StartedAt >= @0", new BsonValue(since.ToUniversalTime())));
+            // LiteDB converts an Unspecified time as if it were local; RecordQuery.Since is UTC.
+            var utc = since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(since, DateTimeKind.Utc) : since.ToUniversalTime();
+            queryable = queryable.Where(BsonExpression.Create("$.StartedAt >= @0", new BsonValue(utc)));
         }
 
         var residual = new List<string>();

@@ -99,6 +99,7 @@ public sealed class RecordStoreTests
             Assert.That(Ids(store.Query(new RecordQuery(Status: "failed"))), Is.EqualTo(new[] { otherModel.Id, wanted.Id, old.Id }));
             Assert.That(Ids(store.Query(new RecordQuery(Model: "claude"))), Is.EqualTo(new[] { otherStatus.Id, wanted.Id, old.Id }));
             Assert.That(Ids(store.Query(new RecordQuery(Since: Records.BaseTime))), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id, wanted.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery(Since: DateTime.SpecifyKind(Records.BaseTime.AddMinutes(1), DateTimeKind.Unspecified)))), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id }));
         });
 
         static Guid[] Ids(IReadOnlyList<ExecutionRecord> records) => [.. records.Select(r => r.Id)];
