@@ -1,1 +1,3 @@
-internal static class P { public static void Main() { } }
+using Tap.Sidecar.Cli;
+
+return await TapCommandLine.InvokeAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Cli;
+
+/// <summary>The <c>tap</c> command line: parsing, and one subcommand per file.</summary>
+internal static class TapCommandLine
+{
+    /// <summary>Overrides the default database path, for every subcommand.</summary>
+    public const string DatabaseEnvironmentVariable = "TAP_DB";
+
+    public static RootCommand Build(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var database = new Option<string>("--db")
+        {
+            Description = $"The record database (${DatabaseEnvironmentVariable} when set, else the per-user data folder)",
+            HelpName = "path",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable) is { Length: > 0 } path
+                ? path
+                : StoreOptions.DefaultDatabasePath,
+        };
+        var context = new CliContext(database, timeProvider);
+
+        var root = new RootCommand("Tap records the true outcome of streamed LLM responses.") { database };
+        root.Subcommands.Add(ListCommand.Create(context));
+        root.Subcommands.Add(ShowCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, TimeProvider? timeProvider = null)
+    {
+        var parsed = Build(timeProvider ?? TimeProvider.System).Parse(args);
+
+        // System.CommandLine exits with 1 on parse errors; tap keeps 1 for "not found" and reports usage errors as 2.
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message);
+            }
+
+            await error.WriteLineAsync("Run 'tap --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

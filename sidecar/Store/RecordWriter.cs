@@ -1,0 +1,220 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Tap.Sidecar.Store;
+
+/// <summary>
+/// The single writer of the record store: producers enqueue without blocking, one background loop commits
+/// batches. A failing save never crashes the host: the batch is kept and retried with a capped backoff.
+/// </summary>
+internal sealed class RecordWriter : BackgroundService
+{
+    /// <summary>
+    /// Records waiting to be saved at most: 40 s of a stalled disk at 100 executions a second. Records of a few
+    /// KB make that tens of MB; the worst case, every response at the default <see cref="StoreOptions.MaxResponseChars"/>
+    /// (128 KiB as UTF-16), is 512 MiB. Beyond it, enqueueing fails and is counted.
+    /// </summary>
+    public const int QueueCapacity = 4096;
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    private const int QueueFullLogInterval = 1000;
+
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    private readonly Action<IReadOnlyList<ExecutionRecord>> _save;
+    private readonly int _maxBatchSize;
+    private readonly ILogger<RecordWriter> _logger;
+    private readonly TimeProvider _timeProvider;
+
+    // Cancelled when the host's shutdown timeout expires: only then is a failing batch given up.
+    private readonly CancellationTokenSource _abandon = new();
+    private long _recorded;
+    private long _failedAttempts;
+    private long _dropped;
+
+    public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
+        : this((store ?? throw new ArgumentNullException(nameof(store))).Save, options, logger, timeProvider)
+    {
+    }
+
+    /// <summary>Writes through <paramref name="save"/>; tests pass a failing one.</summary>
+    public RecordWriter(Action<IReadOnlyList<ExecutionRecord>> save, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(save);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1);
+        _save = save;
+        _maxBatchSize = options.MaxBatchSize;
+        _logger = logger;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Executions committed to the store.</summary>
+    public long Recorded => Interlocked.Read(ref _recorded);
+
+    /// <summary>Save attempts that threw; each is retried.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>Executions refused because the queue was full or the writer had stopped.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues <paramref name="record"/> without blocking; false (and counted) when the queue is full or closed.</summary>
+    /// <param name="onCommitted">Called on the writer's thread once the record is committed; exceptions are logged.</param>
+    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null)))
+        {
+            return true;
+        }
+
+        var dropped = Interlocked.Increment(ref _dropped);
+        if (dropped == 1 || dropped % QueueFullLogInterval == 0)
+        {
+            StoreLog.QueueFull(_logger, QueueCapacity, dropped);
+        }
+
+        return false;
+    }
+
+    /// <summary>Completes when everything enqueued before the call is committed (or, once stopping, when the drain ends).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            // A marker behind the records already queued: the loop completes it after committing them.
+            await _queue.Writer.WriteAsync(new Pending(null, null, flushed), cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            await (ExecuteTask ?? Task.CompletedTask).WaitAsync(cancellationToken);
+            return;
+        }
+
+        await flushed.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Stops accepting records and drains the queue; gives up only when <paramref name="cancellationToken"/> fires.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+
+        // Drain before the base cancels the stopping token: since .NET 10 the base starts ExecuteAsync through
+        // Task.Run with that token, so a writer stopped right after it started would never run its loop.
+        try
+        {
+            await (ExecuteTask ?? Task.CompletedTask).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _abandon.CancelAsync();
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+    }
+
+    // The stopping token is deliberately unused: StopAsync completes the queue and the loop ends after the drain.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(_maxBatchSize);
+        var flushes = new List<TaskCompletionSource>();
+        var reader = _queue.Reader;
+
+        // Read once: the host may dispose the writer (and the source) while an abandoned loop is still unwinding.
+        var abandon = _abandon.Token;
+        try
+        {
+            while (await reader.WaitToReadAsync(abandon))
+            {
+                while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
+                {
+                    if (pending.Record is null)
+                    {
+                        flushes.Add(pending.Flushed!);
+                    }
+                    else
+                    {
+                        batch.Add(pending);
+                    }
+                }
+
+                await CommitAsync(batch, abandon);
+                batch.Clear();
+                flushes.ForEach(flush => flush.TrySetResult());
+                flushes.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            var lost = batch.Count;
+            while (reader.TryRead(out var pending))
+            {
+                lost += pending.Record is null ? 0 : 1;
+                pending.Flushed?.TrySetCanceled(abandon);
+            }
+
+            flushes.ForEach(flush => flush.TrySetCanceled(abandon));
+            StoreLog.DrainAbandoned(_logger, lost);
+        }
+
+        StoreLog.WriterStopped(_logger, Recorded, Dropped, FailedAttempts);
+    }
+
+    private async Task CommitAsync(List<Pending> batch, CancellationToken abandon)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var records = batch.ConvertAll(pending => pending.Record!);
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _save(records);
+                break;
+            }
+            catch (Exception exception)
+            {
+                Interlocked.Increment(ref _failedAttempts);
+                StoreLog.SaveFailed(_logger, exception, records.Count, attempt, delay);
+                await Task.Delay(delay, _timeProvider, abandon);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+
+        Interlocked.Add(ref _recorded, records.Count);
+        StoreLog.BatchCommitted(_logger, records.Count);
+        foreach (var pending in batch)
+        {
+            try
+            {
+                pending.OnCommitted?.Invoke(pending.Record!);
+            }
+            catch (Exception exception)
+            {
+                StoreLog.CommitCallbackFailed(_logger, exception, pending.Record!.Id);
+            }
+        }
+    }
+
+    /// <summary>A record to save, or (Record null) a flush marker.</summary>
+    private sealed record Pending(ExecutionRecord? Record, Action<ExecutionRecord>? OnCommitted, TaskCompletionSource? Flushed);
+}

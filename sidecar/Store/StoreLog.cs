@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tap.Sidecar.Store;
+
+/// <summary>Log messages of the store. Event ids are stable: dashboards and tests rely on them.</summary>
+internal static partial class StoreLog
+{
+    [LoggerMessage(EventId = 1001, EventName = "BatchCommitted", Level = LogLevel.Debug,
+        Message = "Committed {Count} executions")]
+    public static partial void BatchCommitted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1002, EventName = "SaveFailed", Level = LogLevel.Error,
+        Message = "Saving {Count} executions failed (attempt {Attempt}); retrying in {RetryDelay}")]
+    public static partial void SaveFailed(ILogger logger, Exception exception, int count, int attempt, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 1003, EventName = "CommitCallbackFailed", Level = LogLevel.Warning,
+        Message = "The commit callback of execution {ExecutionId} threw")]
+    public static partial void CommitCallbackFailed(ILogger logger, Exception exception, Guid executionId);
+
+    [LoggerMessage(EventId = 1004, EventName = "QueueFull", Level = LogLevel.Warning,
+        Message = "The record queue (capacity {Capacity}) is full or closed: {Dropped} executions dropped so far")]
+    public static partial void QueueFull(ILogger logger, int capacity, long dropped);
+
+    [LoggerMessage(EventId = 1005, EventName = "DrainAbandoned", Level = LogLevel.Error,
+        Message = "Shutdown timed out while saving: {Count} executions were not recorded")]
+    public static partial void DrainAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1006, EventName = "WriterStopped", Level = LogLevel.Information,
+        Message = "Record writer stopped: {Recorded} recorded, {Dropped} dropped, {FailedAttempts} failed save attempts")]
+    public static partial void WriterStopped(ILogger logger, long recorded, long dropped, long failedAttempts);
+}

@@ -1,0 +1,22 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>Where and how executions are recorded.</summary>
+internal sealed class StoreOptions
+{
+    /// <summary>Per-user data folder, so the sidecar and the CLI agree without configuration.</summary>
+    public static string DefaultDatabasePath { get; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
+        "tap",
+        "tap.db");
+
+    public string DatabasePath { get; set; } = DefaultDatabasePath;
+
+    /// <summary>Records committed in one LiteDB transaction at most; bounds the time the file lock is held.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Aggregated response text kept per record; longer responses are cut and flagged truncated.</summary>
+    public int MaxResponseChars { get; set; } = 65536;
+
+    /// <summary>Request bodies can hold prompts with personal data, so they are kept only on request.</summary>
+    public bool StoreRequestBodies { get; set; }
+}
