@@ -166,6 +166,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
 
     private async Task RunAsync()
     {
+        ProtocolSerializer.WarmUp();
         var delay = _options.MinReconnectDelay;
         long epoch = 0;
         while (!_stopping.IsCancellationRequested)

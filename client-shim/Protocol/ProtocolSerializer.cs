@@ -13,6 +13,29 @@ internal static class ProtocolSerializer
         .WithResolver(StandardResolverAllowPrivate.Instance)
         .WithSecurity(MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(16));
 
+    /// <summary>
+    /// Builds every message's formatter once. MessagePack generates them on first use, which takes tens of
+    /// milliseconds: paid in the background, it never delays a proxy's first request or skews its timestamps.
+    /// </summary>
+    public static void WarmUp()
+    {
+        ProtocolMessage[] samples =
+        [
+            new HelloMessage(), new StartMessage(), new ResponseMessage(), new ChunkMessage(), new SignalMessage(),
+            new EndMessage(), new HelloReplyMessage(), new AckMessage(), new ErrorMessage(),
+        ];
+        foreach (var sample in samples)
+        {
+            if (sample is ExecutionMessage execution)
+            {
+                execution.ExecutionId = new byte[ProtocolConstants.ExecutionIdBytes];
+            }
+
+            var frame = ToFrame(sample);
+            Decode(new ReadOnlySequence<byte>(frame, ProtocolConstants.LengthPrefixBytes, frame.Length - ProtocolConstants.LengthPrefixBytes));
+        }
+    }
+
     /// <summary>One frame as a new array: for control frames, which are rare.</summary>
     public static byte[] ToFrame(ProtocolMessage message)
     {

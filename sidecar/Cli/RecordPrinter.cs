@@ -151,5 +151,6 @@ internal static class RecordPrinter
         }
     }
 
-    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+    // Printed to a terminal, never embedded in HTML: keep non-ASCII text readable.
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

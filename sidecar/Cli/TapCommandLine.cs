@@ -24,8 +24,10 @@ internal static class TapCommandLine
         var context = new CliContext(database, timeProvider);
 
         var root = new RootCommand("Tap records the true outcome of streamed LLM responses.") { database };
+        root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
+        root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }
 
@@ -45,6 +47,7 @@ internal static class TapCommandLine
             return ExitCodes.Usage;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        // No process-termination timeout: on SIGTERM or Ctrl+C, tap serve's host must finish its graceful stop.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
 }

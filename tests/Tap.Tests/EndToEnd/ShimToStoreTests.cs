@@ -45,7 +45,7 @@ public class ShimToStoreTests
 
         var (exitCode, show, error) = await CliRunner.RunAsync("show", abortAfterUsage.ToString(), "--db", db);
         Assert.That(exitCode, Is.Zero, error);
-        Assert.That(show, Does.Contain("completed").And.Contain("aggregated_usage").And.Contain("client aborted").And.Contain("final usage"));
+        Assert.That(show, Does.Contain("COMPLETED (final_usage_seen)").And.Contain("proof aggregated_usage").And.Contain("client aborted").And.Contain("final usage").And.Contain("Bonjour"));
     }
 
     [Test]

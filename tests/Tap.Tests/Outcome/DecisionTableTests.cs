@@ -31,7 +31,7 @@ public class DecisionTableTests
             Assert.That(record.Usage!.Input, Is.EqualTo(24));
             Assert.That(record.Usage.Output, Is.EqualTo(17));
             Assert.That(record.FinishReason, Is.EqualTo("stop"));
-            Assert.That(record.TimeToFirstTokenMs, Is.GreaterThan(record.TimeToFirstByteMs));
+            Assert.That(record.TimeToFirstTokenMs, Is.GreaterThan(record.TimeToFirstByteMs!.Value));
         });
     }
 
