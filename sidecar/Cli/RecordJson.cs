@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Tap.Sidecar.Store;
@@ -11,16 +12,22 @@ namespace Tap.Sidecar.Cli;
 /// </summary>
 internal static partial class RecordJson
 {
+    // Output for terminals, files and jq, never embedded in HTML: '+' and non-ASCII text stay readable.
+    private static readonly RecordJsonContext Context = new(new JsonSerializerOptions(RecordJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static void Write(TextWriter output, ExecutionRecord record)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine(JsonSerializer.Serialize(record, RecordJsonContext.Default.ExecutionRecord));
+        output.WriteLine(JsonSerializer.Serialize(record, Context.ExecutionRecord));
     }
 
     public static void Write(TextWriter output, IReadOnlyList<ExecutionRecord> records)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine(JsonSerializer.Serialize(records, RecordJsonContext.Default.IReadOnlyListExecutionRecord));
+        output.WriteLine(JsonSerializer.Serialize(records, Context.IReadOnlyListExecutionRecord));
     }
 
     /// <summary>Writes every date as UTC, whatever its Kind: records hold UTC, but a local time must not print as if it were.</summary>
