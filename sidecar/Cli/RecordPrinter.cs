@@ -43,6 +43,19 @@ internal static class RecordPrinter
     }
 
     /// <summary>The whole record, then its aggregated response (indented when it is JSON).</summary>
+    /// <summary>One record as JSON, or in full for a person.</summary>
+    public static void Print(TextWriter output, ExecutionRecord record, bool json)
+    {
+        if (json)
+        {
+            RecordJson.Write(output, record);
+        }
+        else
+        {
+            PrintDetail(TapConsole.Create(output), record);
+        }
+    }
+
     public static void PrintDetail(IAnsiConsole console, ExecutionRecord record)
     {
         ArgumentNullException.ThrowIfNull(console);

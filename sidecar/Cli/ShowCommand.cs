@@ -48,16 +48,7 @@ internal static class ShowCommand
                 return ExitCodes.NotFound;
             }
 
-            var output = result.InvocationConfiguration.Output;
-            if (result.GetValue(json))
-            {
-                RecordJson.Write(output, record);
-            }
-            else
-            {
-                RecordPrinter.PrintDetail(TapConsole.Create(output), record);
-            }
-
+            RecordPrinter.Print(result.InvocationConfiguration.Output, record, result.GetValue(json));
             return ExitCodes.Ok;
         });
         return command;

@@ -4,8 +4,8 @@ namespace Tap.Sidecar.Ingest;
 
 internal static partial class IngestLog
 {
-    [LoggerMessage(100, LogLevel.Information, "Listening for Tap shims on '{Endpoint}'.", EventName = "Listening")]
-    public static partial void Listening(ILogger logger, string endpoint);
+    [LoggerMessage(100, LogLevel.Information, "Listening for Tap shims on '{Endpoint}' ({Address}); recording to '{DatabasePath}'.", EventName = "Listening")]
+    public static partial void Listening(ILogger logger, string endpoint, string address, string databasePath);
 
     [LoggerMessage(101, LogLevel.Information, "Connection {ConnectionId} from {Gateway} (pid {ProcessId} on {Host}) accepted.", EventName = "ConnectionAccepted")]
     public static partial void ConnectionAccepted(ILogger logger, long connectionId, string? gateway, int processId, string? host);

@@ -13,6 +13,7 @@ namespace Tap.Sidecar.Ingest;
 /// </summary>
 internal sealed class PipeListener(
     IOptions<IngestOptions> options,
+    IOptions<StoreOptions> storeOptions,
     RecordWriter writer,
     RecordFactory records,
     TimeProvider time,
@@ -33,7 +34,7 @@ internal sealed class PipeListener(
             _firstStreams.Add(CreateServerStream());
         }
 
-        IngestLog.Listening(logger, _options.Endpoint);
+        IngestLog.Listening(logger, _options.Endpoint, Address(_options.Endpoint), storeOptions.Value.DatabasePath);
         return base.StartAsync(cancellationToken);
     }
 
@@ -92,6 +93,12 @@ internal sealed class PipeListener(
             await new ClientConnection(id, stream, _options, writer, records, time, logger).RunAsync(stoppingToken);
         }
     }
+
+    // Where a client really connects: .NET maps a pipe name to a socket file under the temp folder on Unix.
+    private static string Address(string endpoint) =>
+        OperatingSystem.IsWindows() ? $@"\\.\pipe\{endpoint}"
+        : Path.IsPathRooted(endpoint) ? endpoint
+        : Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + endpoint);
 
     private NamedPipeServerStream CreateServerStream() => new(
         _options.Endpoint,

@@ -1,7 +1,7 @@
 using System.IO.Pipes;
 using System.Text;
 using Tap.Shim;
-using Tap.Tests.Infrastructure;
+using Tap.Tests.Support;
 using Tap.Tests.Streams;
 
 namespace Tap.Tests.EndToEnd;

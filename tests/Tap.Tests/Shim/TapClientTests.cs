@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Tap.Shim;
 using Tap.Shim.Protocol;
-using Tap.Tests.Infrastructure;
+using Tap.Tests.Support;
 
 namespace Tap.Tests.Shim;
 

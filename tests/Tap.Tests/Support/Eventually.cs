@@ -1,4 +1,4 @@
-namespace Tap.Tests.Infrastructure;
+namespace Tap.Tests.Support;
 
 /// <summary>Polls a condition with a deadline: every wait in the suite is bounded.</summary>
 internal static class Eventually

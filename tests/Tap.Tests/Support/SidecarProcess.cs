@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Tap.Sidecar.Hosting;
 
-namespace Tap.Tests.Infrastructure;
+namespace Tap.Tests.Support;
 
 /// <summary>The real sidecar host (pipe listener, outcome engine, LiteDB writer) on a unique pipe and a temp database.</summary>
 internal sealed class SidecarProcess : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly TempFolder? _folder;
     private bool _stopped;
 
-    private SidecarProcess(IHost host, string pipeName, string databasePath)
+    private SidecarProcess(IHost host, string pipeName, string databasePath, TempFolder? folder)
     {
         _host = host;
+        _folder = folder;
         PipeName = pipeName;
         DatabasePath = databasePath;
     }
@@ -25,7 +27,8 @@ internal sealed class SidecarProcess : IAsyncDisposable
     public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null)
     {
         pipeName ??= TestEndpoints.UniquePipeName();
-        databasePath ??= Path.Combine(TestEndpoints.NewTempDirectory(), "tap.db");
+        var folder = databasePath is null ? new TempFolder() : null;
+        databasePath ??= folder!.File("tap.db");
         var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
         {
             ["Tap:Ingest:Endpoint"] = pipeName,
@@ -34,7 +37,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
         });
         var host = builder.Build();
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new SidecarProcess(host, pipeName, databasePath);
+        return new SidecarProcess(host, pipeName, databasePath, folder);
     }
 
     /// <summary>Stops the host as SIGTERM would: in-flight executions are finalized and the store is flushed.</summary>
@@ -50,5 +53,9 @@ internal sealed class SidecarProcess : IAsyncDisposable
         _host.Dispose();
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _folder?.Dispose();
+    }
 }

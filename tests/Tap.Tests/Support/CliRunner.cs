@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tap.Sidecar.Cli;
 
-namespace Tap.Tests.Infrastructure;
+namespace Tap.Tests.Support;
 
 /// <summary>Runs the tap command line in-process, exactly as Program.cs does, and captures what it prints.</summary>
 internal static class CliRunner

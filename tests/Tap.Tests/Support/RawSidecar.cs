@@ -4,7 +4,7 @@ using System.IO.Pipelines;
 using System.IO.Pipes;
 using Tap.Shim.Protocol;
 
-namespace Tap.Tests.Infrastructure;
+namespace Tap.Tests.Support;
 
 /// <summary>
 /// A real pipe server that speaks the protocol's handshake and keeps every decoded frame: it lets shim
