@@ -13,6 +13,9 @@ internal sealed class ExecutionRecord
     public string? Route { get; set; }
     public string? Provider { get; set; }
     public string Format { get; set; } = "unknown";
+
+    /// <summary>The shim did not say; the format was inferred from the request path or content type.</summary>
+    public bool FormatInferred { get; set; }
     public string? RequestedModel { get; set; }
     public string? ResponseModel { get; set; }
 
@@ -32,7 +35,11 @@ internal sealed class ExecutionRecord
     public List<string> Notes { get; set; } = [];
 
     public UsageEntry? Usage { get; set; }
+    /// <summary>In the provider's own words.</summary>
     public string? FinishReason { get; set; }
+
+    /// <summary>One of stop, length, tool_calls, content_filter, refusal, pause, error, other.</summary>
+    public string? NormalizedFinishReason { get; set; }
 
     public DateTime StartedAt { get; set; }
     public DateTime? FirstByteAt { get; set; }

@@ -44,6 +44,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
             })],
             Usage = ToEntry(agg?.FinalUsage),
             FinishReason = agg?.FinishReason,
+            NormalizedFinishReason = agg?.NormalizedFinishReason,
             StartedAt = start.StartedAt.UtcDateTime,
             FirstByteAt = state.FirstByteAt?.UtcDateTime,
             FirstTokenAt = agg?.FirstTokenAt?.UtcDateTime,

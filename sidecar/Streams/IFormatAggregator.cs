@@ -27,6 +27,12 @@ internal interface IFormatAggregator
     /// <summary>The protocol's final usage; provisional counts never appear here.</summary>
     TokenUsage? FinalUsage { get; }
 
+    /// <summary>
+    /// The best usage known that is not final: Anthropic's message_start, Gemini's running usageMetadata, a
+    /// Responses in_progress snapshot. Recorded when no final usage arrives; never proves completion.
+    /// </summary>
+    TokenUsage? ProvisionalUsage { get; }
+
     /// <summary>Every choice (or candidate) has a finish reason and no fault was seen.</summary>
     bool AnswerComplete { get; }
 
@@ -42,8 +48,17 @@ internal interface IFormatAggregator
     /// <summary>The finish reason in the provider's words (the first choice's, or a comma-separated list for several).</summary>
     string? FinishReason { get; }
 
+    /// <summary>The finish reason mapped onto <see cref="FinishReasons"/>; null when the provider gave none.</summary>
+    string? NormalizedFinishReason { get; }
+
     /// <summary>Number of protocol events parsed so far.</summary>
     long EventCount { get; }
+
+    /// <summary>
+    /// Everything the model generated so far, concatenated: text, reasoning and tool calls (name and arguments).
+    /// Output tokens are estimated from it when no usage arrives.
+    /// </summary>
+    string GeneratedText();
 
     /// <summary>The aggregated response as JSON, cut at <paramref name="maxChars"/>.</summary>
     string BuildResponse(int maxChars, out bool truncated);

@@ -1,3 +1,4 @@
+using System.Text;
 using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.OpenAIChat;
@@ -35,6 +36,35 @@ internal sealed class ChatCompletion(int maxTextChars)
         }
     }
 
+    /// <summary>The most telling normalized reason: one that cut the answer short wins over the first choice's.</summary>
+    public string? NormalizedFinishReason
+    {
+        get
+        {
+            var normalized = Choices.Values.Select(c => Normalize(c.FinishReason)).OfType<string>().ToList();
+            return normalized.FirstOrDefault(r => r is FinishReasons.Length or FinishReasons.ContentFilter) ?? normalized.FirstOrDefault();
+        }
+    }
+
+    public string GeneratedText()
+    {
+        var text = new StringBuilder();
+        foreach (var choice in Choices.Values)
+        {
+            foreach (var field in ChatChoice.TextFields)
+            {
+                text.Append(choice.Text(field));
+            }
+
+            foreach (var call in choice.ToolCalls.Values)
+            {
+                text.Append(call.Name).Append(call.Arguments);
+            }
+        }
+
+        return text.ToString();
+    }
+
     public ChatChoice Choice(int index)
     {
         if (!Choices.TryGetValue(index, out var choice))
@@ -45,4 +75,14 @@ internal sealed class ChatCompletion(int maxTextChars)
 
         return choice;
     }
+
+    private static string? Normalize(string? reason) => reason switch
+    {
+        null => null,
+        "stop" => FinishReasons.Stop,
+        "length" => FinishReasons.Length,
+        "tool_calls" or "function_call" => FinishReasons.ToolCalls,
+        "content_filter" => FinishReasons.ContentFilter,
+        _ => FinishReasons.Other,
+    };
 }

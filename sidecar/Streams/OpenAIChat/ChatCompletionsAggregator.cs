@@ -49,6 +49,9 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
 
     public TokenUsage? FinalUsage => _completion.Usage;
 
+    /// <summary>Chat Completions has no provisional usage: the usage chunk is final or absent.</summary>
+    public TokenUsage? ProvisionalUsage => null;
+
     public bool AnswerComplete => Fault is null && _completion.EveryChoiceFinished;
 
     public TerminalClass FinishClass => _completion.FinishClass;
@@ -58,6 +61,8 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
     public string? ResponseModel => _completion.Model;
 
     public string? FinishReason => _completion.FinishReason;
+
+    public string? NormalizedFinishReason => _completion.NormalizedFinishReason;
 
     public long EventCount => _sse?.EventCount ?? _bodyEvents;
 
@@ -112,6 +117,8 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
             ParseBody(_body.Memory, at);
         }
     }
+
+    public string GeneratedText() => _completion.GeneratedText();
 
     public string BuildResponse(int maxChars, out bool truncated)
     {
