@@ -1,3 +1,4 @@
+using Tap.Shim.Core;
 using Tap.Sidecar.Streams.OpenAIChat;
 
 namespace Tap.Sidecar.Streams;
@@ -8,9 +9,10 @@ internal static class AggregatorFactory
     public static IFormatAggregator Create(string format, string? contentType)
     {
         ArgumentNullException.ThrowIfNull(format);
-
-        // Only Chat Completions exists so far, and it is what most OpenAI-compatible gateways speak, so unknown
-        // formats get it too. Later formats (Responses, Anthropic Messages, Gemini) plug in here by name.
-        return new ChatCompletionsAggregator(contentType);
+        return format switch
+        {
+            // Unknown formats get Chat Completions: it is what most OpenAI-compatible gateways speak.
+            _ => new ChatCompletionsAggregator(contentType),
+        };
     }
 }
