@@ -88,6 +88,12 @@ internal sealed class UsageEntry
     public long? CacheWrite { get; set; }
     public long? Reasoning { get; set; }
 
-    /// <summary><c>final</c> for the protocol's final usage.</summary>
+    /// <summary>
+    /// <c>final</c>: the protocol's final usage. <c>provisional</c>: the last running count the provider sent.
+    /// <c>estimated</c>: output counted from the generated text with <see cref="EstimatedWith"/>.
+    /// </summary>
     public string Source { get; set; } = "final";
+
+    /// <summary>The tokenizer behind an estimate; "~" marks an approximation of the model's own.</summary>
+    public string? EstimatedWith { get; set; }
 }

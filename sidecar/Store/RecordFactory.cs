@@ -12,6 +12,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
     {
         var start = state.Start;
         var agg = state.Aggregator;
+        var usage = UsageResolver.Resolve(agg, agg?.ResponseModel ?? start.RequestedModel);
         var record = new ExecutionRecord
         {
             Id = start.Id,
@@ -33,7 +34,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
             Rule = decision.Rule,
             Explanation = decision.Explanation,
             ErrorMessage = decision.ErrorMessage,
-            Notes = [.. decision.Notes],
+            Notes = usage?.Note is { } usageNote ? [.. decision.Notes, usageNote] : [.. decision.Notes],
             Signals = [.. state.Signals.Select(s => new SignalEntry
             {
                 Kind = s.Kind,
@@ -42,7 +43,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
                 ErrorKind = s.ErrorKind,
                 Message = s.Message,
             })],
-            Usage = ToEntry(agg?.FinalUsage),
+            Usage = ToEntry(usage),
             FinishReason = agg?.FinishReason,
             NormalizedFinishReason = agg?.NormalizedFinishReason,
             StartedAt = start.StartedAt.UtcDateTime,
@@ -72,7 +73,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         return record;
     }
 
-    private static UsageEntry? ToEntry(TokenUsage? usage) => usage is null ? null : new UsageEntry
+    private static UsageEntry? ToEntry(ResolvedUsage? resolved) => resolved is not { Usage: var usage } ? null : new UsageEntry
     {
         Input = usage.Input,
         Output = usage.Output,
@@ -80,7 +81,8 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         CachedInput = usage.CachedInput,
         CacheWrite = usage.CacheWrite,
         Reasoning = usage.Reasoning,
-        Source = "final",
+        Source = resolved.Source,
+        EstimatedWith = resolved.EstimatedWith,
     };
 
     private static double? Millis(DateTimeOffset from, DateTimeOffset? to) =>
