@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tap.Shim.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Ingest;
 
@@ -104,12 +105,14 @@ internal sealed class ExecutionTracker(
             throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"More than {maxInFlight} executions in flight on one connection.");
         }
 
+        var declared = !string.IsNullOrEmpty(start.ApiFormat);
+        var format = declared ? start.ApiFormat! : FormatInference.FromPath(start.RequestPath);
         var state = new ExecutionState(new ExecutionStart(
-            id, at, FormatInference.Resolve(start.ApiFormat, start.RequestPath), start.Stream, start.RequestId, start.Attempt,
-            start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody));
-        if (start.ApiFormat is null)
+            id, at, format, start.Stream, start.RequestId, start.Attempt,
+            start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody, FormatDeclared: declared));
+        if (!declared && format != FormatInference.Unknown)
         {
-            state.AddNote($"The API format was inferred as {state.Start.Format} from the request path.");
+            state.AddNote($"The API format was inferred as {format} from the request path {start.RequestPath}.");
         }
 
         _inFlight.Add(id, new Tracked(state));

@@ -12,4 +12,5 @@ internal sealed record ExecutionStart(
     string? Provider = null,
     string? RequestedModel = null,
     string? RequestPath = null,
-    byte[]? RequestBody = null);
+    byte[]? RequestBody = null,
+    bool FormatDeclared = true);

@@ -14,7 +14,14 @@ internal sealed class ExecutionState(ExecutionStart start)
     private readonly List<string> _notes = [];
     private readonly ArrayBufferWriter<byte> _errorBody = new();
 
+    // Held only while an undeclared format is still being recognized from the first bytes.
+    private List<(byte[] Data, DateTimeOffset At)>? _sniffed;
+    private int _sniffedBytes;
+
     public ExecutionStart Start { get; } = start;
+
+    /// <summary>The format as declared, or as inferred from the path and then from the first response bytes.</summary>
+    public string Format { get; private set; } = start.Format;
 
     public IReadOnlyList<ObservedSignal> Signals => _signals;
 
@@ -76,7 +83,13 @@ internal sealed class ExecutionState(ExecutionStart start)
             return;
         }
 
-        Aggregator ??= AggregatorFactory.Create(Start.Format, EffectiveContentType());
+        if (Aggregator is null && Format == FormatInference.Unknown)
+        {
+            Sniff(data, at);
+            return;
+        }
+
+        Aggregator ??= AggregatorFactory.Create(Format, EffectiveContentType());
         Aggregator.Append(data, at);
     }
 
@@ -106,7 +119,8 @@ internal sealed class ExecutionState(ExecutionStart start)
         UpstreamEnd = signal;
         if (UpstreamStatus is null or < 400)
         {
-            Aggregator ??= AggregatorFactory.Create(Start.Format, EffectiveContentType());
+            EndSniffing();
+            Aggregator ??= AggregatorFactory.Create(Format, EffectiveContentType());
             Aggregator.CompleteUpstream(at);
         }
     }
@@ -130,6 +144,36 @@ internal sealed class ExecutionState(ExecutionStart start)
     }
 
     public void AddNote(string note) => _notes.Add(note);
+
+    private void Sniff(ReadOnlySpan<byte> data, DateTimeOffset at)
+    {
+        (_sniffed ??= []).Add((data.ToArray(), at));
+        _sniffedBytes += data.Length;
+        if (_sniffedBytes >= FormatInference.SniffBytes || data.IndexOf("\n\n"u8) >= 0 || data.IndexOf("\r\n\r\n"u8) >= 0)
+        {
+            EndSniffing();
+        }
+    }
+
+    /// <summary>Decides the format from what was held back, then feeds it to the aggregator in the order it came.</summary>
+    private void EndSniffing()
+    {
+        if (_sniffed is null)
+        {
+            return;
+        }
+
+        var head = _sniffed.SelectMany(c => c.Data).Take(FormatInference.SniffBytes).ToArray();
+        Format = FormatInference.FromBody(head);
+        _notes.Add($"The API format was inferred as {Format} from the first bytes of the response.");
+        Aggregator = AggregatorFactory.Create(Format, EffectiveContentType());
+        foreach (var (bytes, at) in _sniffed)
+        {
+            Aggregator.Append(bytes, at);
+        }
+
+        _sniffed = null;
+    }
 
     // Without a content type, the Start frame's stream flag says whether to expect SSE.
     private string? EffectiveContentType() => ContentType ?? (Start.Stream ? "text/event-stream" : null);
