@@ -74,7 +74,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     public TapExecution StartExecution(TapExecutionInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var execution = new TapExecution(this, Guid.CreateVersion7(_time.GetUtcNow()));
+        var execution = new TapExecution(this, ExecutionIds.NewVersion7(_time.GetUtcNow()));
         Interlocked.Increment(ref _counters.ExecutionsStarted);
         execution.SendStart(new StartMessage
         {

@@ -35,8 +35,27 @@ public sealed class TapClientOptions
     /// <summary>Longest delay between connection attempts (default 5 s).</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The request header that carries the gateway's request id (default <c>x-request-id</c>); without one, an id is generated.</summary>
+    public string RequestIdHeader { get; set; } = "x-request-id";
+
+    /// <summary>
+    /// Routes (YARP route ids, or HttpClient names) to tap; empty taps every route. For the middleware, path
+    /// prefixes such as <c>/v1/</c>.
+    /// </summary>
+    public IList<string> Routes { get; } = [];
+
+    /// <summary>Keeping the upstream read after the client left, so the record carries the usage the provider billed.</summary>
+    public TapDrainOptions Drain { get; set; } = new();
+
     /// <summary>How long disposing the client waits for buffered frames to be written (default 2 s).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether a route (or path) is tapped.</summary>
+    internal bool Taps(string? route) => Routes.Count == 0 || (route is not null && Routes.Any(r => Matches(r, route)));
+
+    private static bool Matches(string configured, string route) => configured.StartsWith('/')
+        ? route.StartsWith(configured, StringComparison.OrdinalIgnoreCase)
+        : string.Equals(configured, route, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Throws for settings outside their documented ranges.</summary>
     internal void Validate()
@@ -61,6 +80,7 @@ public sealed class TapClientOptions
             throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "Must not be negative.");
         }
 
+        Drain.Validate();
         if (ConnectTimeout <= TimeSpan.Zero || MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay || ShutdownTimeout < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), "Timeouts must be positive and MaxReconnectDelay at least MinReconnectDelay.");

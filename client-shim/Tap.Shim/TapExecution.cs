@@ -1,5 +1,6 @@
 using System.Buffers;
 using Tap.Shim.Core;
+using Tap.Shim.Diagnostics;
 using Tap.Shim.Protocol;
 
 namespace Tap.Shim;
@@ -105,7 +106,17 @@ public sealed class TapExecution : IDisposable
             }
 
             var length = ChunkFrameEncoder.Overhead + data.Length;
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            byte[] buffer;
+            try
+            {
+                buffer = ArrayPool<byte>.Shared.Rent(length);
+            }
+            catch (OutOfMemoryException)
+            {
+                Lose(isStart: false);
+                return;
+            }
+
             ChunkFrameEncoder.Write(buffer, _idBytes, _nextSequence, _client.NowWire(), data);
             Admit(new OutboundFrame(buffer, length, this, IsStart: false, IsEnd: false));
         }
@@ -141,7 +152,19 @@ public sealed class TapExecution : IDisposable
         message.ExecutionId = _idBytes;
         message.Sequence = _nextSequence;
         message.Timestamp = _client.NowWire();
-        var frame = ProtocolSerializer.ToFrame(message);
+        byte[] frame;
+        try
+        {
+            frame = ProtocolSerializer.ToFrame(message);
+        }
+        catch (Exception ex)
+        {
+            // The host must never see a shim failure: the frame is lost and counted like a full buffer.
+            ShimEventSource.Log.InternalError(ex.ToString());
+            Lose(message is StartMessage);
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.CopyTo(buffer, 0);
         Admit(new OutboundFrame(buffer, frame.Length, this, IsStart: message is StartMessage, IsEnd: isEnd));
@@ -156,10 +179,15 @@ public sealed class TapExecution : IDisposable
         }
 
         frame.Return();
+        Lose(frame.IsStart);
+    }
+
+    private void Lose(bool isStart)
+    {
         if (!_lost)
         {
             _lost = true;
-            if (!frame.IsStart)
+            if (!isStart)
             {
                 _client.CountExecutionIncomplete();
             }

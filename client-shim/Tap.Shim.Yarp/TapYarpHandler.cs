@@ -1,0 +1,51 @@
+using Tap.Shim.Http;
+
+namespace Tap.Shim.Yarp;
+
+/// <summary>
+/// Inside YARP's HttpClient: one execution per upstream attempt of a tapped route, with the body reported as
+/// YARP reads it. Failures are held back for the completion callback, which knows who ended the exchange.
+/// </summary>
+internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(TapYarpContext.Key, out var context))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        context.Attempts++;
+        var info = context.Info;
+        var execution = client.StartExecution(new TapExecutionInfo
+        {
+            RequestId = info.RequestId,
+            Attempt = context.Attempts,
+            Route = info.Route,
+            Provider = request.RequestUri?.Host,
+            RequestedModel = info.RequestedModel,
+            Stream = info.Stream,
+            RequestPath = request.RequestUri?.PathAndQuery ?? info.RequestPath,
+            RequestBody = info.RequestBody,
+        });
+
+        // An earlier attempt of the same request is over once YARP moves on to this one.
+        context.Tap?.End();
+        var tap = new ResponseTap(execution, deferFailures: true);
+        context.Tap = tap;
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            tap.ReadFailed(ex, cancellationToken.IsCancellationRequested);
+            throw;
+        }
+
+        execution.Response((int)response.StatusCode, response.Content.Headers.ContentType?.ToString());
+        response.Content = new TapResponseContent(response.Content, tap);
+        return response;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+
+namespace Tap.Shim.Http;
+
+/// <summary>The upstream response content with its body read through a <see cref="TapResponseStream"/>; same headers, same bytes.</summary>
+internal sealed class TapResponseContent : HttpContent
+{
+    private readonly HttpContent _inner;
+    private readonly ResponseTap _tap;
+
+    public TapResponseContent(HttpContent inner, ResponseTap tap)
+    {
+        _inner = inner;
+        _tap = tap;
+        foreach (var header in inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+    }
+
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        new TapResponseStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _tap);
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+    protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
+        new TapResponseStream(_inner.ReadAsStream(cancellationToken), _tap);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        var body = await CreateContentReadStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            await body.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _inner.Headers.ContentLength ?? 0;
+        return _inner.Headers.ContentLength is not null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+            _tap.Disposed();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,33 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace Tap.Samples.Gateway;
+
+/// <summary>
+/// A YARP gateway with the Tap shim attached: every request goes to one upstream provider and is reported to
+/// the sidecar. The upstream and listen addresses come from the command line.
+/// </summary>
+internal static class GatewayApp
+{
+    public static WebApplication Create(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var upstream = builder.Configuration["upstream"]
+            ?? throw new ArgumentException("Give the upstream provider's base address: --upstream http://127.0.0.1:8081");
+        builder.WebHost.UseUrls(builder.Configuration["listen"] ?? "http://127.0.0.1:8080");
+
+        var route = new RouteConfig { RouteId = "llm", ClusterId = "provider", Match = new RouteMatch { Path = "{**catch-all}" } };
+        var cluster = new ClusterConfig
+        {
+            ClusterId = "provider",
+            Destinations = new Dictionary<string, DestinationConfig> { ["upstream"] = new() { Address = upstream } },
+        };
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory([route], [cluster])
+            .AddTap();
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapReverseProxy();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using Tap.Samples.Gateway;
+
+await GatewayApp.Create(args).RunAsync();
