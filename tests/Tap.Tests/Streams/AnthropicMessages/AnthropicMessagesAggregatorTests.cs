@@ -7,6 +7,12 @@ namespace Tap.Tests.Streams.AnthropicMessages;
 public sealed class AnthropicMessagesAggregatorTests
 {
     [Test]
+    public void Factory_gives_this_aggregator_for_anthropic_messages()
+    {
+        Assert.That(AggregatorFactory.Create("anthropic-messages", EventStream).Format, Is.EqualTo("anthropic-messages"));
+    }
+
+    [Test]
     public void Text_transcript_gives_text_final_usage_and_message_stop_terminal()
     {
         var aggregator = FeedLineByLine("anthropic-messages/text.sse");
