@@ -1,15 +1,40 @@
 using System.Text.Json;
+using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
-/// <summary>Applies a non-streamed Messages API response (<c>{"type":"message","content":[...],...}</c>).</summary>
+/// <summary>Reads a non-streamed Messages API response (<c>{"type":"message","content":[...],...}</c>).</summary>
 internal static class AnthropicBodyJson
 {
-    public static bool IsMessage(JsonElement root) =>
-        root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array;
+    /// <summary>Applies the whole message; the fault when the body is not one.</summary>
+    /// <param name="carriedToken">The message carried text, thinking or tool input.</param>
+    public static StreamFault? Read(AnthropicMessage message, ReadOnlyMemory<byte> body, DateTimeOffset at, out bool carriedToken)
+    {
+        carriedToken = false;
+        try
+        {
+            using var document = ProviderJson.TryParseObject(body, "The response body", at, out var fault);
+            if (document is null)
+            {
+                return fault;
+            }
 
-    /// <summary>Applies the whole message; true when it carried text, thinking or tool input.</summary>
-    public static bool Apply(AnthropicMessage message, JsonElement body)
+            var root = document.RootElement;
+            if (!root.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
+            {
+                return new StreamFault("malformed_json", "The response body is not a message object.", at);
+            }
+
+            carriedToken = Apply(message, root);
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return new StreamFault("malformed_json", AnthropicFields.NotText, at);
+        }
+    }
+
+    private static bool Apply(AnthropicMessage message, JsonElement body)
     {
         message.Id = AnthropicFields.String(body, "id");
         message.Model = AnthropicFields.String(body, "model");

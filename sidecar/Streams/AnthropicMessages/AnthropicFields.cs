@@ -8,6 +8,12 @@ namespace Tap.Sidecar.Streams.AnthropicMessages;
 /// </summary>
 internal static class AnthropicFields
 {
+    /// <summary>
+    /// The fault message when <see cref="JsonElement.GetString"/> throws <see cref="InvalidOperationException"/>: it does
+    /// on an escaped lone surrogate (<c>"\ud800"</c>), which parses as JSON but is not text.
+    /// </summary>
+    public const string NotText = "A JSON string is not valid UTF-16 text.";
+
     public static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

@@ -13,9 +13,6 @@ internal sealed class AnthropicMessagesAggregator : IFormatAggregator
     public const string FormatName = "anthropic-messages";
     public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
 
-    // JsonElement.GetString throws InvalidOperationException on an escaped lone surrogate ("\ud800").
-    private const string NotText = "A JSON string is not valid UTF-16 text.";
-
     private readonly AnthropicMessage _message;
     private readonly SseParser? _sse;
     private readonly BoundedByteBuffer? _body;
@@ -148,81 +145,36 @@ internal sealed class AnthropicMessagesAggregator : IFormatAggregator
             return;
         }
 
-        try
+        var result = AnthropicStreamJson.Read(_message, sseEvent, _now);
+        switch (result.Kind)
         {
-            ApplyEvent(sseEvent);
-        }
-        catch (InvalidOperationException)
-        {
-            Fail("malformed_json", NotText, _now);
-        }
-    }
-
-    private void ApplyEvent(SseEvent sseEvent)
-    {
-        using var document = ProviderJson.TryParseObject(sseEvent.Data, "An event's data", _now, out var fault);
-        if (document is null)
-        {
-            // Anthropic's error event ({"type":"error","error":{...}}) ends the stream: it is the terminal event
-            // (https://docs.claude.com/en/docs/build-with-claude/streaming, "Error events").
-            if (fault?.Code == "provider_error")
-            {
-                Terminal = new TerminalEvent(TerminalClass.Failed, "error", _now, fault.Message);
-            }
-            else
-            {
-                Fault ??= fault;
-            }
-
-            return;
-        }
-
-        // The data's type discriminates, as in Anthropic's SDKs; the SSE event name repeats it.
-        var root = document.RootElement;
-        switch (AnthropicStreamJson.Apply(_message, AnthropicFields.String(root, "type") ?? sseEvent.EventType, root))
-        {
-            case AnthropicStreamEvent.Token:
+            case AnthropicEventKind.Token:
                 FirstTokenAt ??= _now;
                 break;
-            case AnthropicStreamEvent.MessageStop:
+            case AnthropicEventKind.MessageStop:
                 Terminal = new TerminalEvent(FinishClass, "message_stop", _now);
                 break;
-            case AnthropicStreamEvent.Error:
-                Terminal = new TerminalEvent(TerminalClass.Failed, "error", _now);
+            case AnthropicEventKind.Error:
+                // Anthropic's error event ends the stream, so it is the terminal event, not a fault
+                // (https://platform.claude.com/docs/en/build-with-claude/streaming, "Error events").
+                Terminal = new TerminalEvent(TerminalClass.Failed, "error", _now, result.ErrorMessage);
+                break;
+            case AnthropicEventKind.Malformed:
+                Fault ??= result.Fault;
                 break;
         }
     }
 
     private void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        try
-        {
-            ApplyBody(body, at);
-        }
-        catch (InvalidOperationException)
-        {
-            Fail("malformed_json", NotText, at);
-        }
-    }
-
-    private void ApplyBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
-    {
-        using var document = ProviderJson.TryParseObject(body, "The response body", at, out var fault);
-        if (document is null)
+        if (AnthropicBodyJson.Read(_message, body, at, out var carriedToken) is { } fault)
         {
             Fault ??= fault;
             return;
         }
 
-        var root = document.RootElement;
-        if (!AnthropicBodyJson.IsMessage(root))
-        {
-            Fail("malformed_json", "The response body is not a message object.", at);
-            return;
-        }
-
         _bodyEvents = 1;
-        if (AnthropicBodyJson.Apply(_message, root))
+        if (carriedToken)
         {
             // A non-streamed answer is whole before its first byte leaves the provider.
             FirstTokenAt = _firstBodyByteAt;

@@ -4,7 +4,7 @@ namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>
 /// What Anthropic's <c>stop_reason</c> values mean for the outcome
-/// (https://docs.claude.com/en/docs/build-with-claude/handling-stop-reasons).
+/// (https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons).
 /// </summary>
 internal static class AnthropicStopReasons
 {

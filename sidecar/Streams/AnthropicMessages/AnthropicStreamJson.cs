@@ -1,47 +1,75 @@
 using System.Text.Json;
+using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>
-/// Applies one streamed event to an <see cref="AnthropicMessage"/>, following the event flow documented at
-/// https://docs.claude.com/en/docs/build-with-claude/streaming: message_start, then per content block a
+/// Reads one streamed event into an <see cref="AnthropicMessage"/>, following the event flow documented at
+/// https://platform.claude.com/docs/en/build-with-claude/streaming: message_start, then per content block a
 /// content_block_start, deltas and a content_block_stop, then message_delta and message_stop, with ping events
 /// anywhere. Unknown event and delta types are ignored, as the documentation asks.
 /// </summary>
 internal static class AnthropicStreamJson
 {
-    public static AnthropicStreamEvent Apply(AnthropicMessage message, string type, JsonElement data)
+    public static AnthropicEventResult Read(AnthropicMessage message, SseEvent sseEvent, DateTimeOffset at)
+    {
+        try
+        {
+            using var document = ProviderJson.TryParseObject(sseEvent.Data, "An event's data", at, out var fault);
+            if (document is null)
+            {
+                // An error event is {"type":"error","error":{"type":..,"message":..}}: ProviderJson names it.
+                return fault?.Code == "provider_error"
+                    ? new AnthropicEventResult(AnthropicEventKind.Error, fault.Message)
+                    : new AnthropicEventResult(AnthropicEventKind.Malformed, Fault: fault);
+            }
+
+            // The data's type discriminates, as in Anthropic's SDKs; the SSE event name repeats it.
+            var data = document.RootElement;
+            return new AnthropicEventResult(Apply(message, AnthropicFields.String(data, "type") ?? sseEvent.EventType, data));
+        }
+        catch (InvalidOperationException)
+        {
+            return new AnthropicEventResult(AnthropicEventKind.Malformed, Fault: new StreamFault("malformed_json", AnthropicFields.NotText, at));
+        }
+    }
+
+    private static AnthropicEventKind Apply(AnthropicMessage message, string type, JsonElement data)
     {
         switch (type)
         {
             case "message_start":
                 ApplyStart(message, data);
-                return AnthropicStreamEvent.Other;
+                return AnthropicEventKind.Other;
             case "content_block_start":
                 if (AnthropicFields.Object(data, "content_block") is { } block)
                 {
                     message.Block(Index(data)).ApplyStart(block, message.Budget);
                 }
 
-                return AnthropicStreamEvent.Other;
+                return AnthropicEventKind.Other;
             case "content_block_delta":
-                return ApplyBlockDelta(message, data) ? AnthropicStreamEvent.Token : AnthropicStreamEvent.Other;
+                return AnthropicFields.Object(data, "delta") is { } delta
+                    && AnthropicDeltaJson.Apply(message.Block(Index(data)), delta, message.Budget)
+                    ? AnthropicEventKind.Token
+                    : AnthropicEventKind.Other;
             case "content_block_stop":
                 if (message.Blocks.TryGetValue(Index(data), out var stopped))
                 {
                     stopped.Stopped = true;
                 }
 
-                return AnthropicStreamEvent.Other;
+                return AnthropicEventKind.Other;
             case "message_delta":
                 ApplyMessageDelta(message, data);
-                return AnthropicStreamEvent.Other;
+                return AnthropicEventKind.Other;
             case "message_stop":
-                return AnthropicStreamEvent.MessageStop;
+                return AnthropicEventKind.MessageStop;
             case "error":
-                return AnthropicStreamEvent.Error;
+                return AnthropicEventKind.Error;
             default:
-                return AnthropicStreamEvent.Other;
+                return AnthropicEventKind.Other;
         }
     }
 
@@ -59,40 +87,6 @@ internal static class AnthropicStreamJson
         {
             message.StartUsage = usage;
             message.ProvisionalUsage = usage;
-        }
-    }
-
-    private static bool ApplyBlockDelta(AnthropicMessage message, JsonElement data)
-    {
-        if (AnthropicFields.Object(data, "delta") is not { } delta)
-        {
-            return false;
-        }
-
-        var block = message.Block(Index(data));
-        switch (AnthropicFields.String(delta, "type"))
-        {
-            case "text_delta":
-                block.Type ??= "text";
-                return AnthropicContentBlock.Append(block.Text, AnthropicFields.String(delta, "text"), message.Budget);
-            case "thinking_delta":
-                block.Type ??= "thinking";
-                return AnthropicContentBlock.Append(block.Thinking, AnthropicFields.String(delta, "thinking"), message.Budget);
-            case "input_json_delta":
-                block.Type ??= "tool_use";
-                return AnthropicContentBlock.Append(block.PartialJson, AnthropicFields.String(delta, "partial_json"), message.Budget);
-            case "signature_delta":
-                block.Signature = AnthropicFields.String(delta, "signature") ?? block.Signature;
-                return false;
-            case "citations_delta":
-                if (AnthropicFields.Object(delta, "citation") is { } citation)
-                {
-                    block.AddCitation(citation, message.Budget);
-                }
-
-                return false;
-            default:
-                return false;
         }
     }
 

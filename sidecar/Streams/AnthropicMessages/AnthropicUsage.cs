@@ -4,8 +4,8 @@ using Tap.Sidecar.Outcome;
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>
-/// Anthropic's usage counts as sent (https://docs.claude.com/en/api/messages, "usage"); null where a message did
-/// not carry a count.
+/// Anthropic's usage counts as sent (https://platform.claude.com/docs/en/api/messages, "usage"); null where a
+/// message did not carry a count.
 /// </summary>
 internal sealed record AnthropicUsage
 {
@@ -55,9 +55,9 @@ internal sealed record AnthropicUsage
     };
 
     /// <summary>
-    /// Normalized counts. Anthropic's <c>input_tokens</c> excludes cached tokens, and every input token is billed once
-    /// in exactly one of the three counts (https://docs.claude.com/en/docs/build-with-claude/prompt-caching,
-    /// "Tracking cache performance"), so all input is their sum. Anthropic reports no total.
+    /// Normalized counts. Anthropic's <c>input_tokens</c> counts only the input after the last cache breakpoint, and
+    /// total input = cache read + cache creation + input_tokens
+    /// (https://platform.claude.com/docs/en/build-with-claude/prompt-caching). Anthropic reports no total.
     /// </summary>
     public TokenUsage ToTokenUsage()
     {

@@ -1,7 +1,7 @@
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>What one streamed event meant to the aggregator.</summary>
-internal enum AnthropicStreamEvent
+internal enum AnthropicEventKind
 {
     /// <summary>Nothing the outcome depends on: a ping, a block start, an event type added after this code was written.</summary>
     Other,
@@ -14,4 +14,7 @@ internal enum AnthropicStreamEvent
 
     /// <summary>An error event: it ends the stream.</summary>
     Error,
+
+    /// <summary>Data that is not a usable JSON object.</summary>
+    Malformed,
 }
