@@ -47,7 +47,7 @@ internal sealed class AnthropicContentBlock(int index)
     /// <summary>The tool input as sent so far: the concatenated deltas, or the input the block started with.</summary>
     public string? InputJson => PartialJson.Length > 0 ? PartialJson.ToString() : StartInput;
 
-    /// <summary>Reads what a content_block_start (or a non-streamed content block) carries; true when it carried text.</summary>
+    /// <summary>Reads what a content_block_start (or a non-streamed content block) carries; true when it carried text or thinking.</summary>
     public bool ApplyStart(JsonElement block, TextBudget budget)
     {
         Type = AnthropicFields.String(block, "type") ?? Type;
@@ -63,23 +63,27 @@ internal sealed class AnthropicContentBlock(int index)
 
                 return Append(Text, AnthropicFields.String(block, "text"), budget);
             case "thinking":
-                Signature = AnthropicFields.String(block, "signature") is { Length: > 0 } signature ? signature : Signature;
+                if (AnthropicFields.String(block, "signature") is { Length: > 0 } signature)
+                {
+                    Signature = KeepWhole(signature, budget);
+                }
+
                 return Append(Thinking, AnthropicFields.String(block, "thinking"), budget);
             case "redacted_thinking":
-                Data = AnthropicFields.String(block, "data");
+                Data = AnthropicFields.String(block, "data") is { } data ? KeepWhole(data, budget) : null;
                 return false;
             case "tool_use" or "server_tool_use" or "mcp_tool_use":
-                StartInput = block.TryGetProperty("input", out var input) ? Keep(input.GetRawText(), budget) : null;
+                StartInput = block.TryGetProperty("input", out var input) ? KeepWhole(input.GetRawText(), budget) : null;
                 return false;
             default:
-                Raw = Keep(block.GetRawText(), budget);
+                Raw = KeepWhole(block.GetRawText(), budget);
                 return false;
         }
     }
 
     public void AddCitation(JsonElement citation, TextBudget budget)
     {
-        if (citation.ValueKind == JsonValueKind.Object && Keep(citation.GetRawText(), budget) is { } raw)
+        if (citation.ValueKind == JsonValueKind.Object && KeepWhole(citation.GetRawText(), budget) is { } raw)
         {
             Citations.Add(raw);
         }
@@ -97,11 +101,14 @@ internal sealed class AnthropicContentBlock(int index)
         return true;
     }
 
-    // Raw JSON cut by the budget would no longer be JSON: it is kept whole or not at all.
-    private static string? Keep(string raw, TextBudget budget)
+    /// <summary>
+    /// <paramref name="value"/> when it fits the budget, else null: raw JSON, a signature or encrypted data cut short
+    /// would be worse than none.
+    /// </summary>
+    public static string? KeepWhole(string value, TextBudget budget)
     {
         var kept = new StringBuilder();
-        budget.Append(kept, raw);
-        return kept.Length == raw.Length ? raw : null;
+        budget.Append(kept, value);
+        return kept.Length == value.Length ? value : null;
     }
 }

@@ -24,7 +24,9 @@ internal static class AnthropicDeltaJson
                 block.Type ??= "tool_use";
                 return AnthropicContentBlock.Append(block.PartialJson, AnthropicFields.String(delta, "partial_json"), budget);
             case "signature_delta":
-                block.Signature = AnthropicFields.String(delta, "signature") ?? block.Signature;
+                block.Signature = AnthropicFields.String(delta, "signature") is { } signature
+                    ? AnthropicContentBlock.KeepWhole(signature, budget)
+                    : block.Signature;
                 return false;
             case "citations_delta":
                 if (AnthropicFields.Object(delta, "citation") is { } citation)
