@@ -150,4 +150,19 @@ public sealed class AnthropicMessagesAggregatorTests
         Assert.That(content[2].GetProperty("content")[0].GetProperty("url").GetString(), Is.EqualTo("https://example.com/ph"));
         Assert.That(aggregator.AnswerComplete, Is.True);
     }
+
+    [TestCase("anthropic-messages/text.sse", 11)]
+    [TestCase("anthropic-messages/tool-calls.sse", 11)]
+    [TestCase("anthropic-messages/reasoning.sse", 8)]
+    [TestCase("anthropic-messages/keepalive.sse", 17)]
+    [TestCase("anthropic-messages/error-mid-stream.sse", 8)]
+    [TestCase("anthropic-messages/overloaded-mid-stream.sse", 11)]
+    [TestCase("anthropic-messages/error-after-terminal.sse", 8)]
+    [TestCase("anthropic-messages/incomplete.sse", 8)]
+    [TestCase("anthropic-messages/refusal.sse", 8)]
+    [TestCase("anthropic-messages/pause-turn.sse", 8)]
+    public void First_token_is_the_first_text_thinking_or_tool_input_delta(string fixture, int line)
+    {
+        Assert.That(FeedLineByLine(fixture).FirstTokenAt, Is.EqualTo(T0.AddSeconds(line)));
+    }
 }
