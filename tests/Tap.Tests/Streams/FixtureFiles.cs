@@ -16,6 +16,20 @@ internal static class FixtureFiles
         "openai-chat/refusal.sse",
     ];
 
+    public static readonly string[] AnthropicMessagesTranscripts =
+    [
+        "anthropic-messages/text.sse",
+        "anthropic-messages/tool-calls.sse",
+        "anthropic-messages/reasoning.sse",
+        "anthropic-messages/keepalive.sse",
+        "anthropic-messages/error-mid-stream.sse",
+        "anthropic-messages/overloaded-mid-stream.sse",
+        "anthropic-messages/error-after-terminal.sse",
+        "anthropic-messages/incomplete.sse",
+        "anthropic-messages/refusal.sse",
+        "anthropic-messages/pause-turn.sse",
+    ];
+
     public static byte[] Read(string relativePath) =>
         File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", relativePath));
 }

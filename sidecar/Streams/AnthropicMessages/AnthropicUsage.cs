@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Tap.Sidecar.Outcome;
+
+namespace Tap.Sidecar.Streams.AnthropicMessages;
+
+/// <summary>
+/// Anthropic's usage counts as sent (https://platform.claude.com/docs/en/api/messages, "usage"); null where a
+/// message did not carry a count.
+/// </summary>
+internal sealed record AnthropicUsage
+{
+    /// <summary>Input tokens after the last cache breakpoint: neither read from nor written to the cache.</summary>
+    public long? InputTokens { get; init; }
+
+    public long? CacheCreationInputTokens { get; init; }
+
+    public long? CacheReadInputTokens { get; init; }
+
+    public long? OutputTokens { get; init; }
+
+    /// <summary><c>output_tokens_details.thinking_tokens</c>: part of <see cref="OutputTokens"/>, sent by newer API versions.</summary>
+    public long? ThinkingTokens { get; init; }
+
+    /// <summary>The <c>usage</c> object of <paramref name="parent"/>, or null when it has none.</summary>
+    public static AnthropicUsage? Read(JsonElement parent)
+    {
+        if (AnthropicFields.Object(parent, "usage") is not { } usage)
+        {
+            return null;
+        }
+
+        return new AnthropicUsage
+        {
+            InputTokens = AnthropicFields.Int64(usage, "input_tokens"),
+            CacheCreationInputTokens = AnthropicFields.Int64(usage, "cache_creation_input_tokens"),
+            CacheReadInputTokens = AnthropicFields.Int64(usage, "cache_read_input_tokens"),
+            OutputTokens = AnthropicFields.Int64(usage, "output_tokens"),
+            ThinkingTokens = AnthropicFields.Object(usage, "output_tokens_details") is { } details
+                ? AnthropicFields.Int64(details, "thinking_tokens")
+                : null,
+        };
+    }
+
+    /// <summary>
+    /// These counts updated by a later message_delta's: its counts are cumulative and win where present; older API
+    /// versions send only <c>output_tokens</c> there, so the input-side counts of message_start stay.
+    /// </summary>
+    public AnthropicUsage UpdatedBy(AnthropicUsage? later) => later is null ? this : new AnthropicUsage
+    {
+        InputTokens = later.InputTokens ?? InputTokens,
+        CacheCreationInputTokens = later.CacheCreationInputTokens ?? CacheCreationInputTokens,
+        CacheReadInputTokens = later.CacheReadInputTokens ?? CacheReadInputTokens,
+        OutputTokens = later.OutputTokens ?? OutputTokens,
+        ThinkingTokens = later.ThinkingTokens ?? ThinkingTokens,
+    };
+
+    /// <summary>
+    /// Normalized counts. Anthropic's <c>input_tokens</c> counts only the input after the last cache breakpoint, and
+    /// total input = cache read + cache creation + input_tokens
+    /// (https://platform.claude.com/docs/en/build-with-claude/prompt-caching). Anthropic reports no total.
+    /// </summary>
+    public TokenUsage ToTokenUsage()
+    {
+        long?[] inputs = [InputTokens, CacheCreationInputTokens, CacheReadInputTokens];
+        long? input = inputs.Any(n => n is not null) ? inputs.Sum(n => n ?? 0) : null;
+        return new TokenUsage
+        {
+            Input = input,
+            Output = OutputTokens,
+            Total = input + OutputTokens,
+            CachedInput = CacheReadInputTokens,
+            CacheWrite = CacheCreationInputTokens,
+            Reasoning = ThinkingTokens,
+        };
+    }
+}
