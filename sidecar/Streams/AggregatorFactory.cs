@@ -11,6 +11,7 @@ internal static class AggregatorFactory
         ArgumentNullException.ThrowIfNull(format);
         return format switch
         {
+            ApiFormats.Gemini => new Gemini.GeminiAggregator(contentType),
             // Unknown formats get Chat Completions: it is what most OpenAI-compatible gateways speak.
             _ => new ChatCompletionsAggregator(contentType),
         };
