@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Tap.Sidecar.Streams.Gemini;
@@ -12,9 +11,6 @@ namespace Tap.Sidecar.Streams.Gemini;
 /// </summary>
 internal sealed class GeminiRawJson
 {
-    // The response is stored and printed, never embedded in HTML, so non-ASCII text stays readable.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public GeminiRawJson(JsonElement value, TextBudget budget)
     {
         var json = Compact(value);
@@ -30,7 +26,7 @@ internal sealed class GeminiRawJson
     public static string Compact(JsonElement value)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        using (var writer = new Utf8JsonWriter(buffer, GeminiResponseWriter.Options))
         {
             value.WriteTo(writer);
         }

@@ -12,7 +12,7 @@ namespace Tap.Sidecar.Streams.Gemini;
 internal static class GeminiResponseWriter
 {
     // The response is stored and printed, never embedded in HTML, so non-ASCII text stays readable.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Write(GeminiResponse response)
     {
