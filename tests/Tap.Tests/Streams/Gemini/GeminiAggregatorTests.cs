@@ -40,6 +40,7 @@ public sealed class GeminiAggregatorTests
         Assert.That(aggregator.NormalizedFinishReason, Is.EqualTo(FinishReasons.ToolCalls));
         Assert.That(aggregator.Terminal?.Class, Is.EqualTo(TerminalClass.Completed));
         Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 1124, CachedInput = 1024, Output = 38, Total = 1162 }));
+        Assert.That(aggregator.FirstTokenAt, Is.EqualTo(T0.AddSeconds(1)));
         Assert.That(aggregator.GeneratedText(), Is.EqualTo("""Let me check both cities.get_weather{"location":"Paris, France"}get_weather{"location":"Tōkyō, Japan","unit":"celsius"}"""));
     }
 
@@ -69,6 +70,7 @@ public sealed class GeminiAggregatorTests
         Assert.That(aggregator.NormalizedFinishReason, Is.EqualTo(FinishReasons.Length));
         Assert.That(aggregator.FinishClass, Is.EqualTo(TerminalClass.Incomplete));
         Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 8, Output = 8, Total = 16 }));
+        Assert.That(aggregator.FirstTokenAt, Is.EqualTo(T0.AddSeconds(1)));
     }
 
     [Test]
@@ -104,6 +106,7 @@ public sealed class GeminiAggregatorTests
         Assert.That(aggregator.AnswerComplete, Is.False);
         Assert.That(aggregator.FinalUsage, Is.Null);
         Assert.That(Answer(aggregator), Is.EqualTo("Once upon a"));
+        Assert.That(aggregator.FirstTokenAt, Is.EqualTo(T0.AddSeconds(1)));
     }
 
     [Test]
@@ -115,6 +118,7 @@ public sealed class GeminiAggregatorTests
         Assert.That(whole.Fault, Is.Null);
         Assert.That(whole.Terminal, Is.EqualTo(new TerminalEvent(TerminalClass.Completed, "finishReason", T0.AddSeconds(3))));
         Assert.That(Answer(whole), Is.EqualTo("Done already."));
+        Assert.That(whole.FinalUsage, Is.EqualTo(new TokenUsage { Input = 5, Output = 3, Total = 8 }));
         Assert.That(whole.FinalUsage, Is.EqualTo(cleanEnd.FinalUsage));
         Assert.That(whole.BuildResponse(int.MaxValue, out _), Is.EqualTo(cleanEnd.BuildResponse(int.MaxValue, out _)));
     }
@@ -129,6 +133,8 @@ public sealed class GeminiAggregatorTests
         Assert.That(aggregator.NormalizedFinishReason, Is.EqualTo(FinishReasons.Length));
         Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 12, Output = 57, Total = 69, Reasoning = 48 }));
         Assert.That(aggregator.AnswerComplete, Is.True);
+        Assert.That(Answer(aggregator), Is.EqualTo("The history of the Roman Empire spans more than"));
+        Assert.That(aggregator.FirstTokenAt, Is.EqualTo(T0.AddSeconds(1)));
     }
 
     [Test]
@@ -143,6 +149,8 @@ public sealed class GeminiAggregatorTests
         Assert.That(aggregator.NormalizedFinishReason, Is.EqualTo(FinishReasons.ContentFilter));
         Assert.That(blocked.GetProperty("category").GetString(), Is.EqualTo("HARM_CATEGORY_DANGEROUS_CONTENT"));
         Assert.That(Answer(aggregator), Is.EqualTo("Here is how"));
+        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 14, Output = 3, Total = 17 }));
+        Assert.That(aggregator.FirstTokenAt, Is.EqualTo(T0.AddSeconds(1)));
     }
 
     [Test]
