@@ -12,6 +12,7 @@ internal static class AggregatorFactory
         return format switch
         {
             ApiFormats.AnthropicMessages => new AnthropicMessages.AnthropicMessagesAggregator(contentType),
+            ApiFormats.Gemini => new Gemini.GeminiAggregator(contentType),
             // Unknown formats get Chat Completions: it is what most OpenAI-compatible gateways speak.
             _ => new ChatCompletionsAggregator(contentType),
         };

@@ -30,6 +30,22 @@ internal static class FixtureFiles
         "anthropic-messages/pause-turn.sse",
     ];
 
+    public static readonly string[] GeminiTranscripts =
+    [
+        "gemini/text.sse",
+        "gemini/tool-calls.sse",
+        "gemini/reasoning.sse",
+        "gemini/multiple-candidates.sse",
+        "gemini/keepalive.sse",
+        "gemini/error-mid-stream.sse",
+        "gemini/error-after-terminal.sse",
+        "gemini/incomplete.sse",
+        "gemini/refusal.sse",
+        "gemini/prompt-blocked.sse",
+    ];
+
+    public static readonly string[] GeminiBodies = ["gemini/body.json", "gemini/body-array.json"];
+
     public static byte[] Read(string relativePath) =>
         File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", relativePath));
 }
