@@ -1,5 +1,6 @@
 using Tap.Shim.Core;
 using Tap.Sidecar.Streams.OpenAIChat;
+using Tap.Sidecar.Streams.OpenAIResponses;
 
 namespace Tap.Sidecar.Streams;
 
@@ -11,6 +12,7 @@ internal static class AggregatorFactory
         ArgumentNullException.ThrowIfNull(format);
         return format switch
         {
+            ApiFormats.OpenAIResponses => new ResponsesAggregator(contentType),
             // Unknown formats get Chat Completions: it is what most OpenAI-compatible gateways speak.
             _ => new ChatCompletionsAggregator(contentType),
         };
