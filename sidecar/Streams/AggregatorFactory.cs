@@ -1,5 +1,6 @@
 using Tap.Shim.Core;
 using Tap.Sidecar.Streams.OpenAIChat;
+using Tap.Sidecar.Streams.OpenAIResponses;
 
 namespace Tap.Sidecar.Streams;
 
@@ -13,6 +14,7 @@ internal static class AggregatorFactory
         {
             ApiFormats.AnthropicMessages => new AnthropicMessages.AnthropicMessagesAggregator(contentType),
             ApiFormats.Gemini => new Gemini.GeminiAggregator(contentType),
+            ApiFormats.OpenAIResponses => new ResponsesAggregator(contentType),
             // Unknown formats get Chat Completions: it is what most OpenAI-compatible gateways speak.
             _ => new ChatCompletionsAggregator(contentType),
         };
