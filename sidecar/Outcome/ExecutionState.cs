@@ -33,6 +33,9 @@ internal sealed class ExecutionState(ExecutionStart start)
 
     public IFormatAggregator? Aggregator { get; private set; }
 
+    /// <summary>An aggregator that threw: a bug, but the execution is still recorded, as malformed from that point.</summary>
+    public StreamFault? AggregatorFailure { get; private set; }
+
     public long Bytes { get; private set; }
 
     public long Chunks { get; private set; }
@@ -90,7 +93,7 @@ internal sealed class ExecutionState(ExecutionStart start)
         }
 
         Aggregator ??= AggregatorFactory.Create(Format, EffectiveContentType());
-        Aggregator.Append(data, at);
+        Feed(data, at);
     }
 
     public void OnClientAborted(DateTimeOffset at)
@@ -121,7 +124,7 @@ internal sealed class ExecutionState(ExecutionStart start)
         {
             EndSniffing();
             Aggregator ??= AggregatorFactory.Create(Format, EffectiveContentType());
-            Aggregator.CompleteUpstream(at);
+            Guard(a => a.CompleteUpstream(at), at);
         }
     }
 
@@ -144,6 +147,46 @@ internal sealed class ExecutionState(ExecutionStart start)
     }
 
     public void AddNote(string note) => _notes.Add(note);
+
+    private void Feed(ReadOnlySpan<byte> data, DateTimeOffset at)
+    {
+        if (AggregatorFailure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            Aggregator!.Append(data, at);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, at);
+        }
+    }
+
+    private void Guard(Action<IFormatAggregator> action, DateTimeOffset at)
+    {
+        if (AggregatorFailure is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            action(Aggregator!);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex, at);
+        }
+    }
+
+    private void Fail(Exception exception, DateTimeOffset at)
+    {
+        AggregatorFailure = new StreamFault("aggregator_error", $"The {Format} parser failed on this stream ({exception.GetType().Name}: {exception.Message}).", at);
+        _notes.Add("Tap could not parse this stream past this point; please report it with the transcript.");
+    }
 
     private void Sniff(ReadOnlySpan<byte> data, DateTimeOffset at)
     {
@@ -169,7 +212,7 @@ internal sealed class ExecutionState(ExecutionStart start)
         Aggregator = AggregatorFactory.Create(Format, EffectiveContentType());
         foreach (var (bytes, at) in _sniffed)
         {
-            Aggregator.Append(bytes, at);
+            Feed(bytes, at);
         }
 
         _sniffed = null;

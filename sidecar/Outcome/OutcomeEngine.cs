@@ -102,7 +102,7 @@ internal static class OutcomeEngine
     private static OutcomeDecision? FirstBreak(ExecutionState state)
     {
         var start = state.Start.StartedAt;
-        var fault = state.Aggregator?.Fault;
+        var fault = state.Aggregator?.Fault ?? state.AggregatorFailure;
         var error = state.UpstreamError;
         if (fault is not null && (error is null || fault.At <= error.At))
         {

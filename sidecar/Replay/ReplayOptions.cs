@@ -7,7 +7,7 @@ internal sealed record ReplayOptions
 
     public int Status { get; init; } = 200;
 
-    /// <summary>Null: <c>application/json</c> when the transcript starts with '{', else <c>text/event-stream</c>.</summary>
+    /// <summary>Null: <c>application/json</c> when the transcript starts with '{' or '[', else <c>text/event-stream</c>.</summary>
     public string? ContentType { get; init; }
 
     public long? ClientAbortAt { get; init; }

@@ -99,5 +99,5 @@ internal static class TranscriptReplayer
     }
 
     private static string GuessContentType(ReadOnlySpan<byte> transcript) =>
-        transcript.TrimStart(" \t\r\n"u8) is [(byte)'{', ..] ? "application/json" : "text/event-stream";
+        transcript.TrimStart(" \t\r\n"u8) is [(byte)'{' or (byte)'[', ..] ? "application/json" : "text/event-stream";
 }

@@ -58,7 +58,7 @@ internal static class ProviderJson
         fault = root.ValueKind != JsonValueKind.Object
             ? new StreamFault("malformed_json", $"{what} is not a JSON object.", at)
             : IsError(root)
-                ? new StreamFault("provider_error", ProviderErrorBody.TryGetMessage(root) ?? "The provider sent an error object.", at)
+                ? new StreamFault("provider_error", ErrorMessage(root), at)
                 : null;
         if (fault is null)
         {
@@ -67,6 +67,19 @@ internal static class ProviderJson
 
         document.Dispose();
         return null;
+    }
+
+    // A lone surrogate escape in the message is still an error from the provider, just without readable words.
+    private static string ErrorMessage(JsonElement root)
+    {
+        try
+        {
+            return ProviderErrorBody.TryGetMessage(root) ?? "The provider sent an error object.";
+        }
+        catch (InvalidOperationException)
+        {
+            return "The provider sent an error object whose message is not valid text.";
+        }
     }
 
     private static bool IsError(JsonElement root) =>

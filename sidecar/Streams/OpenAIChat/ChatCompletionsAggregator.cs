@@ -153,9 +153,26 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         {
             Fault ??= fault;
         }
-        else if (ChatJson.ApplyChunk(_completion, document.RootElement))
+        else if (Apply(() => ChatJson.ApplyChunk(_completion, document.RootElement), _now))
         {
             FirstTokenAt ??= _now;
+        }
+    }
+
+    /// <summary>
+    /// Valid JSON can still hold what a reader refuses: a member of the wrong kind (<c>"choices":[1]</c>) or a lone
+    /// surrogate escape. Either makes the stream malformed; neither may escape as an exception.
+    /// </summary>
+    private bool Apply(Func<bool> apply, DateTimeOffset at)
+    {
+        try
+        {
+            return apply();
+        }
+        catch (InvalidOperationException exception)
+        {
+            Fail("malformed_json", "A chunk has a value of the wrong kind or invalid text: " + exception.Message, at);
+            return false;
         }
     }
 
@@ -176,7 +193,7 @@ internal sealed class ChatCompletionsAggregator : IFormatAggregator
         }
 
         _bodyEvents = 1;
-        if (ChatJson.ApplyCompletion(_completion, root))
+        if (Apply(() => ChatJson.ApplyCompletion(_completion, root), at))
         {
             // A non-streamed answer is whole before its first byte leaves the provider.
             FirstTokenAt = _firstBodyByteAt;

@@ -74,7 +74,7 @@ public class AnthropicMessagesDecisionTableTests
 
         AssertOutcome(record, "failed", "provider_error", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Is.EqualTo(message));
-        Assert.That(record.Usage, Is.Null, "message_start's counts are not final");
+        Assert.That(record.Usage?.Source, Is.Not.EqualTo("final"), "message_start's counts are not final");
     }
 
     [Test]
@@ -146,14 +146,17 @@ public class AnthropicMessagesDecisionTableTests
     }
 
     [Test]
-    public void Rule5_client_abort_before_message_delta_records_canceled_without_usage()
+    public void Rule5_client_abort_before_message_delta_records_canceled_with_provisional_input_and_estimated_output()
     {
         var transcript = FixtureFiles.Read("anthropic-messages/text.sse");
 
         var record = TranscriptReplayer.Replay(transcript, new ReplayOptions { Format = Anthropic, ClientAbortAt = IndexOf(transcript, "event: message_delta") });
 
         AssertOutcome(record, "canceled", "client_aborted", "none", 5);
-        Assert.That(record.Usage, Is.Null, "message_start's output_tokens proves nothing");
+        Assert.That(record.Usage?.Source, Is.EqualTo("estimated"), "message_start's output_tokens proves nothing");
+        Assert.That(record.Usage?.Input, Is.GreaterThan(0), "message_start's input counts are kept");
+        Assert.That(record.Usage?.Output, Is.GreaterThan(1), "the generated text outweighs message_start's placeholder output count");
+        Assert.That(record.Usage?.EstimatedWith, Is.EqualTo("~o200k_base"));
     }
 
     [Test]
