@@ -11,7 +11,7 @@ internal static class ReplayCommand
         var file = new Argument<FileInfo>("file") { Description = "A raw upstream response body, byte for byte (an SSE transcript or a JSON body)" };
         var format = new Option<string>("--format", "-f")
         {
-            Description = "The API format: openai-chat (more formats come with later releases)",
+            Description = "The API format: openai-chat, openai-responses, anthropic-messages or gemini",
             Required = true,
         };
         var status = new Option<int>("--status") { Description = "The upstream HTTP status to simulate", DefaultValueFactory = _ => 200 };

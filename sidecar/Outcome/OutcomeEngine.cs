@@ -57,7 +57,7 @@ internal static class OutcomeEngine
                 ? $"the client aborted at {Offset(abort.At, start)} before the terminal event, but"
                 : how == Finalization.Ended ? "no terminal event arrived, but" : $"the proxy stopped reporting ({Describe(how)}), but";
             return new(status, "final_usage_seen", ExecutionStatus.ProofAggregatedUsage, 4,
-                $"{Capitalize(status)}: {why} every choice had finished ({agg.FinishReason}) and the provider's final usage had arrived ({usage.Input ?? 0} in, {usage.Output ?? 0} out).",
+                $"{Capitalize(status)}: {why} the answer was complete (finish reason {agg.FinishReason}) and the provider's final usage had arrived ({usage.Input ?? 0} in, {usage.Output ?? 0} out).",
                 null, notes);
         }
 
