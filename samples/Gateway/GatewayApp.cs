@@ -21,9 +21,14 @@ internal static class GatewayApp
             ClusterId = "provider",
             Destinations = new Dictionary<string, DestinationConfig> { ["upstream"] = new() { Address = upstream } },
         };
-        builder.Services.AddReverseProxy()
-            .LoadFromMemory([route], [cluster])
-            .AddTap();
+        var proxy = builder.Services.AddReverseProxy().LoadFromMemory([route], [cluster]);
+
+        // --tap false runs the same gateway without the shim, to compare what clients receive.
+        if (builder.Configuration.GetValue("tap", defaultValue: true))
+        {
+            proxy.AddTap();
+        }
+
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();

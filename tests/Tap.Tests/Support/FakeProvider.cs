@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +11,8 @@ namespace Tap.Tests.Support;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 that answers every request with a recorded provider response, written
-/// in the chunks given, with optional pauses between them: the upstream provider of the end-to-end tests.
+/// in the chunks given, with the pauses given, ending cleanly or with a connection reset: the upstream
+/// provider of the end-to-end tests.
 /// </summary>
 internal sealed class FakeProvider : IAsyncDisposable
 {
@@ -27,7 +28,12 @@ internal sealed class FakeProvider : IAsyncDisposable
 
     public int Requests;
 
-    public static async Task<FakeProvider> StartAsync(ProviderResponse response)
+    /// <summary>Set when the provider saw its client (the gateway) go away before the response was written.</summary>
+    public int ClientsGone;
+
+    public static Task<FakeProvider> StartAsync(ProviderResponse response) => StartAsync(_ => response);
+
+    public static async Task<FakeProvider> StartAsync(Func<HttpRequest, ProviderResponse> respond)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -37,7 +43,14 @@ internal sealed class FakeProvider : IAsyncDisposable
         app.Run(async context =>
         {
             Interlocked.Increment(ref provider!.Requests);
-            await response.WriteAsync(context);
+            try
+            {
+                await respond(context.Request).WriteAsync(context);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+                Interlocked.Increment(ref provider.ClientsGone);
+            }
         });
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -52,29 +65,67 @@ internal sealed class FakeProvider : IAsyncDisposable
     }
 }
 
-/// <summary>What the fake provider answers: status, content type and the body in chunks, each flushed.</summary>
-internal sealed record ProviderResponse(int Status, string ContentType, IReadOnlyList<byte[]> Chunks, TimeSpan Pause = default)
+/// <summary>How the fake provider ends its response.</summary>
+internal enum ProviderEnding
 {
-    /// <summary>A transcript written one SSE event per flush, as providers do.</summary>
-    public static ProviderResponse Streamed(byte[] transcript, TimeSpan pause = default) =>
-        new(200, "text/event-stream", SplitEvents(transcript), pause);
+    Complete,
+    Reset,
+}
 
-    public static ProviderResponse Body(int status, byte[] body) => new(status, "application/json", [body]);
+/// <summary>One write of the fake provider: the bytes, and how long to wait before writing them.</summary>
+internal sealed record ProviderWrite(byte[] Data, TimeSpan Delay);
+
+/// <summary>What the fake provider answers: status, content type, the body as timed writes (each flushed), and the ending.</summary>
+internal sealed record ProviderResponse(int Status, string ContentType, IReadOnlyList<ProviderWrite> Writes, ProviderEnding Ending = ProviderEnding.Complete)
+{
+    /// <summary>A transcript written one SSE event per flush, <paramref name="pause"/> apart, as providers do.</summary>
+    public static ProviderResponse Streamed(byte[] transcript, TimeSpan pause = default) =>
+        new(200, "text/event-stream", [.. SplitEvents(transcript).Select((e, i) => new ProviderWrite(e, i == 0 ? TimeSpan.Zero : pause))]);
+
+    public static ProviderResponse Body(int status, byte[] body) => new(status, "application/json", [new ProviderWrite(body, TimeSpan.Zero)]);
+
+    /// <summary>Waits <paramref name="delay"/> before the write that starts with <paramref name="marker"/>.</summary>
+    public ProviderResponse HoldBefore(string marker, TimeSpan delay) =>
+        this with { Writes = [.. Writes.Select(w => StartsWith(w, marker) ? w with { Delay = delay } : w)] };
+
+    /// <summary>Writes the event starting with <paramref name="marker"/> together with the one after it.</summary>
+    public ProviderResponse MergeWithNext(string marker)
+    {
+        var writes = Writes.ToList();
+        var at = writes.FindIndex(w => StartsWith(w, marker));
+        writes[at] = writes[at] with { Data = [.. writes[at].Data, .. writes[at + 1].Data] };
+        writes.RemoveAt(at + 1);
+        return this with { Writes = writes };
+    }
+
+    /// <summary>Stops before the write starting with <paramref name="marker"/>, then ends as <paramref name="ending"/>.</summary>
+    public ProviderResponse StopBefore(string marker, ProviderEnding ending) =>
+        this with { Writes = [.. Writes.TakeWhile(w => !StartsWith(w, marker))], Ending = ending };
 
     public async Task WriteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
         context.Response.ContentType = ContentType;
-        foreach (var chunk in Chunks)
+        foreach (var write in Writes)
         {
-            await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            if (Pause > TimeSpan.Zero)
+            if (write.Delay > TimeSpan.Zero)
             {
-                await Task.Delay(Pause, context.RequestAborted);
+                await Task.Delay(write.Delay, context.RequestAborted);
             }
+
+            await context.Response.Body.WriteAsync(write.Data, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        if (Ending == ProviderEnding.Reset)
+        {
+            // A reset discards what the peer has received but not yet read: let the gateway read the events first.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), context.RequestAborted);
+            context.Abort();
         }
     }
+
+    private static bool StartsWith(ProviderWrite write, string marker) => write.Data.AsSpan().StartsWith(System.Text.Encoding.UTF8.GetBytes(marker));
 
     private static List<byte[]> SplitEvents(byte[] transcript)
     {

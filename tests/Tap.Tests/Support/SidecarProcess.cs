@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tap.Sidecar.Store;
 using Tap.Sidecar.Hosting;
 
 namespace Tap.Tests.Support;
@@ -23,6 +25,20 @@ internal sealed class SidecarProcess : IAsyncDisposable
     public string DatabasePath { get; }
 
     public IServiceProvider Services => _host.Services;
+
+    /// <summary>The running sidecar's own store: records are read in-process, without a second open of the file.</summary>
+    public RecordStore Records => _host.Services.GetRequiredService<RecordStore>();
+
+    /// <summary>Waits until the execution with this request id (and attempt) is recorded.</summary>
+    public async Task<ExecutionRecord> WaitForRecordAsync(string requestId, int attempt = 1, TimeSpan? timeout = null)
+    {
+        ExecutionRecord? record = null;
+        await Eventually.TrueAsync(
+            () => (record = Records.Query(new RecordQuery(Limit: 10_000)).FirstOrDefault(r => r.RequestId == requestId && r.Attempt == attempt)) is not null,
+            $"request {requestId} is recorded",
+            timeout ?? TimeSpan.FromSeconds(20));
+        return record!;
+    }
 
     public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null)
     {
