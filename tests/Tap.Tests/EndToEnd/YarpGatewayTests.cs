@@ -20,7 +20,7 @@ public class YarpGatewayTests
     public async Task Each_format_streams_through_the_gateway_unchanged_and_is_recorded_completed_with_usage_and_ttft(string format, string path, string json)
     {
         var transcript = FixtureFiles.Read(format + "/text.sse");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Streamed(transcript, TimeSpan.FromMilliseconds(5)));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript, TimeSpan.FromMilliseconds(5)));
 
         var (response, body) = await StreamingClient.ReadAllAsync(chain.Client, StreamingClient.Post(path, json, "req-" + format));
 
@@ -42,7 +42,7 @@ public class YarpGatewayTests
     public async Task Client_disconnect_after_usage_chunk_records_completed()
     {
         var transcript = FixtureFiles.Read("openai-chat/text.sse");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Streamed(transcript, TimeSpan.FromMilliseconds(5)).HoldBefore("data: [DONE]", TimeSpan.FromSeconds(2)));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript, TimeSpan.FromMilliseconds(5)).HoldBefore("data: [DONE]", TimeSpan.FromSeconds(2)));
 
         var received = await StreamingClient.ReadUntilThenDisconnectAsync(chain.Client, StreamingClient.Post("/v1/chat/completions", ChatRequest, "usage-then-leave"), "\"usage\":{\"prompt_tokens\"");
 
@@ -57,7 +57,7 @@ public class YarpGatewayTests
     public async Task Client_disconnect_mid_stream_with_slow_pacing_records_canceled()
     {
         var transcript = FixtureFiles.Read("openai-chat/text.sse");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Streamed(transcript, TimeSpan.FromMilliseconds(150)));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript, TimeSpan.FromMilliseconds(150)));
 
         await StreamingClient.ReadUntilThenDisconnectAsync(chain.Client, StreamingClient.Post("/v1/chat/completions", ChatRequest, "leave-early"), "Voil");
 
@@ -70,7 +70,7 @@ public class YarpGatewayTests
     public async Task Responses_client_leaving_at_output_text_done_while_completed_is_held_back_records_canceled()
     {
         var transcript = FixtureFiles.Read("openai-responses/text.sse");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Streamed(transcript).HoldBefore("event: response.completed", TimeSpan.FromMilliseconds(200)));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript).HoldBefore("event: response.completed", TimeSpan.FromMilliseconds(200)));
 
         await StreamingClient.ReadUntilThenDisconnectAsync(chain.Client, StreamingClient.Post("/v1/responses", """{"model":"gpt-4.1","stream":true,"input":"hi"}""", "held-back"), "event: response.output_text.done");
 
@@ -86,7 +86,7 @@ public class YarpGatewayTests
             .MergeWithNext("event: response.output_text.done")
             .MergeWithNext("event: response.output_text.done")
             .MergeWithNext("event: response.output_text.done");
-        await using var chain = await Chain.StartAsync(sameWrite);
+        await using var chain = await GatewayChain.StartAsync(sameWrite);
 
         await StreamingClient.ReadUntilThenDisconnectAsync(chain.Client, StreamingClient.Post("/v1/responses", """{"model":"gpt-4.1","stream":true,"input":"hi"}""", "same-write"), "event: response.output_text.done");
 
@@ -98,7 +98,7 @@ public class YarpGatewayTests
     public async Task Anthropic_provider_resetting_after_message_delta_records_failed()
     {
         var transcript = FixtureFiles.Read("anthropic-messages/text.sse");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Streamed(transcript).StopBefore("event: message_stop", ProviderEnding.Reset));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript).StopBefore("event: message_stop", ProviderEnding.Reset));
 
         var request = StreamingClient.Post("/v1/messages", """{"model":"claude-sonnet-4-5","max_tokens":64,"stream":true,"messages":[]}""", "reset");
         Assert.That(async () => await StreamingClient.ReadAllAsync(chain.Client, request), Throws.InstanceOf<HttpRequestException>().Or.InstanceOf<IOException>(), "the client sees the broken stream too");
@@ -114,7 +114,7 @@ public class YarpGatewayTests
     public async Task Provider_ending_without_a_terminal_event_records_failed_stream_interrupted()
     {
         var transcript = FixtureFiles.Read("openai-chat/no-usage.sse");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Streamed(transcript).StopBefore("data: [DONE]", ProviderEnding.Complete));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript).StopBefore("data: [DONE]", ProviderEnding.Complete));
 
         await StreamingClient.ReadAllAsync(chain.Client, StreamingClient.Post("/v1/chat/completions", ChatRequest, "no-terminal"));
 
@@ -126,7 +126,7 @@ public class YarpGatewayTests
     public async Task Provider_answering_429_with_a_json_error_records_failed_with_the_providers_message()
     {
         var body = FixtureFiles.Read("openai-chat/error-429.json");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Body(429, body));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Body(429, body));
 
         var (response, received) = await StreamingClient.ReadAllAsync(chain.Client, StreamingClient.Post("/v1/chat/completions", ChatRequest, "rate-limited"));
 
@@ -144,7 +144,7 @@ public class YarpGatewayTests
     public async Task Non_streamed_body_records_completed_with_usage(string format, string path)
     {
         var body = FixtureFiles.Read(format + "/body.json");
-        await using var chain = await Chain.StartAsync(ProviderResponse.Body(200, body));
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Body(200, body));
 
         var (_, received) = await StreamingClient.ReadAllAsync(chain.Client, StreamingClient.Post(path, """{"model":"m"}""", "body-" + format));
 
@@ -213,41 +213,4 @@ public class YarpGatewayTests
 
     private static List<string> Headers(HttpResponseMessage response) =>
         [.. response.Headers.Concat(response.Content.Headers).Where(h => h.Key is not "Date").Select(h => $"{h.Key}: {string.Join(",", h.Value)}").Order()];
-
-    /// <summary>Provider, sidecar and gateway, started together and stopped together.</summary>
-    private sealed class Chain : IAsyncDisposable
-    {
-        private Chain(FakeProvider provider, SidecarProcess sidecar, GatewayProcess gateway)
-        {
-            Provider = provider;
-            Sidecar = sidecar;
-            Gateway = gateway;
-            Client = gateway.CreateClient();
-        }
-
-        public FakeProvider Provider { get; }
-
-        public SidecarProcess Sidecar { get; }
-
-        public GatewayProcess Gateway { get; }
-
-        public HttpClient Client { get; }
-
-        public static async Task<Chain> StartAsync(ProviderResponse response)
-        {
-            var provider = await FakeProvider.StartAsync(response);
-            var sidecar = await SidecarProcess.StartAsync();
-            var gateway = await GatewayProcess.StartAsync(provider.BaseAddress, sidecar.PipeName);
-            await Eventually.TrueAsync(() => gateway.Tap.IsConnected, "the gateway's shim connects");
-            return new Chain(provider, sidecar, gateway);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Client.Dispose();
-            await Gateway.DisposeAsync();
-            await Sidecar.DisposeAsync();
-            await Provider.DisposeAsync();
-        }
-    }
 }

@@ -29,6 +29,14 @@ internal sealed class SidecarProcess : IAsyncDisposable
     /// <summary>The running sidecar's own store: records are read in-process, without a second open of the file.</summary>
     public RecordStore Records => _host.Services.GetRequiredService<RecordStore>();
 
+    /// <summary>Waits until at least <paramref name="count"/> executions are recorded; newest first.</summary>
+    public async Task<IReadOnlyList<ExecutionRecord>> WaitForRecordsAsync(int count, TimeSpan? timeout = null)
+    {
+        IReadOnlyList<ExecutionRecord> records = [];
+        await Eventually.TrueAsync(() => (records = Records.Query(new RecordQuery(Limit: 10_000))).Count >= count, $"{count} executions are recorded", timeout ?? TimeSpan.FromSeconds(20));
+        return records;
+    }
+
     /// <summary>Waits until the execution with this request id (and attempt) is recorded.</summary>
     public async Task<ExecutionRecord> WaitForRecordAsync(string requestId, int attempt = 1, TimeSpan? timeout = null)
     {
