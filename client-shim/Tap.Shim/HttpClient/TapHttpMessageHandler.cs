@@ -9,7 +9,6 @@ namespace Tap.Shim.HttpClient;
 /// </summary>
 internal sealed class TapHttpMessageHandler(TapClient client, TapClientOptions options, string? route) : DelegatingHandler
 {
-    private const int MaxBufferedErrorBody = 64 * 1024;
     private static readonly HttpRequestOptionsKey<string> RequestIdKey = new("Tap.RequestId");
     private static readonly HttpRequestOptionsKey<int> AttemptKey = new("Tap.Attempt");
 
@@ -44,17 +43,9 @@ internal sealed class TapHttpMessageHandler(TapClient client, TapClientOptions o
 
         execution.Response((int)response.StatusCode, response.Content.Headers.ContentType?.ToString());
         var tap = new ResponseTap(execution, deferFailures: false);
-        if ((int)response.StatusCode >= 400 && response.Content.Headers.ContentLength is <= MaxBufferedErrorBody)
-        {
-            // Error bodies are small: buffer them now (the proxy still reads the same bytes), so the provider's message is
-            // recorded even when the proxy never reads it.
-            tap.Data(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
-            tap.EndOfStream();
-            tap.End();
-            return response;
-        }
-
-        response.Content = new TapResponseContent(response.Content, tap);
+        response.Content = (int)response.StatusCode >= 400
+            ? await PrefetchedContent.ReadAsync(response.Content, tap, cancellationToken).ConfigureAwait(false)
+            : new TapResponseContent(response.Content, tap);
         return response;
     }
 
