@@ -31,12 +31,15 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
 
         // An earlier attempt of the same request is over once YARP moves on to this one.
         context.Tap?.End();
-        var tap = new ResponseTap(execution, deferFailures: true);
+        var drain = client.DrainFor(context.RouteId);
+        var upstream = drain is null ? null : new UpstreamCancellation(cancellationToken);
+        var tap = new ResponseTap(execution, deferFailures: true, upstream);
         context.Tap = tap;
         HttpResponseMessage response;
         try
         {
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await base.SendAsync(request, upstream?.Token ?? cancellationToken).ConfigureAwait(false);
+            upstream?.Detach();
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
@@ -45,7 +48,8 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
         }
 
         execution.Response((int)response.StatusCode, response.Content.Headers.ContentType?.ToString());
-        response.Content = new TapResponseContent(response.Content, tap);
+        var http = context.HttpContext;
+        response.Content = new TapResponseContent(response.Content, tap, drain, () => http.RequestAborted.IsCancellationRequested);
         return response;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Tap.Shim.Core;
 using Tap.Shim.Diagnostics;
+using Tap.Shim.Http;
 using Tap.Shim.Protocol;
 
 namespace Tap.Shim;
@@ -37,6 +38,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _buffer = new OutboundBuffer(options.MaxBufferedBytes);
         _batch = new BatchWriter(_buffer, _counters);
+        Drains = new DrainGate(options.Drain);
         _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
         _maxRequestBody = Math.Min(options.MaxRequestBodyBytes, options.MaxFrameBytes / 2);
         using var process = Process.GetCurrentProcess();
@@ -69,6 +71,14 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _connected);
 
     internal int MaxChunkData => _maxChunkData;
+
+    internal TapClientOptions Options => _options;
+
+    /// <summary>The process-wide cap on drains after client aborts.</summary>
+    internal DrainGate Drains { get; }
+
+    /// <summary>The drain gate when the route is drained, else null.</summary>
+    internal DrainGate? DrainFor(string? route) => _options.Drain.Drains(route) ? Drains : null;
 
     /// <summary>Starts reporting one upstream attempt. Never throws for I/O reasons; a full buffer drops the execution and counts it.</summary>
     public TapExecution StartExecution(TapExecutionInfo info)

@@ -60,6 +60,10 @@ public sealed class TapExecution : IDisposable
     public void UpstreamError(TapUpstreamErrorKind kind, string? message) =>
         Send(new SignalMessage { Kind = SignalKind.UpstreamError, ErrorKind = ToWire(kind), Message = message });
 
+    internal void DrainStarted() => Send(new SignalMessage { Kind = SignalKind.DrainStarted });
+
+    internal void DrainSkipped(string reason) => Send(new SignalMessage { Kind = SignalKind.DrainSkipped, Message = reason });
+
     /// <summary>The upstream response ended cleanly (end of stream).</summary>
     public void UpstreamEnd() => Send(new SignalMessage { Kind = SignalKind.UpstreamEnd });
 

@@ -149,7 +149,7 @@ internal static class RecordPrinter
         ? null
         : $"in {FormatCount(usage.Input)}, out {FormatCount(usage.Output)}, total {FormatCount(usage.Total)}, "
             + $"cached in {FormatCount(usage.CachedInput)}, cache write {FormatCount(usage.CacheWrite)}, "
-            + $"reasoning {FormatCount(usage.Reasoning)} ({usage.Source}{(usage.EstimatedWith is { } method ? ", " + method : "")})";
+            + $"reasoning {FormatCount(usage.Reasoning)} ({usage.Source}{(usage.EstimatedWith is { } method ? ", " + method : "")}{(usage.Drained ? ", drained after the client left" : "")})";
 
     private static string Pretty(string response)
     {

@@ -64,6 +64,12 @@ internal sealed class ExecutionTracker(
             case SignalMessage { Kind: SignalKind.UpstreamEnd }:
                 state.OnUpstreamEnd(at);
                 break;
+            case SignalMessage { Kind: SignalKind.DrainStarted }:
+                state.OnDrainStarted(at);
+                break;
+            case SignalMessage { Kind: SignalKind.DrainSkipped } skipped:
+                state.OnDrainSkipped(skipped.Message, at);
+                break;
             case SignalMessage signal:
                 throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)signal.Kind}.");
             case EndMessage end:

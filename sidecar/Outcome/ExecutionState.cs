@@ -52,6 +52,12 @@ internal sealed class ExecutionState(ExecutionStart start)
 
     public bool Ended => EndedAt is not null;
 
+    /// <summary>
+    /// The decision as the client saw it when it left and the shim started draining: the drain may bring the
+    /// provider's final usage, but never a status the client did not get.
+    /// </summary>
+    public OutcomeDecision? DecisionAtDrain { get; private set; }
+
     /// <summary>The body of an HTTP error response (capped), for the provider's error message.</summary>
     public ReadOnlySpan<byte> ErrorBody => _errorBody.WrittenSpan;
 
@@ -126,6 +132,25 @@ internal sealed class ExecutionState(ExecutionStart start)
             Aggregator ??= AggregatorFactory.Create(Format, EffectiveContentType());
             Guard(a => a.CompleteUpstream(at), at);
         }
+    }
+
+    public void OnDrainStarted(DateTimeOffset at)
+    {
+        _signals.Add(new ObservedSignal(ObservedSignal.DrainStarted, at, Bytes));
+        if (DecisionAtDrain is null)
+        {
+            FinalUsageBeforeDrain = Aggregator?.FinalUsage is not null;
+            DecisionAtDrain = OutcomeEngine.Decide(this, Finalization.Ended);
+        }
+    }
+
+    /// <summary>Whether the final usage had already arrived when the drain started.</summary>
+    public bool FinalUsageBeforeDrain { get; private set; }
+
+    public void OnDrainSkipped(string? reason, DateTimeOffset at)
+    {
+        _signals.Add(new ObservedSignal(ObservedSignal.DrainSkipped, at, Bytes, Message: reason));
+        _notes.Add($"No drain after the client left: {reason}.");
     }
 
     public void OnEnd(int droppedFrames, DateTimeOffset at)

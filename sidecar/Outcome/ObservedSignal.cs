@@ -8,6 +8,8 @@ internal sealed record ObservedSignal(string Kind, DateTimeOffset At, long After
     public const string UpstreamError = "upstream_error";
     public const string UpstreamEnd = "upstream_end";
     public const string End = "end";
+    public const string DrainStarted = "drain_started";
+    public const string DrainSkipped = "drain_skipped";
     public const string ConnectionLost = "connection_lost";
     public const string Shutdown = "shutdown";
 }

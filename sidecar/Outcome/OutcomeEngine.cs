@@ -11,6 +11,16 @@ internal static class OutcomeEngine
 {
     public static OutcomeDecision Decide(ExecutionState state, Finalization how)
     {
+        if (state.DecisionAtDrain is { } atDrain && state.Ended)
+        {
+            var drained = state.Aggregator?.FinalUsage is not null ? "the provider's final usage arrived and is recorded" : "no final usage arrived";
+            return atDrain with
+            {
+                Explanation = $"{atDrain.Explanation} The shim kept reading after the client left (drain): {drained}.",
+                Notes = [.. state.Notes, .. atDrain.Notes.Except(state.Notes)],
+            };
+        }
+
         var notes = new List<string>(state.Notes);
         var agg = state.Aggregator;
         var start = state.Start.StartedAt;

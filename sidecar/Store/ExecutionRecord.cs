@@ -94,6 +94,9 @@ internal sealed class UsageEntry
     /// </summary>
     public string Source { get; set; } = "final";
 
+    /// <summary>The usage arrived while the shim drained the upstream after the client left.</summary>
+    public bool Drained { get; set; }
+
     /// <summary>The tokenizer behind an estimate; "~" marks an approximation of the model's own.</summary>
     public string? EstimatedWith { get; set; }
 }

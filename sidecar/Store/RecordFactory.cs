@@ -44,7 +44,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
                 ErrorKind = s.ErrorKind,
                 Message = s.Message,
             })],
-            Usage = ToEntry(usage),
+            Usage = ToEntry(usage, drained: state.DecisionAtDrain is not null && !state.FinalUsageBeforeDrain && usage?.Source == UsageResolver.Final),
             FinishReason = agg?.FinishReason,
             NormalizedFinishReason = agg?.NormalizedFinishReason,
             StartedAt = start.StartedAt.UtcDateTime,
@@ -74,7 +74,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         return record;
     }
 
-    private static UsageEntry? ToEntry(ResolvedUsage? resolved) => resolved is not { Usage: var usage } ? null : new UsageEntry
+    private static UsageEntry? ToEntry(ResolvedUsage? resolved, bool drained) => resolved is not { Usage: var usage } ? null : new UsageEntry
     {
         Input = usage.Input,
         Output = usage.Output,
@@ -84,6 +84,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         Reasoning = usage.Reasoning,
         Source = resolved.Source,
         EstimatedWith = resolved.EstimatedWith,
+        Drained = drained,
     };
 
     private static double? Millis(DateTimeOffset from, DateTimeOffset? to) =>

@@ -47,6 +47,9 @@ internal sealed class ShimEventSource : EventSource
     [Event(6, Level = EventLevel.Error, Message = "The Tap sidecar reported {0}: {1}")]
     public void SidecarError(string code, string message) => WriteEvent(6, code, message);
 
+    [Event(8, Level = EventLevel.Informational, Message = "A drain after a client abort stopped before the upstream ended: {0}")]
+    public void DrainStopped(string reason) => WriteEvent(8, reason);
+
     [Event(7, Level = EventLevel.Error, Message = "Tap shim internal error (the frame was dropped): {0}")]
     public void InternalError(string error) => WriteEvent(7, error);
 }

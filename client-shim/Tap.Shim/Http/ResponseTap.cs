@@ -5,17 +5,21 @@ namespace Tap.Shim.Http;
 /// <see cref="DeferFailures"/>, read failures are only remembered: the attach point (YARP) knows better than
 /// the read whether the client left or the upstream failed, and says so in <see cref="Complete"/>.
 /// </summary>
-internal sealed class ResponseTap(TapExecution execution, bool deferFailures)
+internal sealed class ResponseTap(TapExecution execution, bool deferFailures, UpstreamCancellation? upstream = null)
 {
     private int _upstreamEnded;
     private int _failed;
     private int _ended;
+    private int _draining;
+    private int _endRequested;
 
     public TapExecution Execution { get; } = execution;
 
     public bool DeferFailures { get; } = deferFailures;
 
     public bool UpstreamEnded => Volatile.Read(ref _upstreamEnded) != 0;
+
+    public bool IsDraining => Volatile.Read(ref _draining) != 0;
 
     /// <summary>The first read failure, when failures are deferred.</summary>
     public Exception? PendingFailure { get; private set; }
@@ -87,9 +91,31 @@ internal sealed class ResponseTap(TapExecution execution, bool deferFailures)
 
     public void End()
     {
+        // A drain outlives the proxy's interest in the response: the execution ends when the drain does.
+        if (Volatile.Read(ref _draining) != 0)
+        {
+            Volatile.Write(ref _endRequested, 1);
+            return;
+        }
+
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
+            upstream?.Dispose();
             Execution.End();
         }
+    }
+
+    /// <summary>The client left: say so now, and keep the execution open while the drain reads on.</summary>
+    public void BeginDrain(Exception clientLeft)
+    {
+        Fail(clientLeft, clientAborted: true);
+        Volatile.Write(ref _draining, 1);
+        Execution.DrainStarted();
+    }
+
+    public void DrainFinished()
+    {
+        Volatile.Write(ref _draining, 0);
+        End();
     }
 }

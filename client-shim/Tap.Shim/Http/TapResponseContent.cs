@@ -7,11 +7,15 @@ internal sealed class TapResponseContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly ResponseTap _tap;
+    private readonly DrainGate? _drain;
+    private readonly Func<bool>? _clientGone;
 
-    public TapResponseContent(HttpContent inner, ResponseTap tap)
+    public TapResponseContent(HttpContent inner, ResponseTap tap, DrainGate? drain = null, Func<bool>? clientGone = null)
     {
         _inner = inner;
         _tap = tap;
+        _drain = drain;
+        _clientGone = clientGone;
         foreach (var header in inner.Headers)
         {
             Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -19,12 +23,12 @@ internal sealed class TapResponseContent : HttpContent
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new TapResponseStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _tap);
+        new TapResponseStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _tap, _drain, _clientGone);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
     protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
-        new TapResponseStream(_inner.ReadAsStream(cancellationToken), _tap);
+        new TapResponseStream(_inner.ReadAsStream(cancellationToken), _tap, _drain, _clientGone);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -48,7 +52,12 @@ internal sealed class TapResponseContent : HttpContent
     {
         if (disposing)
         {
-            _inner.Dispose();
+            // A draining body owns the upstream now; disposing the content would cut it.
+            if (!_tap.IsDraining)
+            {
+                _inner.Dispose();
+            }
+
             _tap.Disposed();
         }
 

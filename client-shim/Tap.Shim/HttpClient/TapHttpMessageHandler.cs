@@ -20,10 +20,13 @@ internal sealed class TapHttpMessageHandler(TapClient client, TapClientOptions o
         }
 
         var execution = client.StartExecution(await DescribeAsync(request, cancellationToken).ConfigureAwait(false));
+        var drain = client.DrainFor(route);
+        var upstream = drain is null ? null : new UpstreamCancellation(cancellationToken);
         HttpResponseMessage response;
         try
         {
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await base.SendAsync(request, upstream?.Token ?? cancellationToken).ConfigureAwait(false);
+            upstream?.Detach();
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
@@ -38,14 +41,15 @@ internal sealed class TapHttpMessageHandler(TapClient client, TapClientOptions o
             }
 
             execution.End();
+            upstream?.Dispose();
             throw;
         }
 
         execution.Response((int)response.StatusCode, response.Content.Headers.ContentType?.ToString());
-        var tap = new ResponseTap(execution, deferFailures: false);
+        var tap = new ResponseTap(execution, deferFailures: false, upstream);
         response.Content = (int)response.StatusCode >= 400
             ? await PrefetchedContent.ReadAsync(response.Content, tap, cancellationToken).ConfigureAwait(false)
-            : new TapResponseContent(response.Content, tap);
+            : new TapResponseContent(response.Content, tap, drain);
         return response;
     }
 

@@ -19,11 +19,11 @@ internal sealed class GatewayChain : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<GatewayChain> StartAsync(ProviderResponse response)
+    public static async Task<GatewayChain> StartAsync(ProviderResponse response, params string[] gatewayArgs)
     {
         var provider = await FakeProvider.StartAsync(response);
         var sidecar = await SidecarProcess.StartAsync();
-        var gateway = await GatewayProcess.StartAsync(provider.BaseAddress, sidecar.PipeName);
+        var gateway = await GatewayProcess.StartAsync(provider.BaseAddress, sidecar.PipeName, gatewayArgs);
         await Eventually.TrueAsync(() => gateway.Tap.IsConnected, "the gateway's shim connects");
         return new GatewayChain(provider, sidecar, gateway);
     }

@@ -1,0 +1,24 @@
+namespace Tap.Shim.Http;
+
+/// <summary>The process-wide cap on drains running at once; over it, a drain does not start at all.</summary>
+internal sealed class DrainGate(TapDrainOptions options)
+{
+    private int _running;
+
+    public TapDrainOptions Options { get; } = options;
+
+    public int Running => Volatile.Read(ref _running);
+
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _running) <= Options.MaxConcurrent)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _running);
+        return false;
+    }
+
+    public void Exit() => Interlocked.Decrement(ref _running);
+}
