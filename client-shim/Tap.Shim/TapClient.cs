@@ -24,9 +24,8 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     private readonly int _maxRequestBody;
     private int _disposed;
     private volatile int _maxChunkData;
-    private volatile bool _connected;
     private readonly ShimCounters _counters = new();
-    private readonly BatchWriter _batch;
+    private readonly DeliveryLoop _delivery;
 
     /// <summary>Creates the client and starts connecting in the background.</summary>
     /// <exception cref="ArgumentException">The options are out of their documented ranges.</exception>
@@ -36,8 +35,9 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         options.Validate();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
-        _buffer = new OutboundBuffer(options.MaxBufferedBytes);
-        _batch = new BatchWriter(_buffer, _counters);
+        // The writer keeps the buffer within MaxBufferedBytes by dropping whole executions; the headroom only
+        // covers the moments before it gets to run, so memory stays bounded even if it falls behind.
+        _buffer = new OutboundBuffer(options.MaxBufferedBytes + Math.Max(4L * options.MaxFrameBytes, options.MaxBufferedBytes / 4));
         Drains = new DrainGate(options.Drain);
         _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
         _maxRequestBody = Math.Min(options.MaxRequestBodyBytes, options.MaxFrameBytes / 2);
@@ -45,30 +45,35 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _processName = process.ProcessName;
         _processId = process.Id;
 
+        _delivery = new DeliveryLoop(options, _buffer, _counters, _time, CreateHello)
+        {
+            Connected = maxFrameBytes => _maxChunkData = Math.Min(maxFrameBytes, options.MaxFrameBytes) - ChunkFrameEncoder.Overhead,
+        };
+
         // The writer must not carry the creating request's ExecutionContext (its AsyncLocals) for its whole life.
         using (ExecutionContext.SuppressFlow())
         {
-            _writer = Task.Run(RunAsync);
+            _writer = Task.Run(() => _delivery.RunAsync(_stopping.Token));
         }
     }
 
     /// <summary>Whether a connection to the sidecar is up now.</summary>
-    public bool IsConnected => _connected;
+    public bool IsConnected => _delivery.IsConnected;
 
     /// <summary>What the client has done so far.</summary>
     public TapClientCounters Counters => new(
         Interlocked.Read(ref _counters.ExecutionsStarted),
         Interlocked.Read(ref _counters.ExecutionsDropped),
-        Interlocked.Read(ref _counters.ExecutionsIncomplete),
         Interlocked.Read(ref _counters.ExecutionsAcknowledged),
         Interlocked.Read(ref _counters.FramesQueued),
         Interlocked.Read(ref _counters.FramesWritten),
+        Interlocked.Read(ref _counters.FramesReplayed),
         Interlocked.Read(ref _counters.FramesDropped),
         Interlocked.Read(ref _counters.BytesWritten),
         _buffer.Bytes,
         Interlocked.Read(ref _counters.Connects),
         Interlocked.Read(ref _counters.ConnectFailures),
-        _connected);
+        IsConnected);
 
     internal int MaxChunkData => _maxChunkData;
 
@@ -112,7 +117,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     {
         var target = Interlocked.Read(ref _counters.FramesQueued);
         var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
-        while (Interlocked.Read(ref _counters.FramesLeftBuffer) < target)
+        while (Interlocked.Read(ref _counters.FramesSettled) < target)
         {
             if (_time.GetTimestamp() >= deadline || cancellationToken.IsCancellationRequested || _writer.IsCompleted)
             {
@@ -168,80 +173,22 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         return true;
     }
 
-    internal void CountFrameDropped() => _batch.CountDropped(1);
+    internal void CountFrameDropped()
+    {
+        var total = Interlocked.Increment(ref _counters.FramesDropped);
+        Interlocked.Increment(ref _counters.FramesSettled);
+
+        // Powers of two: the first drop is always reported, a flood only logarithmically.
+        if ((total & (total - 1)) == 0)
+        {
+            ShimEventSource.Log.FramesDropped(total);
+        }
+    }
+
+    internal void ExecutionLost(TapExecution execution) => _delivery.Lost(execution);
 
     internal void CountExecutionDropped() => Interlocked.Increment(ref _counters.ExecutionsDropped);
 
-    internal void CountExecutionIncomplete() => Interlocked.Increment(ref _counters.ExecutionsIncomplete);
-
-    private async Task RunAsync()
-    {
-        ProtocolSerializer.WarmUp();
-        var delay = _options.MinReconnectDelay;
-        long epoch = 0;
-        while (!_stopping.IsCancellationRequested)
-        {
-            SidecarSession session;
-            try
-            {
-                session = await SidecarSession.ConnectAsync(_options, CreateHello(), OnAck, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Interlocked.Increment(ref _counters.ConnectFailures);
-                ShimEventSource.Log.ConnectFailed(_options.Endpoint, ex.Message);
-                var wait = ex is HandshakeRefusedException ? _options.MaxReconnectDelay : delay;
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
-                if (!await DelayAsync(Jitter(wait)).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            epoch++;
-            delay = _options.MinReconnectDelay;
-            Interlocked.Increment(ref _counters.Connects);
-            _maxChunkData = session.MaxFrameBytes - ChunkFrameEncoder.Overhead;
-            _connected = true;
-            ShimEventSource.Log.Connected(_options.Endpoint);
-            try
-            {
-                await _batch.PumpAsync(session, epoch).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
-            {
-                ShimEventSource.Log.Disconnected(ex.Message);
-            }
-            finally
-            {
-                _connected = false;
-                _batch.DropPending();
-                await session.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<bool> DelayAsync(TimeSpan wait)
-    {
-        try
-        {
-            await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static TimeSpan Jitter(TimeSpan wait) =>
-        TimeSpan.FromTicks((long)(wait.Ticks * (0.8 + (Random.Shared.NextDouble() * 0.4))));
 
     private HelloMessage CreateHello() => new()
     {
@@ -254,5 +201,4 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         DroppedExecutions = Interlocked.Read(ref _counters.ExecutionsDropped),
     };
 
-    private void OnAck(int count) => Interlocked.Add(ref _counters.ExecutionsAcknowledged, count);
 }

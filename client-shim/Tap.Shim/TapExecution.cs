@@ -17,8 +17,8 @@ public sealed class TapExecution : IDisposable
     private readonly object _sync = new();
     private uint _nextSequence;
     private bool _ended;
-    private bool _lost;
-    private int _droppedFrames;
+    private volatile bool _lost;
+    private bool _abandoned;
 
     internal TapExecution(TapClient client, Guid id)
     {
@@ -30,8 +30,8 @@ public sealed class TapExecution : IDisposable
     /// <summary>The execution id, as the sidecar records it.</summary>
     public Guid Id { get; }
 
-    /// <summary>The connection the Start frame went out on; written and read by the client's writer only.</summary>
-    internal long Epoch { get; set; } = -1;
+    /// <summary>Dropped whole: nothing more of it is sent.</summary>
+    internal bool IsLost => _lost;
 
     /// <summary>Reports the upstream's status code and content type.</summary>
     public void Response(int statusCode, string? contentType) =>
@@ -77,9 +77,8 @@ public sealed class TapExecution : IDisposable
                 return;
             }
 
-            var message = new EndMessage { DroppedFrames = _droppedFrames };
             _ended = true;
-            EnqueueLocked(message, isEnd: true);
+            EnqueueLocked(new EndMessage(), isEnd: true);
         }
     }
 
@@ -91,12 +90,35 @@ public sealed class TapExecution : IDisposable
         lock (_sync)
         {
             EnqueueLocked(start, isEnd: false);
-            if (_lost)
+        }
+    }
+
+    /// <summary>
+    /// Drops the execution whole (the writer evicts it, oldest first, when the buffer is over its cap). Returns the
+    /// End frame that tells the sidecar so, for when it already has part of the execution; null if already dropped.
+    /// </summary>
+    internal OutboundFrame? Abandon()
+    {
+        lock (_sync)
+        {
+            if (_abandoned)
             {
-                // Nothing of this execution reached the sidecar, so nothing more of it may.
+                return null;
+            }
+
+            _abandoned = true;
+            if (!_lost)
+            {
+                _lost = true;
                 _ended = true;
                 _client.CountExecutionDropped();
             }
+
+            var end = new EndMessage { ExecutionId = _idBytes, Sequence = _nextSequence++, Timestamp = _client.NowWire(), DroppedFrames = EndMessage.DroppedWhole };
+            var bytes = ProtocolSerializer.ToFrame(end);
+            var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
+            bytes.CopyTo(buffer, 0);
+            return new OutboundFrame(buffer, bytes.Length, this, IsStart: false, IsEnd: true);
         }
     }
 
@@ -104,7 +126,7 @@ public sealed class TapExecution : IDisposable
     {
         lock (_sync)
         {
-            if (_ended || Drop())
+            if (_ended)
             {
                 return;
             }
@@ -130,25 +152,13 @@ public sealed class TapExecution : IDisposable
     {
         lock (_sync)
         {
-            if (_ended || Drop())
+            if (_ended)
             {
                 return;
             }
 
             EnqueueLocked(message, isEnd: false);
         }
-    }
-
-    private bool Drop()
-    {
-        if (!_lost)
-        {
-            return false;
-        }
-
-        _droppedFrames++;
-        _client.CountFrameDropped();
-        return true;
     }
 
     private void EnqueueLocked(ExecutionMessage message, bool isEnd)
@@ -186,19 +196,22 @@ public sealed class TapExecution : IDisposable
         Lose(frame.IsStart);
     }
 
+    /// <summary>A frame did not fit: rather than send part of the execution, the writer drops all of it.</summary>
     private void Lose(bool isStart)
     {
-        if (!_lost)
+        _client.CountFrameDropped();
+        if (_lost)
         {
-            _lost = true;
-            if (!isStart)
-            {
-                _client.CountExecutionIncomplete();
-            }
+            return;
         }
 
-        _droppedFrames++;
-        _client.CountFrameDropped();
+        _lost = true;
+        _ended = true;
+        _client.CountExecutionDropped();
+        if (!isStart)
+        {
+            _client.ExecutionLost(this);
+        }
     }
 
     private static string ToWire(TapUpstreamErrorKind kind) => kind switch

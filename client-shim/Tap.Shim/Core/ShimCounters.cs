@@ -5,12 +5,14 @@ internal sealed class ShimCounters
 {
     public long ExecutionsStarted;
     public long ExecutionsDropped;
-    public long ExecutionsIncomplete;
     public long ExecutionsAcknowledged;
     public long FramesQueued;
     public long FramesWritten;
+    public long FramesReplayed;
     public long FramesDropped;
-    public long FramesLeftBuffer;
+
+    /// <summary>Frames written once or dropped: what <see cref="TapClient.FlushAsync"/> waits for.</summary>
+    public long FramesSettled;
     public long BytesWritten;
     public long Connects;
     public long ConnectFailures;

@@ -22,7 +22,7 @@ internal sealed class SidecarSession : IAsyncDisposable
 
     public int MaxFrameBytes { get; private set; }
 
-    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, HelloMessage hello, Action<int> onAck, CancellationToken cancellationToken)
+    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, HelloMessage hello, Action<byte[][]> onAck, CancellationToken cancellationToken)
     {
         var stream = new NamedPipeClientStream(".", options.Endpoint, PipeDirection.InOut, PipeOptions.Asynchronous);
         var session = new SidecarSession(stream);
@@ -71,7 +71,7 @@ internal sealed class SidecarSession : IAsyncDisposable
         _closed.Dispose();
     }
 
-    private async Task ReadRepliesAsync(Action<int> onAck)
+    private async Task ReadRepliesAsync(Action<byte[][]> onAck)
     {
         try
         {
@@ -84,7 +84,7 @@ internal sealed class SidecarSession : IAsyncDisposable
                         ShimEventSource.Log.Disconnected("the sidecar closed the connection");
                         return;
                     case AckMessage ack:
-                        onAck(ack.ExecutionIds.Length);
+                        onAck(ack.ExecutionIds);
                         break;
                     case ErrorMessage error:
                         ShimEventSource.Log.SidecarError(error.Code, error.Message);

@@ -6,7 +6,9 @@ namespace Tap.Shim.Protocol;
 [MessagePackObject]
 internal sealed class EndMessage() : ExecutionMessage(MessageType.End)
 {
-    /// <summary>Frames of this execution the shim had to drop (its buffer was full): the capture is incomplete.</summary>
+    /// <summary><see cref="DroppedWhole"/> when the shim dropped the rest of the execution (its buffer was full); else 0.</summary>
     [Key(3)]
     public int DroppedFrames { get; set; }
+
+    public const int DroppedWhole = -1;
 }

@@ -79,13 +79,14 @@ public class TapClientTests
         var counters = client.Counters;
         Assert.Multiple(() =>
         {
-            Assert.That(counters.BufferedBytes, Is.LessThanOrEqualTo(cap + (64 * 1024)));
+            Assert.That(counters.BufferedBytes, Is.LessThanOrEqualTo(cap + (4 * 64 * 1024)), "the hard cap holds at every moment");
             Assert.That(counters.ExecutionsStarted, Is.EqualTo(2_000));
             Assert.That(counters.ExecutionsDropped, Is.GreaterThan(0));
             Assert.That(counters.FramesDropped, Is.GreaterThan(0));
             Assert.That(counters.IsConnected, Is.False);
             Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "2,000 executions must not wait on a missing sidecar");
         });
+        await Eventually.TrueAsync(() => client.Counters.BufferedBytes <= cap, "the writer evicts whole executions down to the cap");
     }
 
     [Test]
@@ -109,23 +110,48 @@ public class TapClientTests
     }
 
     [Test]
-    public async Task Frames_of_an_execution_started_before_a_reconnect_are_not_sent_on_the_new_connection()
+    public async Task Execution_in_flight_when_the_connection_drops_is_replayed_from_its_start_and_goes_on()
     {
         var pipe = TestEndpoints.UniquePipeName();
         await using var sidecar = new RawSidecar(pipe);
         await using var client = new TapClient(new TapClientOptions { Endpoint = pipe, MinReconnectDelay = TimeSpan.FromMilliseconds(20) });
-        var before = client.StartExecution(new TapExecutionInfo { RequestId = "before" });
-        await Eventually.TrueAsync(() => sidecar.OfType<StartMessage>().Any(), "Start arrives");
+        var execution = client.StartExecution(new TapExecutionInfo { RequestId = "before" });
+        execution.Chunk("first"u8);
+        await Eventually.TrueAsync(() => sidecar.OfType<ChunkMessage>().Any(), "the first chunk arrives");
 
         sidecar.DropConnection();
         await Eventually.TrueAsync(() => sidecar.Connections == 2 && client.IsConnected, "the client reconnects");
-        before.Chunk("orphan"u8);
-        before.End();
-        var after = client.StartExecution(new TapExecutionInfo { RequestId = "after" });
-        after.End();
+        execution.Chunk("second"u8);
+        execution.End();
 
-        await Eventually.TrueAsync(() => sidecar.OfType<StartMessage>().Any(s => s.RequestId == "after") && sidecar.OfType<EndMessage>().Any(), "the new execution arrives");
-        Assert.That(sidecar.OfType<ExecutionMessage>().Where(m => ExecutionIds.FromBytes(m.ExecutionId) == before.Id).Select(m => m.Type), Is.EqualTo(new[] { MessageType.Start }));
+        await Eventually.TrueAsync(() => sidecar.OfType<EndMessage>().Any(), "the execution ends on the new connection");
+        var frames = sidecar.OfType<ExecutionMessage>().Where(m => ExecutionIds.FromBytes(m.ExecutionId) == execution.Id).ToList();
+        var afterReconnect = frames.SkipWhile((_, i) => i == 0 || frames[i].Type != MessageType.Start).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterReconnect.Select(f => f.Sequence), Is.EqualTo(new uint[] { 0, 1, 2, 3 }), "replayed from Start, then the rest");
+            Assert.That(client.Counters.FramesReplayed, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task Acknowledged_executions_are_released_and_unacknowledged_ones_are_kept_for_replay()
+    {
+        var pipe = TestEndpoints.UniquePipeName();
+        await using var sidecar = new RawSidecar(pipe);
+        await using var client = new TapClient(new TapClientOptions { Endpoint = pipe });
+        using (var execution = client.StartExecution(new TapExecutionInfo()))
+        {
+            execution.Chunk(new byte[10_000]);
+        }
+
+        Assert.That(await client.FlushAsync(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(client.Counters.BufferedBytes, Is.GreaterThan(10_000), "kept until the sidecar says it is recorded");
+
+        await sidecar.AcknowledgeAllAsync();
+
+        await Eventually.TrueAsync(() => client.Counters.BufferedBytes == 0, "the frames are released");
+        Assert.That(client.Counters.ExecutionsAcknowledged, Is.EqualTo(1));
     }
 
     [Test]

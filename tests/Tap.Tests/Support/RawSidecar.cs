@@ -33,6 +33,14 @@ internal sealed class RawSidecar : IAsyncDisposable
 
     public IEnumerable<T> OfType<T>() => Received.OfType<T>();
 
+    /// <summary>Acknowledges every execution that has ended, as the real sidecar does after committing records.</summary>
+    public async Task AcknowledgeAllAsync()
+    {
+        var ended = Received.OfType<EndMessage>().Select(e => e.ExecutionId).ToArray();
+        await _current!.WriteAsync(ProtocolSerializer.ToFrame(new AckMessage { ExecutionIds = ended }));
+        await _current.FlushAsync();
+    }
+
     /// <summary>Closes the current connection, as a crashing sidecar would.</summary>
     public void DropConnection() => _current?.Dispose();
 
