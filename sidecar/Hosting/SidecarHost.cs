@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Control;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Store;
 
@@ -15,6 +16,7 @@ internal static class SidecarHost
     /// <summary>Configuration keys, also settable as TAP_ environment variables (TAP_Tap__Ingest__Endpoint).</summary>
     public const string IngestSection = "Tap:Ingest";
     public const string StoreSection = "Tap:Store";
+    public const string ControlSection = "Tap:Control";
 
     public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
     {
@@ -35,6 +37,7 @@ internal static class SidecarHost
     {
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestSection));
         services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreSection));
+        services.AddOptions<ControlOptions>().Bind(configuration.GetSection(ControlSection));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RecordStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
         services.TryAddSingleton<RecordFactory>();
@@ -47,5 +50,6 @@ internal static class SidecarHost
         // Hosted services stop in reverse order: the listener finalizes in-flight executions, then the writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
         services.AddHostedService<PipeListener>();
+        services.AddHostedService<ControlListener>();
     }
 }
