@@ -44,6 +44,7 @@ internal static class TapCommandLine
         root.Subcommands.Add(TailCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(PurgeCommand.Create(context));
+        root.Subcommands.Add(CompactCommand.Create(context));
         root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }

@@ -176,9 +176,6 @@ internal sealed class RecordStore : IDisposable
     /// <summary>Writes the -log file into the data file, so the log cannot grow without bound.</summary>
     public void Checkpoint() => _database.Checkpoint();
 
-    /// <summary>Rewrites the data file without its free pages; returns the bytes saved. See docs/operations.md before use.</summary>
-    public long Rebuild() => _database.Rebuild();
-
     public void Dispose() => _database.Dispose();
 
     private ILiteQueryable<ExecutionRecord> Filter(RecordQuery query)

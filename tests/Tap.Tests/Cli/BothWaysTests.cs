@@ -99,6 +99,24 @@ public sealed class BothWaysTests
     }
 
     [Test]
+    public async Task Compact_copies_the_same_records_both_ways()
+    {
+        var served = await RunServedAsync("compact", "--output", _folder.File("served-compact.db"));
+        var file = await RunFileAsync("compact", "--output", _folder.File("file-compact.db"));
+
+        Assert.That(served.ExitCode, Is.EqualTo(ExitCodes.Ok), served.Error);
+        Assert.That(file.ExitCode, Is.EqualTo(ExitCodes.Ok), file.Error);
+        Assert.That(served.Output, Does.Contain($"Copied {_records.Count} executions"));
+        // As sets: the two executions of the same millisecond may swap places in a copy.
+        var original = await LinesAsync(_filePath);
+        Assert.That(await LinesAsync(_folder.File("served-compact.db")), Is.EquivalentTo(original));
+        Assert.That(await LinesAsync(_folder.File("file-compact.db")), Is.EquivalentTo(original));
+
+        static async Task<string[]> LinesAsync(string path) =>
+            (await CliRunner.RunAsync("list", "--jsonl", "--limit", "100", "--endpoint", TestEndpoints.UniquePipeName(), "--db", path)).Output.Split('\n');
+    }
+
+    [Test]
     public async Task Tail_prints_the_latest_then_follows_new_records_from_the_sidecar()
     {
         using var stop = new CancellationTokenSource();
