@@ -18,6 +18,19 @@ internal static class ServeCommand
             var overrides = Overrides(result, context);
 
             using var host = SidecarHost.CreateBuilder([.. result.UnmatchedTokens], overrides).Build();
+
+            // Before the host starts: its services are built from these options and would fail less clearly.
+            if (SidecarHost.ValidateOptions(host.Services) is { Count: > 0 } failures)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync("tap serve could not start: invalid configuration:");
+                foreach (var failure in failures)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync("  " + failure);
+                }
+
+                return ExitCodes.ServeFailed;
+            }
+
             try
             {
                 await host.RunAsync(cancellationToken);

@@ -33,11 +33,47 @@ internal static class SidecarHost
         return builder;
     }
 
+    /// <summary>Every configuration error of every options class (empty when valid): what ValidateOnStart would throw, all at once.</summary>
+    public static IReadOnlyList<string> ValidateOptions(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var failures = new List<string>();
+        void Check<T>()
+            where T : class
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException invalid)
+            {
+                failures.AddRange(invalid.Failures);
+            }
+            catch (InvalidOperationException unbindable)
+            {
+                // The binder could not convert a value ("abc" for a number): its message names the key.
+                failures.Add(unbindable.Message);
+            }
+        }
+
+        Check<IngestOptions>();
+        Check<StoreOptions>();
+        Check<RetentionOptions>();
+        Check<ControlOptions>();
+        return failures;
+    }
+
     public static void AddSidecar(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestSection));
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreSection));
-        services.AddOptions<ControlOptions>().Bind(configuration.GetSection(ControlSection));
+        // One options class per concern, each checked once at start: a wrong key stops tap serve with its name.
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestSection)).ValidateOnStart();
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreSection)).ValidateOnStart();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(StoreSection)).ValidateOnStart();
+        services.AddOptions<ControlOptions>().Bind(configuration.GetSection(ControlSection)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlOptions>, ControlOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RecordStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
         services.TryAddSingleton<RecordFactory>();
@@ -51,5 +87,6 @@ internal static class SidecarHost
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
         services.AddHostedService<PipeListener>();
         services.AddHostedService<ControlListener>();
+        services.AddHostedService<RetentionService>();
     }
 }
