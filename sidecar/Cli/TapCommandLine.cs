@@ -46,6 +46,7 @@ internal static class TapCommandLine
         root.Subcommands.Add(PurgeCommand.Create(context));
         root.Subcommands.Add(CompactCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context));
+        root.Subcommands.Add(ServiceCommand.Create(context));
         root.Subcommands.Add(ReplayCommand.Create());
         return root;
     }

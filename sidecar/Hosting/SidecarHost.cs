@@ -18,6 +18,9 @@ internal static class SidecarHost
     public const string StoreSection = "Tap:Store";
     public const string ControlSection = "Tap:Control";
 
+    /// <summary>How long a stop may take: listeners finalize in-flight executions, then the writer drains. Service managers must wait longer.</summary>
+    public static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(30);
+
     public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -27,6 +30,7 @@ internal static class SidecarHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "tap");
         AddSidecar(builder.Services, builder.Configuration);
