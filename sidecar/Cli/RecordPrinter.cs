@@ -132,8 +132,11 @@ internal static class RecordPrinter
         console.Write(new Text(body + "\n"));
     }
 
-    /// <summary>The first 8 hex digits of the id: what <c>tap list</c> shows and <c>tap show</c> accepts.</summary>
-    public static string ShortId(Guid id) => id.ToString("N")[..8];
+    /// <summary>
+    /// The last 8 hex digits of the id: what <c>tap list</c> shows and <c>tap show</c> accepts. Not the first: the
+    /// shim's ids are UUIDv7, whose first digits are the same millisecond timestamp for a minute of executions.
+    /// </summary>
+    public static string ShortId(Guid id) => id.ToString("N")[^8..];
 
     // One space between columns instead of Spectre's two: the width goes to the values.
     public static TableColumn Column(string header) => new TableColumn(header).Padding(0, 0, 1, 0);

@@ -102,8 +102,11 @@ internal sealed class RecordStore : IDisposable
         return BuildQuery(query).Limit(query.Limit).GetPlan();
     }
 
-    /// <summary>Finds an execution by its full id, or by a unique prefix of its "N" or "D" text.</summary>
-    /// <exception cref="AmbiguousIdException">The prefix matches more than one execution.</exception>
+    /// <summary>
+    /// Finds an execution by its full id, or by a unique prefix or suffix of its "N" or "D" text. The suffix is what
+    /// <c>tap list</c> shows: the shim's ids are UUIDv7, whose first digits are a timestamp shared by a minute of executions.
+    /// </summary>
+    /// <exception cref="AmbiguousIdException">The text matches more than one execution.</exception>
     public ExecutionRecord? Find(string idOrPrefix)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
@@ -120,8 +123,7 @@ internal sealed class RecordStore : IDisposable
             .Execute($"SELECT $._id FROM {CollectionName}")
             .ToEnumerable()
             .Select(doc => doc["_id"].AsGuid)
-            .Where(candidate => candidate.ToString("N").StartsWith(prefix, StringComparison.Ordinal)
-                || candidate.ToString("D").StartsWith(prefix, StringComparison.Ordinal))
+            .Where(candidate => Matches(candidate.ToString("N"), prefix) || Matches(candidate.ToString("D"), prefix))
             .Take(AmbiguousIdException.MatchesShown)
             .ToList();
         return matches.Count switch
@@ -133,6 +135,9 @@ internal sealed class RecordStore : IDisposable
     }
 
     public long Count() => _executions.LongCount();
+
+    private static bool Matches(string id, string text) =>
+        id.StartsWith(text, StringComparison.Ordinal) || id.EndsWith(text, StringComparison.Ordinal);
 
     /// <summary>How many executions match <paramref name="query"/>, ignoring its limit and order.</summary>
     public long Count(RecordQuery query)

@@ -69,7 +69,7 @@ public sealed class BothWaysTests
     public async Task Show_prints_the_trace_and_the_other_attempts_the_same_both_ways(bool json)
     {
         var second = _records.Single(r => r.RequestId == "req_shared" && r.Attempt == 2);
-        string[] args = json ? ["show", second.Id.ToString("N")[..8], "--json"] : ["show", second.Id.ToString("N")[..8]];
+        string[] args = json ? ["show", second.Id.ToString("N")[^8..], "--json"] : ["show", second.Id.ToString("N")[^8..]];
 
         var served = await RunServedAsync(args);
         var file = await RunFileAsync(args);
@@ -77,7 +77,7 @@ public sealed class BothWaysTests
         Assert.That(served, Is.EqualTo(file));
         Assert.That(served.ExitCode, Is.EqualTo(ExitCodes.Ok), served.Error);
         var first = _records.Single(r => r.RequestId == "req_shared" && r.Attempt == 1);
-        Assert.That(served.Output, Does.Contain(json ? first.Id.ToString("D") : first.Id.ToString("N")[..8]));
+        Assert.That(served.Output, Does.Contain(json ? first.Id.ToString("D") : first.Id.ToString("N")[^8..]));
     }
 
     [Test]

@@ -70,7 +70,7 @@ public sealed class TapCommandLineTests
         var (exitCode, output, _) = await RunAsync("list", "--db", _path);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok));
-        Assert.That(output, Does.Contain(record.Id.ToString("N")[..8]).And.Contain("2026-11-20").And.Contain("14:30:15").And.Contain("finish_reason_stop"));
+        Assert.That(output, Does.Contain(record.Id.ToString("N")[^8..]).And.Contain("2026-11-20").And.Contain("14:30:15").And.Contain("finish_reason_stop"));
         Assert.That(output.Contains('\u001b', StringComparison.Ordinal), Is.False, "no ANSI escapes when the output is not a terminal");
         Assert.That(output.Split('\n'), Has.All.Length.LessThanOrEqualTo(80));
     }

@@ -158,6 +158,19 @@ public sealed class RecordStoreTests
     }
 
     [Test]
+    public void Find_accepts_the_suffix_list_shows_for_uuid7_ids_that_share_their_timestamp_digits()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var records = Enumerable.Range(0, 20).Select(_ => Records.Full(id: Guid.CreateVersion7(now))).ToList();
+        using var store = new RecordStore(_path);
+        store.Save(records);
+
+        Assert.That(records.Select(r => r.Id.ToString("N")[..8]).Distinct().Count(), Is.EqualTo(1), "the first digits are the shared timestamp");
+        Assert.That(records.Select(r => store.Find(r.Id.ToString("N")[^8..])?.Id), Is.EqualTo(records.Select(r => (Guid?)r.Id)));
+        Assert.Throws<AmbiguousIdException>(() => store.Find(records[0].Id.ToString("N")[..8]));
+    }
+
+    [Test]
     public void Find_with_an_ambiguous_prefix_names_the_candidates()
     {
         using var store = new RecordStore(_path);
