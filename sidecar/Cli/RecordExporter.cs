@@ -29,7 +29,8 @@ internal sealed class RecordExporter(IRecordSource source, RecordQuery query, st
                 RecordJson.WriteLine(writer, record);
             }
 
-            progress?.Invoke(++written);
+            written++;
+            progress?.Invoke(written);
         }
 
         await writer.FlushAsync(cancellationToken);

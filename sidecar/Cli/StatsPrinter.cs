@@ -11,7 +11,13 @@ internal static class StatsPrinter
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(stats);
-        var window = $"{(stats.Since is { } since ? RecordPrinter.FormatTime(since) : "the first")} to {(stats.Until is { } until ? RecordPrinter.FormatTime(until) : "now")} UTC";
+        var window = (stats.Since, stats.Until) switch
+        {
+            (null, null) => "all recorded",
+            ({ } since, null) => $"since {RecordPrinter.FormatTime(since)} UTC",
+            (null, { } until) => $"before {RecordPrinter.FormatTime(until)} UTC",
+            ({ } since, { } until) => $"from {RecordPrinter.FormatTime(since)} to {RecordPrinter.FormatTime(until)} UTC",
+        };
         console.Write(new Text(string.Create(CultureInfo.InvariantCulture, $"{stats.Count} executions, {window}, by {stats.By}\n")));
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn(RecordPrinter.Column(stats.By))

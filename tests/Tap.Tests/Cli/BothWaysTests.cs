@@ -95,6 +95,7 @@ public sealed class BothWaysTests
             Assert.That(file.ExitCode, Is.EqualTo(ExitCodes.Ok), file.Error);
             Assert.That(await File.ReadAllTextAsync(servedFile), Is.EqualTo(await File.ReadAllTextAsync(fileFile)));
             Assert.That(File.ReadAllLines(servedFile), Has.Length.EqualTo(_records.Count + (format == "csv" ? 1 : 0)));
+            Assert.That(served.Output, Does.Contain($"\"exported\": {_records.Count}"));
         }
     }
 
