@@ -16,9 +16,6 @@ namespace Tap.Sidecar.Hosting;
 /// </summary>
 internal static class ConfigurationReport
 {
-    /// <summary>Where an explicit --endpoint/--db or TAP_ENDPOINT/TAP_DB lands (see ServeCommand).</summary>
-    public const string OverrideSource = "--endpoint/--db or TAP_ENDPOINT/TAP_DB";
-
     public static IReadOnlyList<ConfigEntry> Describe(IConfigurationRoot configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -62,7 +59,8 @@ internal static class ConfigurationReport
         EnvironmentVariablesConfigurationProvider environment => "env "
             + (environment.ToString().Contains("'TAP_'", StringComparison.Ordinal) ? "TAP_" : "")
             + key.Replace(":", "__", StringComparison.Ordinal),
-        MemoryConfigurationProvider => OverrideSource,
+        // Only an explicit --endpoint/--db or TAP_ENDPOINT/TAP_DB lands here (see ServeCommand.Overrides).
+        MemoryConfigurationProvider => key.EndsWith(":Endpoint", StringComparison.Ordinal) ? "--endpoint or TAP_ENDPOINT" : "--db or TAP_DB",
         _ when provider.GetType().Name.StartsWith("CommandLine", StringComparison.Ordinal) => "command line",
         _ => provider.GetType().Name,
     };
