@@ -7,7 +7,8 @@ namespace Tap.Sidecar.Service;
 /// <summary>
 /// The systemd unit of <c>tap serve</c>: Type=notify (the host reports readiness through
 /// Microsoft.Extensions.Hosting.Systemd), the socket under RuntimeDirectory /run/tap, the database under
-/// StateDirectory /var/lib/tap, restarted on failure, and a stop timeout longer than the host's own.
+/// StateDirectory /var/lib/tap, restarted on failure, and a stop timeout longer than the host's own. UMask=0007
+/// makes the sockets 0770: a gateway connects when its user is in the service's group, nobody else.
 /// </summary>
 internal static class SystemdUnit
 {
@@ -35,6 +36,7 @@ internal static class SystemdUnit
             RuntimeDirectory=tap
             RuntimeDirectoryMode=0755
             StateDirectory=tap
+            UMask=0007
             Restart=on-failure
             RestartSec=2
             TimeoutStopSec={(int)StopTimeout.TotalSeconds}
