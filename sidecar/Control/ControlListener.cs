@@ -49,28 +49,64 @@ internal sealed class ControlListener(
 
     private async Task AcceptLoopAsync(NamedPipeServerStream first, CancellationToken stoppingToken)
     {
-        var stream = first;
+        NamedPipeServerStream? stream = first;
         while (true)
         {
+            try
+            {
+                stream ??= CreateServerStream();
+                await stream.WaitForConnectionAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                await (stream?.DisposeAsync() ?? ValueTask.CompletedTask);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another user's client, a client gone mid-accept, or the endpoint briefly unavailable: never end the loop.
+                ControlLog.AcceptFailed(logger, ex);
+                await (stream?.DisposeAsync() ?? ValueTask.CompletedTask);
+                stream = null;
+                if (!await DelayAsync(stoppingToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _nextConnectionId);
             await using (stream)
             {
                 try
                 {
-                    await stream.WaitForConnectionAsync(stoppingToken);
-                    await ServeAsync(Interlocked.Increment(ref _nextConnectionId), stream, stoppingToken);
+                    await ServeAsync(id, stream, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (IOException gone)
                 {
-                    // Another user's client, or a client gone mid-accept: nothing to answer.
-                    ControlLog.AcceptFailed(logger, ex);
+                    ControlLog.RequestRejected(logger, id, "the client went away: " + gone.Message);
                 }
             }
 
-            stream = CreateServerStream();
+            stream = null;
+        }
+    }
+
+    private async Task<bool> DelayAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
