@@ -47,7 +47,7 @@ internal static class TapCommandLine
         root.Subcommands.Add(CompactCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context));
         root.Subcommands.Add(ServiceCommand.Create(context));
-        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create(context));
         return root;
     }
 

@@ -7,7 +7,8 @@ namespace Tap.Sidecar.Store;
 /// </summary>
 internal static class RecordCompactor
 {
-    public const int BatchSize = 500;
+    /// <summary>Records per page and per transaction: a page with raw chunks must stay under the control endpoint's answer limit.</summary>
+    public const int BatchSize = 100;
 
     /// <summary>Copies every execution of <paramref name="source"/> into the new file <paramref name="newPath"/>; returns how many.</summary>
     /// <exception cref="IOException"><paramref name="newPath"/> already exists.</exception>
@@ -22,7 +23,7 @@ internal static class RecordCompactor
         using var target = new RecordStore(newPath);
         var batch = new List<ExecutionRecord>(BatchSize);
         long copied = 0;
-        await foreach (var record in RecordPager.ReadAllAsync(source, new RecordQuery(), BatchSize, cancellationToken))
+        await foreach (var record in RecordPager.ReadAllAsync(source, new RecordQuery { IncludeRawChunks = true }, BatchSize, cancellationToken))
         {
             batch.Add(record);
             if (batch.Count == BatchSize)

@@ -35,4 +35,7 @@ internal sealed record RecordQuery
     public bool Ascending { get; init; }
 
     public int Limit { get; init; } = 50;
+
+    /// <summary>Keep the raw chunks in the answer: only compaction needs them (and show, for tap replay ID), and they are large.</summary>
+    public bool IncludeRawChunks { get; init; }
 }

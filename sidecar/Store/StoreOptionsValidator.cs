@@ -24,6 +24,11 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             errors.Add($"Tap:Store:MaxResponseChars must be between 0 and 16777216 (is {options.MaxResponseChars}).");
         }
 
+        if (options.MaxRawChunkBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            errors.Add($"Tap:Store:MaxRawChunkBytes must be between 1024 and 16777216 (is {options.MaxRawChunkBytes}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

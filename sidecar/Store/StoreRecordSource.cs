@@ -11,8 +11,21 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
 
     public string Description { get; } = description;
 
-    public Task<IReadOnlyList<ExecutionRecord>> ListAsync(RecordQuery query, CancellationToken cancellationToken) =>
-        Task.FromResult(store.Query(query));
+    public Task<IReadOnlyList<ExecutionRecord>> ListAsync(RecordQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var records = store.Query(query);
+        if (!query.IncludeRawChunks)
+        {
+            foreach (var record in records)
+            {
+                record.RawChunks = null;
+                record.RawSignalOffsetsMicros = null;
+            }
+        }
+
+        return Task.FromResult(records);
+    }
 
     public Task<RecordLookup?> FindAsync(string idOrPrefix, CancellationToken cancellationToken)
     {

@@ -24,17 +24,23 @@ internal sealed class SidecarProcess : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null)
+    public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         pipeName ??= TestEndpoints.UniquePipeName();
         var folder = databasePath is null ? new TempFolder() : null;
         databasePath ??= folder!.File("tap.db");
-        var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Tap:Ingest:Endpoint"] = pipeName,
             ["Tap:Store:DatabasePath"] = databasePath,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var builder = SidecarHost.CreateBuilder([], configuration);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return new SidecarProcess(host, pipeName, databasePath, folder);
