@@ -95,6 +95,3 @@ internal sealed class RetentionService(
         static long Length(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
     }
 }
-
-/// <summary>What one maintenance pass did.</summary>
-internal sealed record MaintenanceResult(long Expired, long Trimmed, long DatabaseBytes);

@@ -220,7 +220,7 @@ public sealed class TapCommandLineTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await TapCommandLine.InvokeAsync(args, output, error, new FixedTimeProvider(Now));
+        var exitCode = await TapCommandLine.InvokeAsync(CliRunner.Isolated(args), output, error, new FixedTimeProvider(Now));
         return (exitCode, output.ToString(), error.ToString());
     }
 
