@@ -120,18 +120,16 @@ public sealed class BothWaysTests
     [Test]
     public async Task Tail_prints_the_latest_then_follows_new_records_from_the_sidecar()
     {
-        using var stop = new CancellationTokenSource();
-        var tail = CliRunner.RunAsync(stop.Token, "tail", "--endpoint", _sidecar.PipeName, "--db", _servedPath, "--limit", "3", "--json");
-        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        using var tail = new RunningCommand("tail", "--endpoint", _sidecar.PipeName, "--db", _servedPath, "--limit", "3", "--json");
+        await tail.WaitForLinesAsync(3);
         var fresh = Records.Full(DateTime.UtcNow, "failed");
         fresh.RecordedAt = DateTime.UtcNow.AddSeconds(1);
         Assert.That(_sidecar.Services.GetRequiredService<RecordWriter>().TryEnqueue(fresh), Is.True);
-        await Task.Delay(TimeSpan.FromMilliseconds(1500));
-        await stop.CancelAsync();
-        var (exitCode, output, error) = await tail;
+        await tail.WaitForLinesAsync(4);
+        var (exitCode, lines, error) = await tail.StopAsync();
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok), error);
-        var ids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("id").GetGuid()).ToList();
+        var ids = lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("id").GetGuid()).ToList();
         var latest = _records.OrderByDescending(r => r.RecordedAt).Take(3).Reverse().Select(r => r.Id);
         Assert.That(ids, Is.EqualTo(latest.Append(fresh.Id)));
     }
@@ -143,7 +141,7 @@ public sealed class BothWaysTests
         var file = await TailBacklogAsync("--endpoint", TestEndpoints.UniquePipeName(), "--db", _filePath);
 
         Assert.That(served, Is.EqualTo(file));
-        Assert.That(served.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(4));
+        Assert.That(served, Has.Length.EqualTo(4));
     }
 
     [Test]
@@ -154,12 +152,13 @@ public sealed class BothWaysTests
         Assert.That(listed.GetArrayLength(), Is.EqualTo(20));
     }
 
-    private static async Task<string> TailBacklogAsync(params string[] where)
+    private static async Task<string[]> TailBacklogAsync(params string[] where)
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(800));
-        var (exitCode, output, error) = await CliRunner.RunAsync(stop.Token, ["tail", "--limit", "4", .. where]);
+        using var tail = new RunningCommand(["tail", "--limit", "4", .. where]);
+        await tail.WaitForLinesAsync(4);
+        var (exitCode, lines, error) = await tail.StopAsync();
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok), error);
-        return output;
+        return lines;
     }
 
     private Task<(int ExitCode, string Output, string Error)> RunServedAsync(params string[] args) =>
