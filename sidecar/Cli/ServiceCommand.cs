@@ -11,15 +11,16 @@ internal static class ServiceCommand
         ArgumentNullException.ThrowIfNull(context);
         var unitPath = new Option<string>("--unit-path") { Description = "Where the systemd unit is written (Linux)", DefaultValueFactory = _ => SystemdUnit.DefaultPath, HelpName = "path" };
         var user = new Option<string?>("--user") { Description = "Run the service as this user (Linux; default root)", HelpName = "name" };
+        var json = new Option<bool>("--json") { Description = "Print the unit path and the commands to run next as a JSON object" };
 
-        var install = new Command("install", "Write the systemd unit (and print the systemctl commands to run), or register the Windows service") { unitPath, user };
-        install.SetAction(result => Install(result, context, result.GetRequiredValue(unitPath), result.GetValue(user)));
-        var uninstall = new Command("uninstall", "Remove the systemd unit, or the Windows service") { unitPath };
-        uninstall.SetAction(result => Uninstall(result, result.GetRequiredValue(unitPath)));
+        var install = new Command("install", "Write the systemd unit (and print the systemctl commands to run), or register the Windows service") { unitPath, user, json };
+        install.SetAction(result => Install(result, context, result.GetRequiredValue(unitPath), result.GetValue(user), result.GetValue(json)));
+        var uninstall = new Command("uninstall", "Remove the systemd unit, or the Windows service") { unitPath, json };
+        uninstall.SetAction(result => Uninstall(result, result.GetRequiredValue(unitPath), result.GetValue(json)));
         return new Command("service", "Install tap serve as a service") { install, uninstall };
     }
 
-    private static int Install(ParseResult result, CliContext context, string unitPath, string? user)
+    private static int Install(ParseResult result, CliContext context, string unitPath, string? user, bool json)
     {
         var output = result.InvocationConfiguration.Output;
         var error = result.InvocationConfiguration.Error;
@@ -41,16 +42,11 @@ internal static class ServiceCommand
             return ExitCodes.WriteFailed;
         }
 
-        output.WriteLine($"Wrote {Path.GetFullPath(unitPath)}. Now run:");
-        foreach (var line in SystemdUnit.AfterInstall(unitPath, endpoint, database))
-        {
-            output.WriteLine("  " + line);
-        }
-
+        Report(output, json, "Wrote", unitPath, SystemdUnit.AfterInstall(unitPath, endpoint, database));
         return ExitCodes.Ok;
     }
 
-    private static int Uninstall(ParseResult result, string unitPath)
+    private static int Uninstall(ParseResult result, string unitPath, bool json)
     {
         var output = result.InvocationConfiguration.Output;
         var error = result.InvocationConfiguration.Error;
@@ -74,10 +70,29 @@ internal static class ServiceCommand
             return ExitCodes.WriteFailed;
         }
 
-        output.WriteLine($"Removed {Path.GetFullPath(unitPath)}. Now run:");
-        output.WriteLine($"  sudo systemctl stop {name}");
-        output.WriteLine("  sudo systemctl daemon-reload");
+        Report(output, json, "Removed", unitPath, [$"sudo systemctl stop {name}", "sudo systemctl daemon-reload"]);
         return ExitCodes.Ok;
+    }
+
+    private static void Report(TextWriter output, bool json, string done, string unitPath, IReadOnlyList<string> next)
+    {
+        var path = Path.GetFullPath(unitPath);
+        if (json)
+        {
+            var root = new System.Text.Json.Nodes.JsonObject
+            {
+                [done.ToLowerInvariant()] = path,
+                ["run_next"] = new System.Text.Json.Nodes.JsonArray([.. next.Select(line => (System.Text.Json.Nodes.JsonNode?)line)]),
+            };
+            output.WriteLine(root.ToJsonString());
+            return;
+        }
+
+        output.WriteLine($"{done} {path}. Now run:");
+        foreach (var line in next)
+        {
+            output.WriteLine("  " + line);
+        }
     }
 
     private static List<string> ServeArguments(ParseResult result, CliContext context)

@@ -74,6 +74,18 @@ public sealed class ServiceCommandTests
     }
 
     [Test]
+    [Platform(Exclude = "Win")]
+    public async Task Install_json_names_the_unit_and_the_commands_to_run()
+    {
+        using var folder = new TempFolder();
+
+        var report = await CliRunner.RunJsonAsync("service", "install", "--unit-path", folder.File("tap.service"), "--json");
+
+        Assert.That(report.GetProperty("wrote").GetString(), Is.EqualTo(folder.File("tap.service")));
+        Assert.That(report.GetProperty("run_next")[0].GetString(), Is.EqualTo("sudo systemctl daemon-reload"));
+    }
+
+    [Test]
     public void Windows_install_builds_the_sc_exe_calls_with_a_quoted_bin_path()
     {
         var service = new ServiceDefinition(@"C:\Program Files\tap\tap.exe", ["serve", "--db", @"C:\data\tap.db"]);
