@@ -28,7 +28,7 @@ internal static class PurgeCommand
                 {
                     await output.WriteLineAsync(result.GetValue(json)
                         ? $"{{\"deleted\": 0, \"matching\": {matching}, \"before\": \"{when}\"}}"
-                        : $"{matching} executions started before {when}; nothing deleted{(matching == 0 ? "." : " (add --yes to delete them).")}");
+                        : $"{matching} executions started before {when}.\nNothing deleted{(matching == 0 ? "." : ": add --yes to delete them.")}");
                     return matching == 0 ? ExitCodes.Ok : ExitCodes.NotConfirmed;
                 }
             }

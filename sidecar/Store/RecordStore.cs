@@ -171,7 +171,7 @@ internal sealed class RecordStore : IDisposable
         return dryRun ? _executions.LongCount(term) : _executions.DeleteMany(term);
     }
 
-    /// <summary>The oldest start times, oldest first: where size-based retention cuts.</summary>
+    /// <summary>The start time of the execution after the <paramref name="skip"/> oldest: where size-based retention cuts.</summary>
     public DateTime? StartOfOldest(int skip)
     {
         var oldest = _executions.Query().OrderBy(x => x.StartedAt).Select(x => x.StartedAt).Skip(skip).Limit(1).ToList();

@@ -62,6 +62,10 @@ public sealed class BothWaysTests
 
         Assert.That(served, Is.EqualTo(file));
         Assert.That(served.Output.Length > 0 || served.ExitCode != ExitCodes.Ok, Is.True, "the command printed something or failed");
+        if (!args.Any(a => a is "--json" or "--jsonl" or "--csv"))
+        {
+            Assert.That(served.Output.Split('\n'), Has.All.Length.LessThanOrEqualTo(80), "tables fit 80 columns");
+        }
     }
 
     [TestCase(false)]
@@ -78,6 +82,7 @@ public sealed class BothWaysTests
         Assert.That(served.ExitCode, Is.EqualTo(ExitCodes.Ok), served.Error);
         var first = _records.Single(r => r.RequestId == "req_shared" && r.Attempt == 1);
         Assert.That(served.Output, Does.Contain(json ? first.Id.ToString("D") : first.Id.ToString("N")[^8..]));
+        Assert.That(served.Output.Split('\n'), Has.All.Length.LessThanOrEqualTo(json ? int.MaxValue : 80));
     }
 
     [Test]
