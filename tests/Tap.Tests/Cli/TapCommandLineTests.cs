@@ -160,6 +160,7 @@ public sealed class TapCommandLineTests
     }
 
     [TestCase("list", "--limit", "0")]
+    [TestCase("list", "--limit", "10001")]
     [TestCase("list", "--since", "yesterday")]
     [TestCase("list", "--bogus")]
     [TestCase("show")]

@@ -53,8 +53,12 @@ public sealed class ControlListenerTests
         await WriteFrameAsync(client, """{"command":"count","query":{}}"""u8.ToArray());
         var second = await ReadAnswerAsync(client);
 
+        await WriteFrameAsync(client, """{"command":"list","query":{"limit":2000000000}}"""u8.ToArray());
+        var third = await ReadAnswerAsync(client);
+
         Assert.That(first.GetProperty("error").GetProperty("message").GetString(), Does.Contain("drop_tables"));
         Assert.That(second.GetProperty("count").GetInt64(), Is.Zero);
+        Assert.That(third.GetProperty("error").GetProperty("message").GetString(), Does.Contain("limit"));
     }
 
     [Test]
