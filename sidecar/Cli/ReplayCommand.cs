@@ -26,7 +26,7 @@ internal static class ReplayCommand
         var eofAt = Offset("--eof-at", "The upstream ends cleanly after this many bytes");
         var json = new Option<bool>("--json") { Description = "Print the record as a JSON object" };
 
-        var command = new Command("replay", "Run a response transcript through the sidecar's parsing and outcome rules and print the record it would write")
+        var command = new Command("replay", "Run a response transcript (or a recorded execution's raw chunks, by id) through the current parsing and outcome rules")
         {
             file, format, status, contentType, clientAbortAt, upstreamErrorAt, eofAt, json,
         };
