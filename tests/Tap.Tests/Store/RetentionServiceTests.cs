@@ -86,6 +86,19 @@ public sealed class RetentionServiceTests
         Assert.That(second.Trimmed, Is.Zero, "freed pages are reused: a file that did not grow is not trimmed again");
     }
 
+    [Test]
+    public void Every_pass_checkpoints_the_log_file_into_the_data_file()
+    {
+        var log = _folder.File("tap-log.db");
+        _store.Save([.. Enumerable.Range(0, 50).Select(i => Records.Full(Now.UtcDateTime.AddMinutes(-i)))]);
+        Assert.That(new FileInfo(log).Length, Is.GreaterThan(0), "committed pages wait in the log file");
+
+        Create(new RetentionOptions()).RunOnce();
+
+        Assert.That(File.Exists(log) ? new FileInfo(log).Length : 0, Is.Zero);
+        Assert.That(_store.Count(), Is.EqualTo(50));
+    }
+
     private RetentionService Create(RetentionOptions options) => new(
         Options.Create(options),
         Options.Create(new StoreOptions { DatabasePath = _folder.File("tap.db") }),
