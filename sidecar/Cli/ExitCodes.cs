@@ -1,11 +1,13 @@
 namespace Tap.Sidecar.Cli;
 
 /// <summary>
-/// Process exit codes of the tap command line, the one place they are defined:
+/// Process exit codes of the tap command line, the one place they are defined (docs/operations.md lists them):
 /// 0 success; 1 nothing found (unknown id, ambiguous id prefix, no database file for <c>show</c>);
-/// 2 usage error (unknown option, bad value, missing argument); 3 the database cannot be opened
-/// (unreadable or corrupt file, or a running <c>tap serve</c> holding it exclusively); 4 <c>tap serve</c>
-/// could not start (endpoint taken or invalid, database unwritable, invalid configuration).
+/// 2 usage error (unknown option, bad value, missing argument); 3 neither a sidecar nor the database can be reached
+/// (unreadable or corrupt file, or a running <c>tap serve</c> holding it that does not answer on the control endpoint);
+/// 4 <c>tap serve</c> could not start (endpoint taken or invalid, database unwritable, invalid configuration);
+/// 5 the sidecar was reached but refused or broke off a request; 6 <c>tap purge</c> was not confirmed (no --yes);
+/// 7 a file could not be written (<c>tap export --output</c>, <c>tap service install</c>).
 /// </summary>
 internal static class ExitCodes
 {
@@ -14,4 +16,7 @@ internal static class ExitCodes
     public const int Usage = 2;
     public const int DatabaseUnavailable = 3;
     public const int ServeFailed = 4;
+    public const int SidecarFailed = 5;
+    public const int NotConfirmed = 6;
+    public const int WriteFailed = 7;
 }

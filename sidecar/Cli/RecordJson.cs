@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -7,8 +6,9 @@ using Tap.Sidecar.Store;
 namespace Tap.Sidecar.Cli;
 
 /// <summary>
-/// The JSON shape of execution records printed by the CLI (<c>list --json</c>, <c>show --json</c>, <c>replay --json</c>):
-/// snake_case names, strings for statuses and enums, dates as ISO-8601 UTC with 'Z', nulls kept so every record has every key.
+/// The JSON shape of execution records printed by the CLI (<c>list --json</c>, <c>show --json</c>, <c>replay --json</c>,
+/// <c>export</c>): snake_case names, strings for statuses and enums, dates as ISO-8601 UTC with 'Z', nulls kept so every
+/// record has every key.
 /// </summary>
 internal static partial class RecordJson
 {
@@ -18,10 +18,13 @@ internal static partial class RecordJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
+    // One record per line for jq and log shippers.
+    private static readonly RecordJsonContext Compact = new(new JsonSerializerOptions(Context.Options) { WriteIndented = false });
+
     public static void Write(TextWriter output, ExecutionRecord record)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine(JsonSerializer.Serialize(record, Context.ExecutionRecord));
+        output.WriteLine(Serialize(record));
     }
 
     public static void Write(TextWriter output, IReadOnlyList<ExecutionRecord> records)
@@ -30,30 +33,24 @@ internal static partial class RecordJson
         output.WriteLine(JsonSerializer.Serialize(records, Context.IReadOnlyListExecutionRecord));
     }
 
-    /// <summary>Writes every date as UTC, whatever its Kind: records hold UTC, but a local time must not print as if it were.</summary>
-    private sealed class UtcDateTimeConverter : JsonConverter<DateTime>
+    /// <summary>One record on one line (JSON Lines).</summary>
+    public static void WriteLine(TextWriter output, ExecutionRecord record)
     {
-        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetDateTimeOffset().UtcDateTime;
-
-        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
-        {
-            var utc = value.Kind switch
-            {
-                DateTimeKind.Local => value.ToUniversalTime(),
-                DateTimeKind.Unspecified => DateTime.SpecifyKind(value, DateTimeKind.Utc),
-                _ => value,
-            };
-            writer.WriteStringValue(utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        }
+        ArgumentNullException.ThrowIfNull(output);
+        output.WriteLine(JsonSerializer.Serialize(record, Compact.ExecutionRecord));
     }
+
+    public static string Serialize(ExecutionRecord record) => JsonSerializer.Serialize(record, Context.ExecutionRecord);
+
+    public static string Serialize(RecordStats stats) => JsonSerializer.Serialize(stats, Context.RecordStats);
 
     [JsonSourceGenerationOptions(
         PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         UseStringEnumConverter = true,
-        Converters = [typeof(UtcDateTimeConverter)])]
+        Converters = [typeof(UtcDateTimeJsonConverter)])]
     [JsonSerializable(typeof(ExecutionRecord))]
     [JsonSerializable(typeof(IReadOnlyList<ExecutionRecord>))]
+    [JsonSerializable(typeof(RecordStats))]
     private sealed partial class RecordJsonContext : JsonSerializerContext;
 }

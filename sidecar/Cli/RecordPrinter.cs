@@ -13,6 +13,9 @@ internal static class RecordPrinter
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
     private const string None = "-";
 
+    public const int MaxInlineBodyLines = 40;
+    public const int MaxInlineBodyChars = 2000;
+
     /// <summary>
     /// Two lines per record so that everything fits 80 columns: the start date over its time, the status over
     /// its reason, the model over the wire format. Values longer than their cell wrap inside it.
@@ -42,7 +45,6 @@ internal static class RecordPrinter
         console.Write(table);
     }
 
-    /// <summary>The whole record, then its aggregated response (indented when it is JSON).</summary>
     /// <summary>One record as JSON, or in full for a person.</summary>
     public static void Print(TextWriter output, ExecutionRecord record, bool json)
     {
@@ -56,7 +58,12 @@ internal static class RecordPrinter
         }
     }
 
-    public static void PrintDetail(IAnsiConsole console, ExecutionRecord record)
+    /// <summary>
+    /// The whole record, then its aggregated response (indented when it is JSON). Unless <paramref name="fullBody"/>,
+    /// a response longer than <see cref="MaxInlineBodyLines"/> lines or <see cref="MaxInlineBodyChars"/> characters is
+    /// replaced by its size: the decision trace stays on one screen.
+    /// </summary>
+    public static void PrintDetail(IAnsiConsole console, ExecutionRecord record, bool fullBody = true)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(record);
@@ -116,28 +123,37 @@ internal static class RecordPrinter
         }
 
         console.Write(new Rule(record.ResponseTruncated ? "response (truncated)" : "response").LeftJustified());
-        console.Write(new Text((record.Response is null ? "(none)" : Pretty(record.Response)) + "\n"));
+        var body = record.Response is null ? "(none)" : Pretty(record.Response);
+        if (!fullBody && (body.Length > MaxInlineBodyChars || body.Count(c => c == '\n') >= MaxInlineBodyLines))
+        {
+            body = string.Create(CultureInfo.InvariantCulture, $"({record.Response!.Length} characters: add --body to print it)");
+        }
+
+        console.Write(new Text(body + "\n"));
     }
 
-    /// <summary>The first 8 hex digits of the id: what <c>tap list</c> shows and <c>tap show</c> accepts.</summary>
-    public static string ShortId(Guid id) => id.ToString("N")[..8];
+    /// <summary>
+    /// The last 8 hex digits of the id: what <c>tap list</c> shows and <c>tap show</c> accepts. Not the first: the
+    /// shim's ids are UUIDv7, whose first digits are the same millisecond timestamp for a minute of executions.
+    /// </summary>
+    public static string ShortId(Guid id) => id.ToString("N")[^8..];
 
     // One space between columns instead of Spectre's two: the width goes to the values.
-    private static TableColumn Column(string header) => new TableColumn(header).Padding(0, 0, 1, 0);
+    public static TableColumn Column(string header) => new TableColumn(header).Padding(0, 0, 1, 0);
 
-    private static Text Cell(string? value) => new(Or(value));
+    public static Text Cell(string? value) => new(Or(value));
 
-    private static string Or(string? value) => string.IsNullOrEmpty(value) ? None : value;
+    public static string Or(string? value) => string.IsNullOrEmpty(value) ? None : value;
 
-    private static string FormatTime(DateTime time) => time.ToUniversalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTime time) => time.ToUniversalTime().ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     private static string FormatPreciseTime(DateTime time) =>
         time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);
 
-    private static string FormatMs(double? milliseconds) =>
+    public static string FormatMs(double? milliseconds) =>
         milliseconds is { } ms ? ms.ToString("0.#", CultureInfo.InvariantCulture) : None;
 
-    private static string FormatCount(long? count) => count?.ToString(CultureInfo.InvariantCulture) ?? None;
+    public static string FormatCount(long? count) => count?.ToString(CultureInfo.InvariantCulture) ?? None;
 
     private static string FormatNumber(int? number) => number?.ToString(CultureInfo.InvariantCulture) ?? None;
 

@@ -3,16 +3,21 @@ using Tap.Sidecar.Replay;
 
 namespace Tap.Sidecar.Cli;
 
-/// <summary><c>tap replay FILE --format F</c>: the record a raw transcript would give, without a sidecar.</summary>
+/// <summary>
+/// <c>tap replay FILE --format F</c>: the record a raw transcript would give, without a sidecar. <c>tap replay ID</c>:
+/// a recorded execution re-decided from its stored raw chunks with the current rules, and what changed.
+/// </summary>
 internal static class ReplayCommand
 {
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A raw upstream response body, byte for byte (an SSE transcript or a JSON body)" };
-        var format = new Option<string>("--format", "-f")
+        var file = new Argument<string>("file-or-id")
         {
-            Description = "The API format: openai-chat, openai-responses, anthropic-messages or gemini",
-            Required = true,
+            Description = "A raw upstream response body, byte for byte (an SSE transcript or a JSON body), or the id of a recorded execution",
+        };
+        var format = new Option<string?>("--format", "-f")
+        {
+            Description = "The API format of a transcript file: openai-chat, openai-responses, anthropic-messages or gemini",
         };
         var status = new Option<int>("--status") { Description = "The upstream HTTP status to simulate", DefaultValueFactory = _ => 200 };
         var contentType = new Option<string?>("--content-type") { Description = "The upstream Content-Type (default: application/json when the file starts with '{', else text/event-stream)" };
@@ -21,22 +26,35 @@ internal static class ReplayCommand
         var eofAt = Offset("--eof-at", "The upstream ends cleanly after this many bytes");
         var json = new Option<bool>("--json") { Description = "Print the record as a JSON object" };
 
-        var command = new Command("replay", "Run a response transcript through the sidecar's parsing and outcome rules and print the record it would write")
+        var command = new Command("replay", "Run a response transcript (or a recorded execution's raw chunks, by id) through the current parsing and outcome rules")
         {
             file, format, status, contentType, clientAbortAt, upstreamErrorAt, eofAt, json,
         };
-        command.SetAction(result =>
+        command.Validators.Add(result =>
         {
-            var path = result.GetRequiredValue(file);
+            if (result.GetValue(file) is { } target && !IsId(target) && result.GetValue(format) is null)
+            {
+                result.AddError("--format is required to replay a transcript file.");
+            }
+        });
+        command.SetAction((result, cancellationToken) =>
+        {
+            var target = result.GetRequiredValue(file);
+            if (IsId(target))
+            {
+                return RerunCommand.RunAsync(result, context, target, result.GetValue(json), cancellationToken);
+            }
+
+            var path = new FileInfo(target);
             if (!path.Exists)
             {
                 result.InvocationConfiguration.Error.WriteLine($"No such file: {path.FullName}");
-                return ExitCodes.NotFound;
+                return Task.FromResult(ExitCodes.NotFound);
             }
 
             var record = TranscriptReplayer.Replay(File.ReadAllBytes(path.FullName), new ReplayOptions
             {
-                Format = result.GetRequiredValue(format),
+                Format = result.GetValue(format)!,
                 Status = result.GetValue(status),
                 ContentType = result.GetValue(contentType),
                 ClientAbortAt = result.GetValue(clientAbortAt),
@@ -45,10 +63,14 @@ internal static class ReplayCommand
             });
 
             RecordPrinter.Print(result.InvocationConfiguration.Output, record, result.GetValue(json));
-            return ExitCodes.Ok;
+            return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }
+
+    // An id (or its prefix or suffix) is hex digits and dashes, and no such file exists: anything else is a path.
+    private static bool IsId(string target) =>
+        target.Length > 0 && target.All(c => char.IsAsciiHexDigit(c) || c == '-') && !File.Exists(target);
 
     private static Option<long?> Offset(string name, string description)
     {

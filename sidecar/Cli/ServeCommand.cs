@@ -9,29 +9,28 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var endpoint = new Option<string?>("--endpoint") { Description = "Pipe name, or on Linux a rooted socket path (default: tap)" };
-        var command = new Command("serve", "Run the sidecar: receive frames from shims, decide outcomes, record executions")
-        {
-            endpoint,
-        };
+        var command = new Command("serve", "Run the sidecar: receive frames from shims, decide outcomes, record executions");
 
         // Anything else (--Tap:Store:MaxResponseChars=1000, ...) is host configuration.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
-            var overrides = new Dictionary<string, string?>();
-            if (result.GetValue(endpoint) is { } pipe)
-            {
-                overrides[SidecarHost.IngestSection + ":Endpoint"] = pipe;
-            }
-
-            // An explicit --db or TAP_DB wins over configuration files; the built-in default does not.
-            if (result.GetResult(context.DatabaseOption) is { Implicit: false } || Environment.GetEnvironmentVariable(TapCommandLine.DatabaseEnvironmentVariable) is { Length: > 0 })
-            {
-                overrides[SidecarHost.StoreSection + ":DatabasePath"] = result.GetRequiredValue(context.DatabaseOption);
-            }
+            var overrides = Overrides(result, context);
 
             using var host = SidecarHost.CreateBuilder([.. result.UnmatchedTokens], overrides).Build();
+
+            // Before the host starts: its services are built from these options and would fail less clearly.
+            if (SidecarHost.ValidateOptions(host.Services) is { Count: > 0 } failures)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync("tap serve could not start: invalid configuration:");
+                foreach (var failure in failures)
+                {
+                    await result.InvocationConfiguration.Error.WriteLineAsync("  " + failure);
+                }
+
+                return ExitCodes.ServeFailed;
+            }
+
             try
             {
                 await host.RunAsync(cancellationToken);
@@ -45,5 +44,24 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>An explicit --endpoint/--db or TAP_ENDPOINT/TAP_DB wins over configuration files; the built-in defaults do not.</summary>
+    public static Dictionary<string, string?> Overrides(ParseResult result, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(context);
+        var overrides = new Dictionary<string, string?>();
+        if (result.GetResult(context.EndpointOption) is { Implicit: false } || Environment.GetEnvironmentVariable(TapCommandLine.EndpointEnvironmentVariable) is { Length: > 0 })
+        {
+            overrides[SidecarHost.IngestSection + ":Endpoint"] = result.GetRequiredValue(context.EndpointOption);
+        }
+
+        if (result.GetResult(context.DatabaseOption) is { Implicit: false } || Environment.GetEnvironmentVariable(TapCommandLine.DatabaseEnvironmentVariable) is { Length: > 0 })
+        {
+            overrides[SidecarHost.StoreSection + ":DatabasePath"] = result.GetRequiredValue(context.DatabaseOption);
+        }
+
+        return overrides;
     }
 }

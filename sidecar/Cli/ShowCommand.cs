@@ -1,56 +1,30 @@
 using System.CommandLine;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 
-/// <summary><c>tap show ID</c>: one execution in full.</summary>
+/// <summary><c>tap show ID</c>: one execution in full, why it got its status, and the other attempts of its request.</summary>
 internal static class ShowCommand
 {
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var id = new Argument<string>("id") { Description = "The execution id, or a unique prefix of it (as tap list shows)" };
-        var json = new Option<bool>("--json") { Description = "Print the record as a JSON object" };
+        var json = new Option<bool>("--json") { Description = "Print the record as a JSON object, with an \"attempts\" summary" };
+        var body = new Option<bool>("--body") { Description = $"Print the aggregated response even when it is long (over {RecordPrinter.MaxInlineBodyLines} lines or {RecordPrinter.MaxInlineBodyChars} characters)" };
 
-        var command = new Command("show", "Show one execution in full") { id, json };
-        command.SetAction(result =>
+        var command = new Command("show", "Show one execution in full") { id, json, body };
+        command.SetAction((result, cancellationToken) => CliSource.RunAsync(result, context, writable: false, async source =>
         {
-            var error = result.InvocationConfiguration.Error;
-            var exitCode = CliStore.TryOpen(result.GetRequiredValue(context.DatabaseOption), error, out var store);
-            if (exitCode != ExitCodes.Ok)
-            {
-                return exitCode;
-            }
-
-            if (store is null)
-            {
-                return ExitCodes.NotFound;
-            }
-
             var wanted = result.GetRequiredValue(id);
-            ExecutionRecord? record;
-            using (store)
+            if (await source.FindAsync(wanted, cancellationToken) is not { } lookup)
             {
-                try
-                {
-                    record = store.Find(wanted);
-                }
-                catch (AmbiguousIdException ambiguous)
-                {
-                    error.WriteLine(ambiguous.Message);
-                    return ExitCodes.NotFound;
-                }
-            }
-
-            if (record is null)
-            {
-                error.WriteLine($"No execution with id '{wanted}'.");
+                await result.InvocationConfiguration.Error.WriteLineAsync($"No execution with id '{wanted}'.");
                 return ExitCodes.NotFound;
             }
 
-            RecordPrinter.Print(result.InvocationConfiguration.Output, record, result.GetValue(json));
+            ShowOutput.Write(result.InvocationConfiguration.Output, lookup, result.GetValue(json), result.GetValue(body));
             return ExitCodes.Ok;
-        });
+        }, cancellationToken));
         return command;
     }
 }

@@ -9,6 +9,9 @@ internal static class TapCommandLine
     /// <summary>Overrides the default database path, for every subcommand.</summary>
     public const string DatabaseEnvironmentVariable = "TAP_DB";
 
+    /// <summary>Overrides the default endpoint (the sidecar's pipe name or socket path), for every subcommand.</summary>
+    public const string EndpointEnvironmentVariable = "TAP_ENDPOINT";
+
     public static RootCommand Build(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -21,17 +24,35 @@ internal static class TapCommandLine
                 ? path
                 : StoreOptions.DefaultDatabasePath,
         };
-        var context = new CliContext(database, timeProvider);
+        var endpoint = new Option<string>("--endpoint")
+        {
+            Description = $"The sidecar's pipe name, or on Linux a rooted socket path (${EndpointEnvironmentVariable} when set, else tap); "
+                + "the CLI asks the sidecar on its control endpoint, and reads the file itself when none answers",
+            HelpName = "name",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(EndpointEnvironmentVariable) is { Length: > 0 } name
+                ? name
+                : Shim.Protocol.ProtocolConstants.DefaultEndpoint,
+        };
+        var context = new CliContext(database, endpoint, timeProvider);
 
-        var root = new RootCommand("Tap records the true outcome of streamed LLM responses.") { database };
+        var root = new RootCommand("Tap records the true outcome of streamed LLM responses.") { database, endpoint };
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(ListCommand.Create(context));
         root.Subcommands.Add(ShowCommand.Create(context));
-        root.Subcommands.Add(ReplayCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create(context));
+        root.Subcommands.Add(TailCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(PurgeCommand.Create(context));
+        root.Subcommands.Add(CompactCommand.Create(context));
+        root.Subcommands.Add(ConfigCommand.Create(context));
+        root.Subcommands.Add(ServiceCommand.Create(context));
+        root.Subcommands.Add(ReplayCommand.Create(context));
         return root;
     }
 
-    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, TimeProvider? timeProvider = null)
+    public static async Task<int> InvokeAsync(
+        string[] args, TextWriter output, TextWriter error, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         var parsed = Build(timeProvider ?? TimeProvider.System).Parse(args);
 
@@ -48,6 +69,6 @@ internal static class TapCommandLine
         }
 
         // No process-termination timeout: on SIGTERM or Ctrl+C, tap serve's host must finish its graceful stop.
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellationToken);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Control;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Store;
 
@@ -15,6 +16,10 @@ internal static class SidecarHost
     /// <summary>Configuration keys, also settable as TAP_ environment variables (TAP_Tap__Ingest__Endpoint).</summary>
     public const string IngestSection = "Tap:Ingest";
     public const string StoreSection = "Tap:Store";
+    public const string ControlSection = "Tap:Control";
+
+    /// <summary>How long a stop may take: listeners finalize in-flight executions, then the writer drains. Service managers must wait longer.</summary>
+    public static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(30);
 
     public static HostApplicationBuilder CreateBuilder(string[] args, IDictionary<string, string?>? overrides = null)
     {
@@ -25,16 +30,54 @@ internal static class SidecarHost
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSystemd();
         builder.Services.AddWindowsService(o => o.ServiceName = "tap");
         AddSidecar(builder.Services, builder.Configuration);
         return builder;
     }
 
+    /// <summary>Every configuration error of every options class (empty when valid): what ValidateOnStart would throw, all at once.</summary>
+    public static IReadOnlyList<string> ValidateOptions(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var failures = new List<string>();
+        void Check<T>()
+            where T : class
+        {
+            try
+            {
+                _ = services.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException invalid)
+            {
+                failures.AddRange(invalid.Failures);
+            }
+            catch (InvalidOperationException unbindable)
+            {
+                // The binder could not convert a value ("abc" for a number): its message names the key.
+                failures.Add(unbindable.Message);
+            }
+        }
+
+        Check<IngestOptions>();
+        Check<StoreOptions>();
+        Check<RetentionOptions>();
+        Check<ControlOptions>();
+        return failures;
+    }
+
     public static void AddSidecar(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestSection));
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreSection));
+        // One options class per concern, each checked once at start: a wrong key stops tap serve with its name.
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestSection)).ValidateOnStart();
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreSection)).ValidateOnStart();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(StoreSection)).ValidateOnStart();
+        services.AddOptions<ControlOptions>().Bind(configuration.GetSection(ControlSection)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlOptions>, ControlOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RecordStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
         services.TryAddSingleton<RecordFactory>();
@@ -47,5 +90,7 @@ internal static class SidecarHost
         // Hosted services stop in reverse order: the listener finalizes in-flight executions, then the writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
         services.AddHostedService<PipeListener>();
+        services.AddHostedService<ControlListener>();
+        services.AddHostedService<RetentionService>();
     }
 }

@@ -47,12 +47,18 @@ internal sealed class ExecutionTracker(
 
         tracked.NextSequence = message.Sequence + 1;
         var state = tracked.State;
+        if (message is not ChunkMessage)
+        {
+            tracked.Raw?.Signal(at);
+        }
+
         switch (message)
         {
             case ResponseMessage response:
                 state.OnResponse(response.StatusCode, response.ContentType, at);
                 break;
             case ChunkMessage chunk:
+                tracked.Raw?.Add(chunk.Data, at);
                 state.OnChunk(chunk.Data, at);
                 break;
             case SignalMessage { Kind: SignalKind.ClientAborted }:
@@ -75,7 +81,7 @@ internal sealed class ExecutionTracker(
             case EndMessage end:
                 state.OnEnd(end.DroppedFrames, at);
                 _inFlight.Remove(id);
-                Record(state, Finalization.Ended);
+                Record(state, Finalization.Ended, tracked.Raw);
                 break;
         }
     }
@@ -86,8 +92,9 @@ internal sealed class ExecutionTracker(
         var count = _inFlight.Count;
         foreach (var tracked in _inFlight.Values)
         {
+            tracked.Raw?.Signal(at);
             tracked.State.OnFinalized(how, at);
-            Record(tracked.State, how);
+            Record(tracked.State, how, tracked.Raw);
         }
 
         _inFlight.Clear();
@@ -121,13 +128,13 @@ internal sealed class ExecutionTracker(
             state.AddNote($"The API format was inferred as {format} from the request path {start.RequestPath}.");
         }
 
-        _inFlight.Add(id, new Tracked(state));
+        _inFlight.Add(id, new Tracked(state, records.StartRawCapture(at)));
     }
 
-    private void Record(ExecutionState state, Finalization how)
+    private void Record(ExecutionState state, Finalization how, RawCapture? raw)
     {
         var decision = OutcomeEngine.Decide(state, how);
-        var record = records.Create(state, decision, client);
+        var record = records.Create(state, decision, client, raw);
         IngestLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
         if (!writer.TryEnqueue(record, r => acknowledge(r.Id)))
         {
@@ -135,9 +142,11 @@ internal sealed class ExecutionTracker(
         }
     }
 
-    private sealed class Tracked(ExecutionState state)
+    private sealed class Tracked(ExecutionState state, RawCapture? raw)
     {
         public ExecutionState State { get; } = state;
+
+        public RawCapture? Raw { get; } = raw;
 
         public uint NextSequence { get; set; } = 1;
     }

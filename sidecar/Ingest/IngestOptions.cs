@@ -20,21 +20,30 @@ internal sealed class IngestOptions
     /// <summary>Executions in flight on one connection; more is a protocol error (a leaking or hostile client).</summary>
     public int MaxExecutionsPerConnection { get; set; } = 100_000;
 
+    /// <summary>Throws the first configuration error; <see cref="IngestOptionsValidator"/> reports them all at start.</summary>
     public void Validate()
+    {
+        if (Errors().FirstOrDefault() is { } error)
+        {
+            throw new InvalidOperationException(error);
+        }
+    }
+
+    public IEnumerable<string> Errors()
     {
         if (string.IsNullOrWhiteSpace(Endpoint))
         {
-            throw new InvalidOperationException("Tap:Ingest:Endpoint must not be empty.");
+            yield return "Tap:Ingest:Endpoint must not be empty.";
         }
 
         if (MaxFrameBytes is < ProtocolConstants.MinMaxFrameBytes or > ProtocolConstants.MaxMaxFrameBytes)
         {
-            throw new InvalidOperationException($"Tap:Ingest:MaxFrameBytes must be between {ProtocolConstants.MinMaxFrameBytes} and {ProtocolConstants.MaxMaxFrameBytes}.");
+            yield return $"Tap:Ingest:MaxFrameBytes must be between {ProtocolConstants.MinMaxFrameBytes} and {ProtocolConstants.MaxMaxFrameBytes}.";
         }
 
         if (AcceptLoops is < 1 or > 64 || HandshakeTimeout <= TimeSpan.Zero || MaxExecutionsPerConnection < 1)
         {
-            throw new InvalidOperationException("Tap:Ingest: AcceptLoops must be 1-64, HandshakeTimeout and MaxExecutionsPerConnection positive.");
+            yield return "Tap:Ingest: AcceptLoops must be 1-64, HandshakeTimeout and MaxExecutionsPerConnection positive.";
         }
     }
 }

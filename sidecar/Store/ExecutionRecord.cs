@@ -55,6 +55,16 @@ internal sealed class ExecutionRecord
     public string? Response { get; set; }
     public bool ResponseTruncated { get; set; }
     public string? RequestBody { get; set; }
+
+    /// <summary>The request path the shim reported (for format inference when replayed).</summary>
+    public string? RequestPath { get; set; }
+
+    /// <summary>Null unless Tap:Store:StoreRawChunks is on.</summary>
+    public List<RawChunkEntry>? RawChunks { get; set; }
+
+    /// <summary>With <see cref="RawChunks"/>: each signal's time in microseconds from the start, for an exact replay.</summary>
+    public List<long>? RawSignalOffsetsMicros { get; set; }
+    public bool RawChunksTruncated { get; set; }
     public DateTime RecordedAt { get; set; }
 }
 

@@ -8,7 +8,11 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
 {
     private readonly StoreOptions _options = options.Value;
 
-    public ExecutionRecord Create(ExecutionState state, OutcomeDecision decision, ClientIdentity client)
+    /// <summary>A capture of raw chunks for an execution starting at <paramref name="startedAt"/>, when the options ask for one.</summary>
+    public RawCapture? StartRawCapture(DateTimeOffset startedAt) =>
+        _options.StoreRawChunks ? new RawCapture(startedAt, _options.MaxRawChunkBytes) : null;
+
+    public ExecutionRecord Create(ExecutionState state, OutcomeDecision decision, ClientIdentity client, RawCapture? raw = null)
     {
         var start = state.Start;
         var agg = state.Aggregator;
@@ -58,6 +62,10 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
             ByteCount = state.Bytes,
             EventCount = agg?.EventCount ?? 0,
             RecordedAt = time.GetUtcNow().UtcDateTime,
+            RequestPath = start.RequestPath,
+            RawChunks = raw?.Chunks,
+            RawSignalOffsetsMicros = raw?.SignalOffsetsMicros,
+            RawChunksTruncated = raw?.Truncated ?? false,
         };
 
         if (agg is not null)

@@ -3,8 +3,9 @@ using LiteDB;
 namespace Tap.Sidecar.Store;
 
 /// <summary>
-/// The one LiteDB database of the process over the record file. LiteDB opens the file exclusively (direct
-/// mode), so a running sidecar owns it and every reader of the same file must be this process.
+/// The one LiteDB database of the process over the record file. In direct mode LiteDB shares the file for reading
+/// but coordinates nothing across processes, so a reader beside a running writer may see a stale or torn state:
+/// while the sidecar runs, the CLI reads through it (the control endpoint) rather than opening the file.
 /// </summary>
 internal sealed class RecordStore : IDisposable
 {
@@ -45,6 +46,9 @@ internal sealed class RecordStore : IDisposable
                 _executions.EnsureIndex(x => x.Status);
                 _executions.EnsureIndex(x => x.Model);
                 _executions.EnsureIndex(x => x.RequestId);
+
+                // Drives tap tail: records are written at End, long after an early start.
+                _executions.EnsureIndex(x => x.RecordedAt);
             }
         }
         catch
@@ -98,8 +102,11 @@ internal sealed class RecordStore : IDisposable
         return BuildQuery(query).Limit(query.Limit).GetPlan();
     }
 
-    /// <summary>Finds an execution by its full id, or by a unique prefix of its "N" or "D" text.</summary>
-    /// <exception cref="AmbiguousIdException">The prefix matches more than one execution.</exception>
+    /// <summary>
+    /// Finds an execution by its full id, or by a unique prefix or suffix of its "N" or "D" text. The suffix is what
+    /// <c>tap list</c> shows: the shim's ids are UUIDv7, whose first digits are a timestamp shared by a minute of executions.
+    /// </summary>
+    /// <exception cref="AmbiguousIdException">The text matches more than one execution.</exception>
     public ExecutionRecord? Find(string idOrPrefix)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
@@ -116,8 +123,7 @@ internal sealed class RecordStore : IDisposable
             .Execute($"SELECT $._id FROM {CollectionName}")
             .ToEnumerable()
             .Select(doc => doc["_id"].AsGuid)
-            .Where(candidate => candidate.ToString("N").StartsWith(prefix, StringComparison.Ordinal)
-                || candidate.ToString("D").StartsWith(prefix, StringComparison.Ordinal))
+            .Where(candidate => Matches(candidate.ToString("N"), prefix) || Matches(candidate.ToString("D"), prefix))
             .Take(AmbiguousIdException.MatchesShown)
             .ToList();
         return matches.Count switch
@@ -130,40 +136,78 @@ internal sealed class RecordStore : IDisposable
 
     public long Count() => _executions.LongCount();
 
+    private static bool Matches(string id, string text) =>
+        id.StartsWith(text, StringComparison.Ordinal) || id.EndsWith(text, StringComparison.Ordinal);
+
+    /// <summary>How many executions match <paramref name="query"/>, ignoring its limit and order.</summary>
+    public long Count(RecordQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return Filter(query).LongCount();
+    }
+
+    /// <summary>Every execution matching <paramref name="query"/> in its order, ignoring its limit, read lazily.</summary>
+    public IEnumerable<ExecutionRecord> Scan(RecordQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return BuildQuery(query).ToEnumerable();
+    }
+
+    /// <summary>The other attempts of a request, by attempt number; at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<ExecutionRecord> Attempts(string requestId, Guid exceptId, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        return [.. _executions.Find(LiteDB.Query.EQ(nameof(ExecutionRecord.RequestId), requestId))
+            .Where(r => r.Id != exceptId)
+            .OrderBy(r => r.Attempt)
+            .ThenBy(r => r.StartedAt)
+            .Take(limit)];
+    }
+
+    /// <summary>Deletes (or with <paramref name="dryRun"/> only counts) the executions started before <paramref name="before"/>.</summary>
+    public long DeleteStartedBefore(DateTime before, bool dryRun = false)
+    {
+        var term = BsonExpression.Create("$.StartedAt < @0", new BsonValue(RecordFilter.Utc(before)));
+        return dryRun ? _executions.LongCount(term) : _executions.DeleteMany(term);
+    }
+
+    /// <summary>The start time of the execution after the <paramref name="skip"/> oldest: where size-based retention cuts.</summary>
+    public DateTime? StartOfOldest(int skip)
+    {
+        var oldest = _executions.Query().OrderBy(x => x.StartedAt).Select(x => x.StartedAt).Skip(skip).Limit(1).ToList();
+        return oldest.Count == 0 ? null : oldest[0];
+    }
+
+    /// <summary>Writes the -log file into the data file, so the log cannot grow without bound.</summary>
+    public void Checkpoint() => _database.Checkpoint();
+
     public void Dispose() => _database.Dispose();
+
+    private ILiteQueryable<ExecutionRecord> Filter(RecordQuery query)
+    {
+        var queryable = _executions.Query();
+        foreach (var term in RecordFilter.Terms(query))
+        {
+            queryable = queryable.Where(term);
+        }
+
+        return queryable;
+    }
 
     private ILiteQueryable<ExecutionRecord> BuildQuery(RecordQuery query)
     {
-        var queryable = _executions.Query();
-        if (query.Since is { } since)
+        var queryable = Filter(query);
+        return (query.Sort, query.Ascending) switch
         {
-            // LiteDB converts an Unspecified time as if it were local; RecordQuery.Since is UTC.
-            var utc = since.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(since, DateTimeKind.Utc) : since.ToUniversalTime();
-            queryable = queryable.Where(BsonExpression.Create("$.StartedAt >= @0", new BsonValue(utc)));
-        }
-
-        var residual = new List<string>();
-        var parameters = new List<BsonValue>();
-        if (query.Status is { } status)
-        {
-            parameters.Add(status);
-            residual.Add($"$.Status = @{parameters.Count - 1}");
-        }
-
-        if (query.Model is { } model)
-        {
-            parameters.Add(model);
-            residual.Add($"$.Model = @{parameters.Count - 1}");
-        }
-
-        if (residual.Count > 0)
-        {
-            // LiteDB splits AND terms and seeks the cheapest equality index (Status), then sorts every match in
-            // memory. Wrapped as "(...) = true" the filters match no index and stay residual on the StartedAt walk.
-            queryable = queryable.Where(BsonExpression.Create($"({string.Join(" AND ", residual)}) = true", [.. parameters]));
-        }
-
-        return queryable.OrderByDescending(x => x.StartedAt);
+            (RecordSort.Latency, false) => queryable.OrderByDescending(x => x.LatencyMs),
+            (RecordSort.Latency, true) => queryable.OrderBy(x => x.LatencyMs),
+            (RecordSort.Ttft, false) => queryable.OrderByDescending(x => x.TimeToFirstTokenMs),
+            (RecordSort.Ttft, true) => queryable.OrderBy(x => x.TimeToFirstTokenMs),
+            (RecordSort.Recorded, false) => queryable.OrderByDescending(x => x.RecordedAt),
+            (RecordSort.Recorded, true) => queryable.OrderBy(x => x.RecordedAt),
+            (_, true) => queryable.OrderBy(x => x.StartedAt),
+            _ => queryable.OrderByDescending(x => x.StartedAt),
+        };
     }
 
     private static BsonMapper CreateMapper() => new()

@@ -28,4 +28,12 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 1006, EventName = "WriterStopped", Level = LogLevel.Information,
         Message = "Record writer stopped: {Recorded} recorded, {Dropped} dropped, {FailedAttempts} failed save attempts")]
     public static partial void WriterStopped(ILogger logger, long recorded, long dropped, long failedAttempts);
+
+    [LoggerMessage(EventId = 1007, EventName = "RetentionApplied", Level = LogLevel.Information,
+        Message = "Retention deleted {Expired} executions older than {RetentionDays} days and {Trimmed} oldest for size; the database is {DatabaseBytes} bytes")]
+    public static partial void RetentionApplied(ILogger logger, long expired, int retentionDays, long trimmed, long databaseBytes);
+
+    [LoggerMessage(EventId = 1008, EventName = "MaintenanceFailed", Level = LogLevel.Error,
+        Message = "Database maintenance (retention, checkpoint) failed; it runs again at the next interval")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception);
 }

@@ -19,4 +19,10 @@ internal sealed class StoreOptions
 
     /// <summary>Request bodies can hold prompts with personal data, so they are kept only on request.</summary>
     public bool StoreRequestBodies { get; set; }
+
+    /// <summary>Keep each execution's raw response chunks so <c>tap replay ID</c> can re-decide it; off, as they cost space and hold content.</summary>
+    public bool StoreRawChunks { get; set; }
+
+    /// <summary>Raw bytes kept per execution at most; a longer capture is cut and cannot be replayed.</summary>
+    public int MaxRawChunkBytes { get; set; } = 256 * 1024;
 }

@@ -70,7 +70,7 @@ public sealed class TapCommandLineTests
         var (exitCode, output, _) = await RunAsync("list", "--db", _path);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok));
-        Assert.That(output, Does.Contain(record.Id.ToString("N")[..8]).And.Contain("2026-11-20").And.Contain("14:30:15").And.Contain("finish_reason_stop"));
+        Assert.That(output, Does.Contain(record.Id.ToString("N")[^8..]).And.Contain("2026-11-20").And.Contain("14:30:15").And.Contain("finish_reason_stop"));
         Assert.That(output.Contains('\u001b', StringComparison.Ordinal), Is.False, "no ANSI escapes when the output is not a terminal");
         Assert.That(output.Split('\n'), Has.All.Length.LessThanOrEqualTo(80));
     }
@@ -160,6 +160,7 @@ public sealed class TapCommandLineTests
     }
 
     [TestCase("list", "--limit", "0")]
+    [TestCase("list", "--limit", "10001")]
     [TestCase("list", "--since", "yesterday")]
     [TestCase("list", "--bogus")]
     [TestCase("show")]
@@ -220,7 +221,7 @@ public sealed class TapCommandLineTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await TapCommandLine.InvokeAsync(args, output, error, new FixedTimeProvider(Now));
+        var exitCode = await TapCommandLine.InvokeAsync(CliRunner.Isolated(args), output, error, new FixedTimeProvider(Now));
         return (exitCode, output.ToString(), error.ToString());
     }
 

@@ -78,7 +78,7 @@ public sealed class RecordStoreTests
         var records = Enumerable.Range(0, 10).Select(i => Records.Full(Records.BaseTime.AddMinutes(i))).ToList();
         store.Save([.. records.OrderBy(_ => Guid.NewGuid())]);
 
-        var read = store.Query(new RecordQuery(Limit: 4));
+        var read = store.Query(new RecordQuery { Limit = 4 });
 
         Assert.That(read.Select(r => r.Id), Is.EqualTo(records.AsEnumerable().Reverse().Take(4).Select(r => r.Id)));
     }
@@ -95,11 +95,11 @@ public sealed class RecordStoreTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Ids(store.Query(new RecordQuery(Status: "failed", Model: "claude", Since: Records.BaseTime.AddHours(-1)))), Is.EqualTo(new[] { wanted.Id }));
-            Assert.That(Ids(store.Query(new RecordQuery(Status: "failed"))), Is.EqualTo(new[] { otherModel.Id, wanted.Id, old.Id }));
-            Assert.That(Ids(store.Query(new RecordQuery(Model: "claude"))), Is.EqualTo(new[] { otherStatus.Id, wanted.Id, old.Id }));
-            Assert.That(Ids(store.Query(new RecordQuery(Since: Records.BaseTime))), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id, wanted.Id }));
-            Assert.That(Ids(store.Query(new RecordQuery(Since: DateTime.SpecifyKind(Records.BaseTime.AddMinutes(1), DateTimeKind.Unspecified)))), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Status = "failed", Model = "claude", Since = Records.BaseTime.AddHours(-1) })), Is.EqualTo(new[] { wanted.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Status = "failed" })), Is.EqualTo(new[] { otherModel.Id, wanted.Id, old.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Model = "claude" })), Is.EqualTo(new[] { otherStatus.Id, wanted.Id, old.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Since = Records.BaseTime })), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id, wanted.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Since = DateTime.SpecifyKind(Records.BaseTime.AddMinutes(1), DateTimeKind.Unspecified) })), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id }));
         });
 
         static Guid[] Ids(IReadOnlyList<ExecutionRecord> records) => [.. records.Select(r => r.Id)];
@@ -114,7 +114,7 @@ public sealed class RecordStoreTests
         using var store = new RecordStore(_path);
         store.Save([.. Enumerable.Range(0, 20).Select(i => Records.Full(Records.BaseTime.AddMinutes(i), i % 2 == 0 ? "failed" : "completed"))]);
 
-        var plan = store.Explain(new RecordQuery(status, model, withSince ? Records.BaseTime.AddMinutes(5) : null));
+        var plan = store.Explain(new RecordQuery { Status = status, Model = model, Since = withSince ? Records.BaseTime.AddMinutes(5) : null });
 
         Assert.That(plan["index"]["name"].AsString, Is.EqualTo("StartedAt"), plan.ToString());
         Assert.That(plan["index"]["order"].AsInt32, Is.EqualTo(LiteDB.Query.Descending), plan.ToString());
@@ -155,6 +155,19 @@ public sealed class RecordStoreTests
             Assert.That(store.Find("5555"), Is.Null);
             Assert.That(store.Find(Guid.NewGuid().ToString()), Is.Null);
         });
+    }
+
+    [Test]
+    public void Find_accepts_the_suffix_list_shows_for_uuid7_ids_that_share_their_timestamp_digits()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var records = Enumerable.Range(0, 20).Select(_ => Records.Full(id: Guid.CreateVersion7(now))).ToList();
+        using var store = new RecordStore(_path);
+        store.Save(records);
+
+        Assert.That(records.Select(r => r.Id.ToString("N")[..8]).Distinct().Count(), Is.EqualTo(1), "the first digits are the shared timestamp");
+        Assert.That(records.Select(r => store.Find(r.Id.ToString("N")[^8..])?.Id), Is.EqualTo(records.Select(r => (Guid?)r.Id)));
+        Assert.Throws<AmbiguousIdException>(() => store.Find(records[0].Id.ToString("N")[..8]));
     }
 
     [Test]

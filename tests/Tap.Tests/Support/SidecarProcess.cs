@@ -33,7 +33,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
     public async Task<IReadOnlyList<ExecutionRecord>> WaitForRecordsAsync(int count, TimeSpan? timeout = null)
     {
         IReadOnlyList<ExecutionRecord> records = [];
-        await Eventually.TrueAsync(() => (records = Records.Query(new RecordQuery(Limit: 10_000))).Count >= count, $"{count} executions are recorded", timeout ?? TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => (records = Records.Query(new RecordQuery { Limit = 10_000 })).Count >= count, $"{count} executions are recorded", timeout ?? TimeSpan.FromSeconds(20));
         return records;
     }
 
@@ -42,23 +42,29 @@ internal sealed class SidecarProcess : IAsyncDisposable
     {
         ExecutionRecord? record = null;
         await Eventually.TrueAsync(
-            () => (record = Records.Query(new RecordQuery(Limit: 10_000)).FirstOrDefault(r => r.RequestId == requestId && r.Attempt == attempt)) is not null,
+            () => (record = Records.Query(new RecordQuery { RequestId = requestId, Limit = 100 }).FirstOrDefault(r => r.Attempt == attempt)) is not null,
             $"request {requestId} is recorded",
             timeout ?? TimeSpan.FromSeconds(20));
         return record!;
     }
 
-    public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null)
+    public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         pipeName ??= TestEndpoints.UniquePipeName();
         var folder = databasePath is null ? new TempFolder() : null;
         databasePath ??= folder!.File("tap.db");
-        var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Tap:Ingest:Endpoint"] = pipeName,
             ["Tap:Store:DatabasePath"] = databasePath,
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var builder = SidecarHost.CreateBuilder([], configuration);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return new SidecarProcess(host, pipeName, databasePath, folder);

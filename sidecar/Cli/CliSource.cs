@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Tap.Sidecar.Control;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Cli;
+
+/// <summary>
+/// Finds the records for a command: the running sidecar over its control endpoint first, else the database file
+/// (read-only unless the command writes), and runs the command with it, mapping failures to exit codes.
+/// </summary>
+internal static class CliSource
+{
+    /// <summary>A sidecar on this machine answers at once; waiting longer only delays the fallback to the file.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(300);
+
+    public static async Task<int> RunAsync(
+        ParseResult result,
+        CliContext context,
+        bool writable,
+        Func<IRecordSource, Task<int>> command,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(command);
+        var error = result.InvocationConfiguration.Error;
+        var (exitCode, source) = await OpenAsync(result.GetRequiredValue(context.EndpointOption), result.GetRequiredValue(context.DatabaseOption), writable, error, cancellationToken);
+        if (source is null)
+        {
+            return exitCode;
+        }
+
+        await using (source)
+        {
+            try
+            {
+                return await command(source);
+            }
+            catch (AmbiguousIdException ambiguous)
+            {
+                await error.WriteLineAsync(ambiguous.Message);
+                return ExitCodes.NotFound;
+            }
+            catch (ControlException failed)
+            {
+                await error.WriteLineAsync(failed.Message);
+                return ExitCodes.SidecarFailed;
+            }
+        }
+    }
+
+    public static async Task<(int ExitCode, IRecordSource? Source)> OpenAsync(
+        string endpoint, string databasePath, bool writable, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (await ControlClient.TryConnectAsync(endpoint, ConnectTimeout, cancellationToken) is { } client)
+        {
+            return (ExitCodes.Ok, client);
+        }
+
+        if (!File.Exists(databasePath))
+        {
+            await error.WriteLineAsync($"No database at {databasePath} yet: nothing has been recorded.");
+            return (ExitCodes.Ok, EmptyRecordSource.Instance);
+        }
+
+        try
+        {
+            return (ExitCodes.Ok, new StoreRecordSource(new RecordStore(databasePath, readOnly: !writable), $"the database {databasePath}", ownsStore: true));
+        }
+        catch (Exception exception)
+        {
+            // Not only IOException and LiteException: LiteDB reading a file that is not a database throws whatever
+            // the garbage decodes to (ArgumentOutOfRangeException for impossible dates, for one).
+            await error.WriteLineAsync($"Cannot open the database {databasePath}: {exception.Message}");
+            await error.WriteLineAsync(
+                $"No sidecar answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}. If 'tap serve' is running, "
+                + "give its endpoint (--endpoint or TAP_ENDPOINT) and run tap as its user; else check the file and --db.");
+            return (ExitCodes.DatabaseUnavailable, null);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Cli;
+
+/// <summary>The filters <c>list</c>, <c>tail</c>, <c>export</c> and <c>stats</c> share, read into a <see cref="RecordQuery"/>.</summary>
+internal sealed class FilterOptions
+{
+    private readonly Option<string?> _status = Text("--status", "Only this status: completed, incomplete, failed, canceled, abandoned");
+    private readonly Option<string?> _reason = Text("--reason", "Only this reason code (client_aborted, upstream_error, ...)");
+    private readonly Option<string?> _model = Text("--model", "Only this model (the response model, else the requested one)");
+    private readonly Option<string?> _format = Text("--format", "Only this API format (openai-chat, ...)");
+    private readonly Option<string?> _route = Text("--route", "Only this gateway route");
+    private readonly Option<string?> _requestId = Text("--request-id", "Only the attempts of this request");
+    private readonly Option<string?> _client = Text("--client", "Only executions reported by this gateway name");
+    private readonly Option<string?> _error = Text("--error", "Only executions whose error message contains this text (any case)");
+    private readonly Option<DateTime?> _since;
+    private readonly Option<DateTime?> _until;
+
+    public FilterOptions(TimeProvider timeProvider, bool withFormat = true)
+    {
+        _since = DateOption.Create("--since", "Only executions started at or after", timeProvider);
+        _until = DateOption.Create("--until", "Only executions started before", timeProvider);
+        WithFormat = withFormat;
+    }
+
+    /// <summary>false for <c>export</c>, whose --format is the file format.</summary>
+    public bool WithFormat { get; }
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        Option[] options = [_status, _reason, _model, _route, _requestId, _client, _error, _since, _until];
+        foreach (var option in WithFormat ? [.. options, _format] : options)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public RecordQuery Read(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new RecordQuery
+        {
+            Status = result.GetValue(_status),
+            Reason = result.GetValue(_reason),
+            Model = result.GetValue(_model),
+            Format = WithFormat ? result.GetValue(_format) : null,
+            Route = result.GetValue(_route),
+            RequestId = result.GetValue(_requestId),
+            Client = result.GetValue(_client),
+            ErrorContains = result.GetValue(_error),
+            Since = result.GetValue(_since),
+            Until = result.GetValue(_until),
+        };
+    }
+
+    private static Option<string?> Text(string name, string description) => new(name) { Description = description, HelpName = "text" };
+}

@@ -1,0 +1,10 @@
+namespace Tap.Sidecar.Cli;
+
+/// <summary>How a command prints records.</summary>
+internal enum OutputFormat
+{
+    Table,
+    Json,
+    JsonLines,
+    Csv,
+}

@@ -1,0 +1,120 @@
+using System.IO.Pipes;
+using System.Text.Json;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Control;
+
+/// <summary>
+/// <see cref="IRecordSource"/> over a running sidecar's control endpoint: one connection, one request at a time.
+/// </summary>
+internal sealed class ControlClient : IRecordSource
+{
+    /// <summary>Largest answer read; matches the sidecar's default <see cref="ControlOptions.MaxResponseBytes"/>.</summary>
+    public const int MaxResponseBytes = 64 * 1024 * 1024;
+
+    private readonly NamedPipeClientStream _stream;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private ControlClient(NamedPipeClientStream stream, string endpoint)
+    {
+        _stream = stream;
+        Description = $"the sidecar at {ControlEndpoint.Address(endpoint)}";
+    }
+
+    public string Description { get; }
+
+    /// <summary>A client connected to the control endpoint of the sidecar on <paramref name="ingestEndpoint"/>, or null when none answers in time.</summary>
+    public static async Task<ControlClient?> TryConnectAsync(string ingestEndpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var endpoint = ControlEndpoint.For(ingestEndpoint);
+
+        // Without the socket file no sidecar listens: skip the wait (on Unix the connect retries until its timeout).
+        if (!OperatingSystem.IsWindows() && !File.Exists(ControlEndpoint.Address(endpoint)))
+        {
+            return null;
+        }
+
+        var stream = new NamedPipeClientStream(".", endpoint, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+        try
+        {
+            await stream.ConnectAsync(timeout, cancellationToken);
+            return new ControlClient(stream, endpoint);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or UnauthorizedAccessException)
+        {
+            await stream.DisposeAsync();
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<ExecutionRecord>> ListAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.List, Query = query }, cancellationToken)).Records ?? [];
+
+    public async Task<RecordLookup?> FindAsync(string idOrPrefix, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(new ControlRequest { Command = ControlCommands.Show, Id = idOrPrefix }, cancellationToken);
+        return response.Record is { } record ? new RecordLookup(record, response.Attempts ?? []) : null;
+    }
+
+    public async Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.Stats, Query = window, By = by }, cancellationToken)).Stats
+        ?? throw new ControlException("bad_response", "The sidecar answered stats without statistics.");
+
+    public async Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.Count, Query = query }, cancellationToken)).Count ?? 0;
+
+    public async Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.Purge, Before = before, DryRun = dryRun }, cancellationToken)).Count ?? 0;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _gate.Dispose();
+    }
+
+    private async Task<ControlResponse> SendAsync(ControlRequest request, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        byte[]? payload;
+        try
+        {
+            await ControlFraming.WriteAsync(_stream, JsonSerializer.SerializeToUtf8Bytes(request, ControlJson.Default.ControlRequest), cancellationToken);
+            payload = await ControlFraming.ReadAsync(_stream, MaxResponseBytes, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or ControlProtocolException or ObjectDisposedException)
+        {
+            throw new ControlException("connection_broken", $"The conversation with {Description} broke: {ex.Message}", ex);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var response = payload is null ? null : Deserialize(payload);
+        if (response is null)
+        {
+            throw new ControlException("connection_broken", $"{Description} closed the connection without answering.");
+        }
+
+        if (response.Error is { } error)
+        {
+            throw error.Code == "ambiguous_id" && request.Id is { } prefix
+                ? new AmbiguousIdException(prefix.Trim(), error.Matches ?? [])
+                : new ControlException(error.Code, $"{Description} refused '{request.Command}': {error.Message}");
+        }
+
+        return response;
+    }
+
+    private ControlResponse? Deserialize(byte[] payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, ControlJson.Default.ControlResponse);
+        }
+        catch (JsonException ex)
+        {
+            throw new ControlException("bad_response", $"{Description} answered with invalid JSON: {ex.Message}", ex);
+        }
+    }
+}

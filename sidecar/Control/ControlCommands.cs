@@ -1,0 +1,11 @@
+namespace Tap.Sidecar.Control;
+
+/// <summary>The commands of the control protocol (docs/operations.md).</summary>
+internal static class ControlCommands
+{
+    public const string List = "list";
+    public const string Show = "show";
+    public const string Stats = "stats";
+    public const string Count = "count";
+    public const string Purge = "purge";
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+using Tap.Sidecar.Control;
+using Tap.Sidecar.Ingest;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Hosting;
+
+/// <summary>
+/// What <c>tap config</c> prints: every key of every options class, its effective value (the class's default when
+/// no provider sets it) and the provider that set it, the last one winning as in the host.
+/// </summary>
+internal static class ConfigurationReport
+{
+    public static IReadOnlyList<ConfigEntry> Describe(IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return
+        [
+            .. Entries<IngestOptions>(configuration, SidecarHost.IngestSection),
+            .. Entries<StoreOptions>(configuration, SidecarHost.StoreSection),
+            .. Entries<RetentionOptions>(configuration, SidecarHost.StoreSection),
+            .. Entries<ControlOptions>(configuration, SidecarHost.ControlSection),
+        ];
+    }
+
+    private static IEnumerable<ConfigEntry> Entries<T>(IConfigurationRoot configuration, string section)
+        where T : new()
+    {
+        var defaults = new T();
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            var key = section + ":" + property.Name;
+            var provider = configuration.Providers.LastOrDefault(p => p.TryGet(key, out _));
+            string? value = null;
+            provider?.TryGet(key, out value);
+            yield return new ConfigEntry(key, value ?? Format(property.GetValue(defaults)), provider is null ? "default" : Describe(provider, key));
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        bool flag => flag ? "true" : "false",
+        TimeSpan span => span.ToString("c", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static string Describe(IConfigurationProvider provider, string key) => provider switch
+    {
+        JsonConfigurationProvider json => json.Source.Path + " beside the executable",
+
+        // The variable's name, so the operator can find it: the host reads both TAP_-prefixed and bare variables.
+        EnvironmentVariablesConfigurationProvider environment => "env "
+            + (environment.ToString().Contains("'TAP_'", StringComparison.Ordinal) ? "TAP_" : "")
+            + key.Replace(":", "__", StringComparison.Ordinal),
+        // Only an explicit --endpoint/--db or TAP_ENDPOINT/TAP_DB lands here (see ServeCommand.Overrides).
+        MemoryConfigurationProvider => key.EndsWith(":Endpoint", StringComparison.Ordinal) ? "--endpoint or TAP_ENDPOINT" : "--db or TAP_DB",
+        _ when provider.GetType().Name.StartsWith("CommandLine", StringComparison.Ordinal) => "command line",
+        _ => provider.GetType().Name,
+    };
+}

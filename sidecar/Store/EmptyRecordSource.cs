@@ -1,0 +1,23 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>No database file yet and no sidecar: every query answers nothing, so commands need no special case.</summary>
+internal sealed class EmptyRecordSource : IRecordSource
+{
+    public static EmptyRecordSource Instance { get; } = new();
+
+    public string Description => "no database";
+
+    public Task<IReadOnlyList<ExecutionRecord>> ListAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ExecutionRecord>>([]);
+
+    public Task<RecordLookup?> FindAsync(string idOrPrefix, CancellationToken cancellationToken) => Task.FromResult<RecordLookup?>(null);
+
+    public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken) =>
+        Task.FromResult(StatsCalculator.Compute([], window, by));
+
+    public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,44 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>
+/// Compacts by copying: every execution into a new file, which then holds no free pages. LiteDB 5.0.20's own
+/// Rebuild() fails on the indexed executions collection ("Detected loop in FindAll"; see docs/operations.md and
+/// CompactionTests), so this is the supported way to shrink the file.
+/// </summary>
+internal static class RecordCompactor
+{
+    /// <summary>Records per page and per transaction: a page with raw chunks must stay under the control endpoint's answer limit.</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>Copies every execution of <paramref name="source"/> into the new file <paramref name="newPath"/>; returns how many.</summary>
+    /// <exception cref="IOException"><paramref name="newPath"/> already exists.</exception>
+    public static async Task<long> CopyAsync(IRecordSource source, string newPath, Action<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (File.Exists(newPath))
+        {
+            throw new IOException($"{newPath} already exists: compaction writes a new file and never overwrites one.");
+        }
+
+        using var target = new RecordStore(newPath);
+        var batch = new List<ExecutionRecord>(BatchSize);
+        long copied = 0;
+        await foreach (var record in RecordPager.ReadAllAsync(source, new RecordQuery { IncludeRawChunks = true }, BatchSize, cancellationToken))
+        {
+            batch.Add(record);
+            if (batch.Count == BatchSize)
+            {
+                target.Save(batch);
+                copied += batch.Count;
+                batch.Clear();
+                progress?.Invoke(copied);
+            }
+        }
+
+        target.Save(batch);
+        copied += batch.Count;
+        progress?.Invoke(copied);
+        target.Checkpoint();
+        return copied;
+    }
+}

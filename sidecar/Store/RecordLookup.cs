@@ -1,0 +1,4 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>An execution and the other attempts of the same request (same request id), by attempt number.</summary>
+internal sealed record RecordLookup(ExecutionRecord Record, IReadOnlyList<ExecutionRecord> Attempts);

@@ -1,0 +1,21 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>The fields <c>tap stats --by</c> groups on.</summary>
+internal static class StatsGrouping
+{
+    public const string Status = "status";
+    public const string Model = "model";
+    public const string Format = "format";
+    public const string Route = "route";
+
+    public static IReadOnlyList<string> All { get; } = [Status, Model, Format, Route];
+
+    public static Func<ExecutionRecord, string?> KeyOf(string by) => by switch
+    {
+        Status => r => r.Status,
+        Model => r => r.Model,
+        Format => r => r.Format,
+        Route => r => r.Route,
+        _ => throw new ArgumentException($"Cannot group by '{by}': use one of {string.Join(", ", All)}.", nameof(by)),
+    };
+}

@@ -1,0 +1,56 @@
+namespace Tap.Sidecar.Store;
+
+/// <summary>
+/// <see cref="IRecordSource"/> over a <see cref="RecordStore"/>: the sidecar's own (served on the control
+/// endpoint) or one the CLI opened on the file.
+/// </summary>
+internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore) : IRecordSource
+{
+    /// <summary>Other attempts shown with an execution at most: retries beyond that are a loop, not a story.</summary>
+    public const int MaxAttempts = 20;
+
+    public string Description { get; } = description;
+
+    public Task<IReadOnlyList<ExecutionRecord>> ListAsync(RecordQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var records = store.Query(query);
+        if (!query.IncludeRawChunks)
+        {
+            foreach (var record in records)
+            {
+                record.RawChunks = null;
+                record.RawSignalOffsetsMicros = null;
+            }
+        }
+
+        return Task.FromResult(records);
+    }
+
+    public Task<RecordLookup?> FindAsync(string idOrPrefix, CancellationToken cancellationToken)
+    {
+        var record = store.Find(idOrPrefix);
+        return Task.FromResult(record is null
+            ? null
+            : new RecordLookup(record, record.RequestId is { } requestId ? store.Attempts(requestId, record.Id, MaxAttempts) : []));
+    }
+
+    public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken) =>
+        Task.FromResult(StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by));
+
+    public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult(store.Count(query));
+
+    public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
+        Task.FromResult(store.DeleteStartedBefore(before, dryRun));
+
+    public ValueTask DisposeAsync()
+    {
+        if (ownsStore)
+        {
+            store.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

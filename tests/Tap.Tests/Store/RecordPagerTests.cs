@@ -1,0 +1,57 @@
+using Tap.Sidecar.Store;
+using Tap.Tests.Support;
+
+namespace Tap.Tests.Store;
+
+public sealed class RecordPagerTests
+{
+    [Test]
+    public async Task Pages_return_every_execution_once_even_when_many_share_a_millisecond()
+    {
+        using var folder = new TempFolder();
+        var store = new RecordStore(folder.File("tap.db"));
+        await using var source = new StoreRecordSource(store, "test", ownsStore: true);
+
+        // 250 executions in 5 milliseconds, more per millisecond than a page holds.
+        var records = Enumerable.Range(0, 250).Select(i => Records.Full(Records.BaseTime.AddMilliseconds(i / 50))).ToList();
+        store.Save(records);
+
+        var read = new List<ExecutionRecord>();
+        await foreach (var record in RecordPager.ReadAllAsync(source, new RecordQuery(), pageSize: 30))
+        {
+            read.Add(record);
+        }
+
+        Assert.That(read.Select(r => r.Id), Is.EquivalentTo(records.Select(r => r.Id)));
+        Assert.That(read.Select(r => r.StartedAt), Is.Ordered.Descending);
+    }
+
+    [Test]
+    public async Task Tail_shows_the_latest_then_only_what_was_recorded_since()
+    {
+        using var folder = new TempFolder();
+        var store = new RecordStore(folder.File("tap.db"));
+        await using var source = new StoreRecordSource(store, "test", ownsStore: true);
+        var old = Enumerable.Range(0, 5).Select(i => Recorded(Records.BaseTime.AddSeconds(i))).ToList();
+        store.Save(old);
+        var tail = new RecordTail(new RecordQuery { Limit = 2 });
+
+        var first = await tail.PollAsync(source, CancellationToken.None);
+        var sameMillisecond = Recorded(old[^1].RecordedAt);
+        var later = Recorded(Records.BaseTime.AddMinutes(1));
+        store.Save([sameMillisecond, later]);
+        var second = await tail.PollAsync(source, CancellationToken.None);
+        var third = await tail.PollAsync(source, CancellationToken.None);
+
+        Assert.That(first.Select(r => r.Id), Is.EqualTo(new[] { old[3].Id, old[4].Id }));
+        Assert.That(second.Select(r => r.Id), Is.EqualTo(new[] { sameMillisecond.Id, later.Id }));
+        Assert.That(third, Is.Empty);
+    }
+
+    private static ExecutionRecord Recorded(DateTime at)
+    {
+        var record = Records.Full(at.AddSeconds(-1));
+        record.RecordedAt = at;
+        return record;
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Tap.Sidecar.Store;
+using Tap.Tests.Support;
+
+namespace Tap.Tests.Store;
+
+public sealed class RetentionServiceTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 15, 0, 0, TimeSpan.Zero);
+
+    private TempFolder _folder = null!;
+    private RecordStore _store = null!;
+    private FakeTimeProvider _time = null!;
+    private ListLogger<RetentionService> _logger = null!;
+
+    [SetUp]
+    public void OpenStore()
+    {
+        _folder = new TempFolder();
+        _store = new RecordStore(_folder.File("tap.db"));
+        _time = new FakeTimeProvider(Now);
+        _logger = new ListLogger<RetentionService>();
+    }
+
+    [TearDown]
+    public void CloseStore()
+    {
+        _store.Dispose();
+        _folder.Dispose();
+    }
+
+    [Test]
+    public void Executions_past_the_retention_age_are_deleted()
+    {
+        var kept = Records.Full(Now.UtcDateTime.AddDays(-29));
+        _store.Save([Records.Full(Now.UtcDateTime.AddDays(-31)), kept]);
+
+        var result = Create(new RetentionOptions { RetentionDays = 30 }).RunOnce();
+
+        Assert.That(result.Expired, Is.EqualTo(1));
+        Assert.That(_store.Query(new RecordQuery()).Select(r => r.Id), Is.EqualTo(new[] { kept.Id }));
+        Assert.That(_logger.Count("RetentionApplied"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Zero_days_keeps_everything()
+    {
+        _store.Save([Records.Full(Now.UtcDateTime.AddYears(-5))]);
+
+        Assert.That(Create(new RetentionOptions { RetentionDays = 0 }).RunOnce().Expired, Is.Zero);
+        Assert.That(_store.Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Retention_runs_at_start_and_then_every_interval_of_the_clock()
+    {
+        using var service = Create(new RetentionOptions { RetentionDays = 1, MaintenanceInterval = TimeSpan.FromMinutes(5) });
+        _store.Save([Records.Full(Now.UtcDateTime.AddDays(-2))]);
+        await service.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => _store.Count() == 0, "the first pass ran at start");
+
+        _store.Save([Records.Full(Now.UtcDateTime.AddHours(-23))]);
+        _time.Advance(TimeSpan.FromHours(2));
+        await Eventually.TrueAsync(() => _store.Count() == 0, "the pass after the interval deleted the now expired execution");
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public void Past_the_size_limit_the_oldest_tenth_goes_once_until_the_file_grows_again()
+    {
+        var records = Enumerable.Range(0, 300).Select(i =>
+        {
+            var record = Records.Full(Now.UtcDateTime.AddMinutes(-300 + i));
+            record.Response = new string('x', 8000);
+            return record;
+        }).ToList();
+        _store.Save(records);
+        var service = Create(new RetentionOptions { RetentionDays = 0, MaxDatabaseMegabytes = 1 });
+
+        var first = service.RunOnce();
+        var second = service.RunOnce();
+
+        Assert.That(first.Trimmed, Is.EqualTo(30));
+        Assert.That(_store.Query(new RecordQuery { Sort = RecordSort.Started, Ascending = true, Limit = 1 }).Single().Id, Is.EqualTo(records[30].Id));
+        Assert.That(second.Trimmed, Is.Zero, "freed pages are reused: a file that did not grow is not trimmed again");
+    }
+
+    [Test]
+    public void Every_pass_checkpoints_the_log_file_into_the_data_file()
+    {
+        var log = _folder.File("tap-log.db");
+        _store.Save([.. Enumerable.Range(0, 50).Select(i => Records.Full(Now.UtcDateTime.AddMinutes(-i)))]);
+        Assert.That(new FileInfo(log).Length, Is.GreaterThan(0), "committed pages wait in the log file");
+
+        Create(new RetentionOptions()).RunOnce();
+
+        Assert.That(File.Exists(log) ? new FileInfo(log).Length : 0, Is.Zero);
+        Assert.That(_store.Count(), Is.EqualTo(50));
+    }
+
+    private RetentionService Create(RetentionOptions options) => new(
+        Options.Create(options),
+        Options.Create(new StoreOptions { DatabasePath = _folder.File("tap.db") }),
+        _store,
+        _time,
+        _logger);
+}
