@@ -81,6 +81,8 @@ internal static class SidecarHost
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new RecordStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
         services.TryAddSingleton<RecordFactory>();
+        services.TryAddSingleton<ExecutionRecorder>();
+        services.TryAddSingleton<OrphanRegistry>();
         services.TryAddSingleton(sp => new RecordWriter(
             sp.GetRequiredService<RecordStore>(),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,

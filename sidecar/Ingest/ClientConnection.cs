@@ -15,8 +15,8 @@ internal sealed class ClientConnection(
     long id,
     Stream stream,
     IngestOptions options,
-    RecordWriter writer,
-    RecordFactory records,
+    ExecutionRecorder recorder,
+    OrphanRegistry orphans,
     TimeProvider time,
     ILogger logger)
 {
@@ -103,7 +103,7 @@ internal sealed class ClientConnection(
         }
 
         var client = new ClientIdentity { Process = hello.ProcessName, ProcessId = hello.ProcessId, Host = hello.HostName, Gateway = hello.GatewayName };
-        return new ExecutionTracker(client, writer, records, replies.Acknowledge, options.MaxExecutionsPerConnection, logger);
+        return new ExecutionTracker(client, recorder, orphans, replies.Acknowledge, options.MaxExecutionsPerConnection);
     }
 
     private async Task<ProtocolMessage?> ReadOneAsync(PipeReader reader, CancellationToken cancellationToken)

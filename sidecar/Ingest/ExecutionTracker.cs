@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using Tap.Shim.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
@@ -9,11 +8,10 @@ namespace Tap.Sidecar.Ingest;
 /// <summary>The executions in flight on one connection: applies their frames in order and records each when it ends.</summary>
 internal sealed class ExecutionTracker(
     ClientIdentity client,
-    RecordWriter writer,
-    RecordFactory records,
+    ExecutionRecorder recorder,
+    OrphanRegistry orphans,
     Action<Guid> acknowledge,
-    int maxInFlight,
-    ILogger logger)
+    int maxInFlight)
 {
     private readonly Dictionary<Guid, Tracked> _inFlight = [];
 
@@ -78,23 +76,37 @@ internal sealed class ExecutionTracker(
                 break;
             case SignalMessage signal:
                 throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)signal.Kind}.");
+            case EndMessage { DroppedFrames: EndMessage.DroppedWhole }:
+                state.OnFinalized(Finalization.ShimDropped, at);
+                _inFlight.Remove(id);
+                recorder.Record(state, Finalization.ShimDropped, client, tracked.Raw, acknowledge);
+                break;
             case EndMessage end:
                 state.OnEnd(end.DroppedFrames, at);
                 _inFlight.Remove(id);
-                Record(state, Finalization.Ended, tracked.Raw);
+                recorder.Record(state, Finalization.Ended, client, tracked.Raw, acknowledge);
                 break;
         }
     }
 
-    /// <summary>Decides every execution still in flight by rule 7; returns how many there were.</summary>
+    /// <summary>
+    /// The connection is gone. On shutdown, every execution in flight is decided by rule 7 now; on a lost
+    /// connection they wait in the orphan registry for the shim to come back. Returns how many there were.
+    /// </summary>
     public int FinalizeAll(Finalization how, DateTimeOffset at)
     {
         var count = _inFlight.Count;
         foreach (var tracked in _inFlight.Values)
         {
             tracked.Raw?.Signal(at);
+            if (how == Finalization.ConnectionLost)
+            {
+                orphans.Add(tracked.State, client, tracked.Raw);
+                continue;
+            }
+
             tracked.State.OnFinalized(how, at);
-            Record(tracked.State, how, tracked.Raw);
+            recorder.Record(tracked.State, how, client, tracked.Raw, acknowledge: null);
         }
 
         _inFlight.Clear();
@@ -108,6 +120,7 @@ internal sealed class ExecutionTracker(
             throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Start of {id} has sequence {start.Sequence}; it must be 0.");
         }
 
+        var resumed = orphans.TryAdopt(id);
         if (_inFlight.ContainsKey(id))
         {
             throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Execution {id} was started twice.");
@@ -123,23 +136,17 @@ internal sealed class ExecutionTracker(
         var state = new ExecutionState(new ExecutionStart(
             id, at, format, start.Stream, start.RequestId, start.Attempt,
             start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody, FormatDeclared: declared));
+        if (resumed)
+        {
+            state.AddNote("The proxy's connection was lost while this execution was in flight; the shim reconnected and replayed it from its start.");
+        }
+
         if (!declared && format != FormatInference.Unknown)
         {
             state.AddNote($"The API format was inferred as {format} from the request path {start.RequestPath}.");
         }
 
-        _inFlight.Add(id, new Tracked(state, records.StartRawCapture(at)));
-    }
-
-    private void Record(ExecutionState state, Finalization how, RawCapture? raw)
-    {
-        var decision = OutcomeEngine.Decide(state, how);
-        var record = records.Create(state, decision, client, raw);
-        IngestLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
-        if (!writer.TryEnqueue(record, r => acknowledge(r.Id)))
-        {
-            IngestLog.RecordDropped(logger, record.Id);
-        }
+        _inFlight.Add(id, new Tracked(state, recorder.StartRawCapture(at)));
     }
 
     private sealed class Tracked(ExecutionState state, RawCapture? raw)

@@ -17,6 +17,9 @@ internal sealed class IngestOptions
     /// <summary>How long a new connection may take to send Hello.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the executions of a lost connection wait for their shim to reconnect and replay them (default 10 s).</summary>
+    public TimeSpan ResumeGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Executions in flight on one connection; more is a protocol error (a leaking or hostile client).</summary>
     public int MaxExecutionsPerConnection { get; set; } = 100_000;
 

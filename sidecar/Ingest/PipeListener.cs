@@ -3,6 +3,7 @@ using System.IO.Pipes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Ingest;
@@ -14,8 +15,8 @@ namespace Tap.Sidecar.Ingest;
 internal sealed class PipeListener(
     IOptions<IngestOptions> options,
     IOptions<StoreOptions> storeOptions,
-    RecordWriter writer,
-    RecordFactory records,
+    ExecutionRecorder recorder,
+    OrphanRegistry orphans,
     TimeProvider time,
     ILogger<PipeListener> logger) : BackgroundService
 {
@@ -40,10 +41,38 @@ internal sealed class PipeListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var sweeping = SweepOrphansAsync(stoppingToken);
         await Task.WhenAll(_firstStreams.Select(first => AcceptLoopAsync(first, stoppingToken)));
 
         // Connections finalize their in-flight executions on the way out; the writer stops after us.
         await Task.WhenAll(_connections.Values);
+        await sweeping;
+        RecordOrphans(orphans.TakeAll());
+    }
+
+    /// <summary>Orphans whose shim did not come back in time are decided by rule 7.</summary>
+    private async Task SweepOrphansAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                RecordOrphans(orphans.TakeExpired());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void RecordOrphans(List<OrphanRegistry.Orphan> expired)
+    {
+        foreach (var orphan in expired)
+        {
+            orphan.State.OnFinalized(Finalization.ConnectionLost, orphan.Expires);
+            recorder.Record(orphan.State, Finalization.ConnectionLost, orphan.Client, orphan.Raw, acknowledge: null);
+        }
     }
 
     private async Task AcceptLoopAsync(NamedPipeServerStream next, CancellationToken stoppingToken)
@@ -90,7 +119,7 @@ internal sealed class PipeListener(
         await Task.Yield();
         await using (stream)
         {
-            await new ClientConnection(id, stream, _options, writer, records, time, logger).RunAsync(stoppingToken);
+            await new ClientConnection(id, stream, _options, recorder, orphans, time, logger).RunAsync(stoppingToken);
         }
     }
 

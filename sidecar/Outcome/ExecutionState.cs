@@ -166,7 +166,12 @@ internal sealed class ExecutionState(ExecutionStart start)
     /// <summary>The proxy never sent End: the connection was lost or the sidecar is stopping.</summary>
     public void OnFinalized(Finalization how, DateTimeOffset at)
     {
-        var kind = how == Finalization.Shutdown ? ObservedSignal.Shutdown : ObservedSignal.ConnectionLost;
+        var kind = how switch
+        {
+            Finalization.Shutdown => ObservedSignal.Shutdown,
+            Finalization.ShimDropped => ObservedSignal.ShimDropped,
+            _ => ObservedSignal.ConnectionLost,
+        };
         _signals.Add(new ObservedSignal(kind, at, Bytes));
         EndedAt = at;
     }

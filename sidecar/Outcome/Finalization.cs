@@ -11,4 +11,7 @@ internal enum Finalization
 
     /// <summary>The sidecar is shutting down before End.</summary>
     Shutdown,
+
+    /// <summary>The shim dropped the rest of the execution because its buffer was full.</summary>
+    ShimDropped,
 }

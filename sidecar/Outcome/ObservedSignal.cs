@@ -12,4 +12,5 @@ internal sealed record ObservedSignal(string Kind, DateTimeOffset At, long After
     public const string DrainSkipped = "drain_skipped";
     public const string ConnectionLost = "connection_lost";
     public const string Shutdown = "shutdown";
+    public const string ShimDropped = "shim_dropped";
 }

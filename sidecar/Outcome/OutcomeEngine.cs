@@ -90,7 +90,12 @@ internal static class OutcomeEngine
         // Rule 7: the proxy stopped reporting; nothing proves how the upstream ended.
         if (how != Finalization.Ended)
         {
-            var reason = how == Finalization.Shutdown ? "sidecar_shutdown" : "proxy_connection_lost";
+            var reason = how switch
+            {
+                Finalization.Shutdown => "sidecar_shutdown",
+                Finalization.ShimDropped => "shim_dropped",
+                _ => "proxy_connection_lost",
+            };
             return new(ExecutionStatus.Abandoned, reason, ExecutionStatus.ProofNone, 7,
                 $"Abandoned: the proxy stopped reporting before it ended the execution ({Describe(how)}), after {state.Bytes} bytes, with no proof of completion.",
                 null, notes);
@@ -150,8 +155,12 @@ internal static class OutcomeEngine
         }
     }
 
-    private static string Describe(Finalization how) =>
-        how == Finalization.Shutdown ? "the sidecar is shutting down" : "its connection was lost";
+    private static string Describe(Finalization how) => how switch
+    {
+        Finalization.Shutdown => "the sidecar is shutting down",
+        Finalization.ShimDropped => "the shim dropped the rest of it: its buffer was full",
+        _ => "its connection was lost and the shim did not come back within the grace period",
+    };
 
     private static string Offset(DateTimeOffset at, DateTimeOffset start) =>
         "+" + Math.Max(0, (at - start).TotalMilliseconds).ToString("0.#", CultureInfo.InvariantCulture) + " ms";

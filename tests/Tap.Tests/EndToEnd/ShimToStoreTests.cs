@@ -49,9 +49,9 @@ public class ShimToStoreTests
     }
 
     [Test]
-    public async Task Proxy_that_disconnects_mid_stream_leaves_an_abandoned_record()
+    public async Task Proxy_that_disconnects_mid_stream_and_never_comes_back_leaves_an_abandoned_record_after_the_grace_period()
     {
-        await using var sidecar = await SidecarProcess.StartAsync();
+        await using var sidecar = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:ResumeGracePeriod"] = "00:00:00.300" });
         Guid id;
         await using (var client = new TapClient(new TapClientOptions { Endpoint = sidecar.PipeName }))
         {

@@ -1,0 +1,122 @@
+using System.IO.Pipes;
+using Tap.Shim;
+using Tap.Shim.Protocol;
+using Tap.Tests.Streams;
+using Tap.Tests.Support;
+
+namespace Tap.Tests.EndToEnd;
+
+/// <summary>Every execution the gateway served ends up recorded exactly once, whatever happens to the sidecar or the connection.</summary>
+public class DeliveryTests
+{
+    private const string ChatRequest = """{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[]}""";
+    private static readonly byte[] Transcript = FixtureFiles.Read("openai-chat/text.sse");
+
+    [Test]
+    public async Task Sidecar_restarted_under_load_records_every_served_execution_exactly_once_with_its_status()
+    {
+        await using var provider = await FakeProvider.StartAsync(ProviderResponse.Streamed(Transcript, TimeSpan.FromMilliseconds(10)));
+        using var folder = new TempFolder();
+        var pipe = TestEndpoints.UniquePipeName();
+        var database = folder.File("tap.db");
+        var sidecar = await SidecarProcess.StartAsync(pipe, database);
+        await using var gateway = await GatewayProcess.StartAsync(provider.BaseAddress, pipe);
+        using var client = gateway.CreateClient();
+        await Eventually.TrueAsync(() => gateway.Tap.IsConnected, "the gateway's shim connects");
+
+        var served = 0;
+        var failures = 0;
+        using var stopLoad = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        var load = Enumerable.Range(0, 20).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; !stopLoad.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    var (response, body) = await StreamingClient.ReadAllAsync(client, StreamingClient.Post("/v1/chat/completions", ChatRequest, $"load-{worker}-{i}"));
+                    Interlocked.Increment(ref response.IsSuccessStatusCode && body.Length == Transcript.Length ? ref served : ref failures);
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await sidecar.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await using var restarted = await SidecarProcess.StartAsync(pipe, database);
+        await Task.WhenAll(load);
+
+        await Eventually.TrueAsync(() => restarted.Records.Count() >= served, $"all {served} served executions are recorded", TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => gateway.Tap.Counters.BufferedBytes == 0, "every execution is acknowledged", TimeSpan.FromSeconds(30));
+        var records = restarted.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 100_000 });
+        TestContext.Out.WriteLine($"served {served}, client failures {failures}, records {records.Count}, replayed frames {gateway.Tap.Counters.FramesReplayed}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(failures, Is.Zero, "the gateway's clients saw no error");
+            Assert.That(records.Select(r => r.RequestId).Distinct().Count(), Is.EqualTo(records.Count), "no execution recorded twice");
+            Assert.That(records, Has.Count.EqualTo(served));
+            Assert.That(records.Where(r => r.Status != "completed").Select(r => $"{r.RequestId}: {r.Explanation}"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Execution_in_flight_across_a_sidecar_restart_is_replayed_and_recorded_once_with_its_true_status()
+    {
+        using var folder = new TempFolder();
+        var pipe = TestEndpoints.UniquePipeName();
+        var sidecar = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
+        await using var client = new TapClient(new TapClientOptions { Endpoint = pipe, MinReconnectDelay = TimeSpan.FromMilliseconds(20), MaxReconnectDelay = TimeSpan.FromMilliseconds(100) });
+        await Eventually.TrueAsync(() => client.IsConnected, "connected");
+        var execution = client.StartExecution(new TapExecutionInfo { RequestId = "resumed", Format = TapApiFormat.OpenAIChatCompletions, Stream = true });
+        execution.Response(200, "text/event-stream");
+        execution.Chunk(Transcript.AsSpan(0, 500));
+        Assert.That(await client.FlushAsync(TimeSpan.FromSeconds(5)), Is.True);
+
+        await sidecar.StopAsync();
+        Assert.That((await WaitForAsync(sidecar, "resumed")).Reason, Is.EqualTo("sidecar_shutdown"), "stopped with the execution in flight");
+        await using var restarted = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
+        await Eventually.TrueAsync(() => client.Counters.Connects == 2, "the shim reconnects");
+        execution.Chunk(Transcript.AsSpan(500));
+        execution.UpstreamEnd();
+        execution.End();
+
+        await Eventually.TrueAsync(() => restarted.Records.Query(new Tap.Sidecar.Store.RecordQuery { RequestId = "resumed" }).Single().Status == "completed", "the replay replaces the abandoned record");
+        var record = restarted.Records.Query(new Tap.Sidecar.Store.RecordQuery { RequestId = "resumed" }).Single();
+        Assert.That((record.Status, record.Proof, record.Usage?.Source), Is.EqualTo(("completed", "terminal_event", "final")), record.Explanation);
+    }
+
+    [Test]
+    public async Task Execution_the_shim_dropped_whole_is_recorded_abandoned_with_the_reason()
+    {
+        await using var sidecar = await SidecarProcess.StartAsync();
+        var id = new byte[16];
+        Random.Shared.NextBytes(id);
+        await using var pipe = new NamedPipeClientStream(".", sidecar.PipeName, PipeDirection.InOut, PipeOptions.Asynchronous);
+        await pipe.ConnectAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        var now = Timestamps.ToWire(DateTimeOffset.UtcNow);
+        foreach (var message in new ProtocolMessage[]
+        {
+            new HelloMessage { ProtocolVersion = 1, GatewayName = "raw" },
+            new StartMessage { ExecutionId = id, Timestamp = now, RequestId = "dropped-whole", Attempt = 1, ApiFormat = "openai-chat", Stream = true },
+            new ResponseMessage { ExecutionId = id, Sequence = 1, Timestamp = now, StatusCode = 200, ContentType = "text/event-stream" },
+            new EndMessage { ExecutionId = id, Sequence = 5, Timestamp = now, DroppedFrames = EndMessage.DroppedWhole },
+        })
+        {
+            await pipe.WriteAsync(ProtocolSerializer.ToFrame(message));
+        }
+
+        var record = await sidecar.WaitForRecordAsync("dropped-whole");
+        Assert.That((record.Status, record.Reason, record.Rule), Is.EqualTo(("abandoned", "shim_dropped", 7)), record.Explanation);
+    }
+
+    /// <summary>Reads the record a stopped sidecar left in its file.</summary>
+    private static async Task<Tap.Sidecar.Store.ExecutionRecord> WaitForAsync(SidecarProcess stopped, string requestId)
+    {
+        using var store = new Tap.Sidecar.Store.RecordStore(stopped.DatabasePath, readOnly: true);
+        await Task.CompletedTask;
+        return store.Query(new Tap.Sidecar.Store.RecordQuery { RequestId = requestId }).Single();
+    }
+}
