@@ -31,6 +31,9 @@ internal static partial class IngestLog
     [LoggerMessage(108, LogLevel.Warning, "Shim {Gateway} (pid {ProcessId}) reports {Dropped} executions it dropped whole since it started.", EventName = "ShimReportedDrops")]
     public static partial void ShimReportedDrops(ILogger logger, string? gateway, int processId, long dropped);
 
+    [LoggerMessage(110, LogLevel.Warning, "Replaced the stale socket {Path}: nothing listened on it (a previous sidecar crashed?).", EventName = "StaleSocketReplaced")]
+    public static partial void StaleSocketReplaced(ILogger logger, string path);
+
     [LoggerMessage(109, LogLevel.Debug, "Execution {ExecutionId} recorded as {Status} ({Reason}).", EventName = "ExecutionDecided")]
     public static partial void ExecutionDecided(ILogger logger, Guid executionId, string status, string reason);
 }

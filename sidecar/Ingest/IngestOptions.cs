@@ -17,6 +17,12 @@ internal sealed class IngestOptions
     /// <summary>How long a new connection may take to send Hello.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Linux: a group whose members may connect too (the socket becomes 0660); default none, owner only (0600).</summary>
+    public string? SocketGroup { get; set; }
+
+    /// <summary>Windows: the accounts (besides the sidecar's own) granted read/write on the pipe; default none.</summary>
+    public IList<string> AllowedAccounts { get; } = [];
+
     /// <summary>How long the executions of a lost connection wait for their shim to reconnect and replay them (default 10 s).</summary>
     public TimeSpan ResumeGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 

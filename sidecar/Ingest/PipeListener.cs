@@ -30,10 +30,17 @@ internal sealed class PipeListener(
         _options.Validate();
 
         // Created here rather than in the loops so that a bad or taken endpoint fails the start, loudly.
+        if (EndpointGuard.Claim(_options.Endpoint))
+        {
+            IngestLog.StaleSocketReplaced(logger, EndpointGuard.SocketPath(_options.Endpoint));
+        }
+
         for (var i = 0; i < _options.AcceptLoops; i++)
         {
-            _firstStreams.Add(CreateServerStream());
+            _firstStreams.Add(CreateServerStream(first: i == 0));
         }
+
+        EndpointGuard.Protect(_options.Endpoint, _options.SocketGroup);
 
         IngestLog.Listening(logger, _options.Endpoint, Address(_options.Endpoint), storeOptions.Value.DatabasePath);
         return base.StartAsync(cancellationToken);
@@ -129,10 +136,14 @@ internal sealed class PipeListener(
         : Path.IsPathRooted(endpoint) ? endpoint
         : Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + endpoint);
 
-    private NamedPipeServerStream CreateServerStream() => new(
-        _options.Endpoint,
-        PipeDirection.InOut,
-        NamedPipeServerStream.MaxAllowedServerInstances,
-        PipeTransmissionMode.Byte,
-        PipeOptions.Asynchronous);
+    // On Windows the first instance is created with FirstPipeInstance, so a second sidecar fails instead of sharing the name.
+    private NamedPipeServerStream CreateServerStream(bool first = false) =>
+        OperatingSystem.IsWindows() && _options.AllowedAccounts.Count > 0
+            ? NamedPipeServerStreamAcl.Create(
+                _options.Endpoint, PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances, PipeTransmissionMode.Byte,
+                Options(first), 0, 0, PipeAccess.ForAccounts(_options.AllowedAccounts))
+            : new NamedPipeServerStream(_options.Endpoint, PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances, PipeTransmissionMode.Byte, Options(first));
+
+    private static PipeOptions Options(bool first) =>
+        OperatingSystem.IsWindows() && first ? PipeOptions.Asynchronous | PipeOptions.FirstPipeInstance : PipeOptions.Asynchronous;
 }

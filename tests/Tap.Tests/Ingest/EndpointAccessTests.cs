@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Tap.Shim;
+using Tap.Sidecar.Ingest;
+using Tap.Tests.Support;
+
+namespace Tap.Tests.Ingest;
+
+/// <summary>Who may use the endpoint: owner-only socket, a configured group, no takeover by a second sidecar, stale sockets replaced.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public class EndpointAccessTests
+{
+    [Test]
+    public async Task Socket_is_owner_only_by_default()
+    {
+        SkipOnWindows();
+        await using var sidecar = await SidecarProcess.StartAsync();
+
+        Assert.That(File.GetUnixFileMode(EndpointGuard.SocketPath(sidecar.PipeName)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+
+    [Test]
+    public async Task Second_sidecar_on_the_same_endpoint_fails_clearly_and_the_first_keeps_recording()
+    {
+        SkipOnWindows();
+        await using var first = await SidecarProcess.StartAsync();
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "--endpoint", first.PipeName, "--db", Path.Combine(Path.GetTempPath(), "tap-tests", Guid.NewGuid() + ".db"));
+
+        Assert.That(exitCode, Is.EqualTo(4));
+        Assert.That(error, Does.Contain("already listening").And.Contain(first.PipeName));
+        await using var client = new TapClient(new TapClientOptions { Endpoint = first.PipeName });
+        using (var execution = client.StartExecution(new TapExecutionInfo { RequestId = "still-first" }))
+        {
+            execution.Response(200, "application/json");
+            execution.UpstreamEnd();
+        }
+
+        Assert.That((await first.WaitForRecordAsync("still-first")).RequestId, Is.EqualTo("still-first"));
+    }
+
+    [Test]
+    public async Task Stale_socket_left_by_a_crash_is_replaced()
+    {
+        SkipOnWindows();
+        var pipe = TestEndpoints.UniquePipeName();
+
+        // .NET unlinks the sockets it binds when they close; a crashed process leaves its file behind, as Python's do.
+        if (File.Exists("/usr/bin/python3"))
+        {
+            await RunAsync("/usr/bin/python3", $"-c \"import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])\" {EndpointGuard.SocketPath(pipe)}");
+        }
+        else
+        {
+            await File.WriteAllBytesAsync(EndpointGuard.SocketPath(pipe), []);
+        }
+
+        Assert.That(File.Exists(EndpointGuard.SocketPath(pipe)), Is.True, "a socket file nobody listens on");
+        await using var sidecar = await SidecarProcess.StartAsync(pipe);
+        await using var client = new TapClient(new TapClientOptions { Endpoint = pipe });
+
+        await Eventually.TrueAsync(() => client.IsConnected, "a shim connects to the new sidecar");
+    }
+
+    [Test]
+    public async Task Client_running_as_another_user_is_refused_unless_it_is_in_the_configured_group()
+    {
+        SkipOnWindows();
+        if (Environment.UserName != "root" || !File.Exists("/usr/sbin/useradd") || !File.Exists("/usr/sbin/runuser") || !File.Exists("/usr/bin/python3"))
+        {
+            Assert.Ignore("Needs root, useradd, runuser and python3 to connect as a real second user.");
+        }
+
+        await RunAsync("/usr/sbin/groupadd", "-f tap-test-group");
+        await RunAsync("/bin/sh", "-c \"id tap-test-other >/dev/null 2>&1 || /usr/sbin/useradd -M -N -g tap-test-group tap-test-other\"");
+        await using (var ownerOnly = await SidecarProcess.StartAsync())
+        {
+            var (refused, output) = await ConnectAsOtherUserAsync(ownerOnly.PipeName);
+            Assert.That(refused, Is.Not.Zero, "another user cannot connect to an owner-only socket: " + output);
+            Assert.That(output, Does.Contain("PermissionError"));
+        }
+
+        await using var grouped = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:SocketGroup"] = "tap-test-group" });
+        var (accepted, groupOutput) = await ConnectAsOtherUserAsync(grouped.PipeName);
+        Assert.That(accepted, Is.Zero, "a member of the configured group connects: " + groupOutput);
+    }
+
+    private static async Task<(int ExitCode, string Output)> ConnectAsOtherUserAsync(string pipe) =>
+        await RunAsync("/usr/sbin/runuser", $"-u tap-test-other -- /usr/bin/python3 -c \"import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print('connected')\" {EndpointGuard.SocketPath(pipe)}");
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return (process.ExitCode, output);
+    }
+
+    private static void SkipOnWindows()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Ignore("Windows pipes are protected by an ACL, not file modes.");
+        }
+    }
+}
