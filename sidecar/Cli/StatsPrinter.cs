@@ -36,6 +36,11 @@ internal static class StatsPrinter
         }
 
         console.Write(table);
+        if (stats.ExecutionsLostByShims > 0)
+        {
+            console.Write(new Text(string.Create(CultureInfo.InvariantCulture, $"{stats.ExecutionsLostByShims} executions were dropped by shims (buffer full) and never recorded.\n")));
+        }
+
         if (stats.TopFailureReasons.Count > 0)
         {
             console.Write(new Rule("top failure reasons").LeftJustified());

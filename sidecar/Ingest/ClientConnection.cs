@@ -103,6 +103,11 @@ internal sealed class ClientConnection(
         }
 
         var client = new ClientIdentity { Process = hello.ProcessName, ProcessId = hello.ProcessId, Host = hello.HostName, Gateway = hello.GatewayName };
+        if (hello.DroppedExecutions > 0)
+        {
+            recorder.ReportShimLoss(client, hello.DroppedExecutions);
+        }
+
         return new ExecutionTracker(client, recorder, orphans, replies.Acknowledge, options.MaxExecutionsPerConnection);
     }
 
@@ -132,27 +137,47 @@ internal sealed class ClientConnection(
     {
         while (true)
         {
-            var result = await reader.ReadAsync(stopping);
-            var buffer = result.Buffer;
-            while (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+            ReadResult result;
+            try
             {
-                switch (ProtocolSerializer.Decode(payload))
+                result = await reader.ReadAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopping: what already arrived is finished and committed; only what is still in flight is finalized.
+                if (reader.TryRead(out var last))
                 {
-                    case ExecutionMessage message:
-                        tracker.Handle(message);
-                        break;
-                    case var other:
-                        throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"{other.Type} is not expected after the handshake.");
+                    Apply(last.Buffer, tracker, out _);
                 }
+
+                throw;
             }
 
-            reader.AdvanceTo(buffer.Start, buffer.End);
+            Apply(result.Buffer, tracker, out var rest);
+            reader.AdvanceTo(rest.Start, rest.End);
             if (result.IsCompleted)
             {
-                ThrowIfTruncated(buffer);
+                ThrowIfTruncated(rest);
                 return;
             }
         }
+    }
+
+    private void Apply(ReadOnlySequence<byte> buffer, ExecutionTracker tracker, out ReadOnlySequence<byte> rest)
+    {
+        while (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+        {
+            switch (ProtocolSerializer.Decode(payload))
+            {
+                case ExecutionMessage message:
+                    tracker.Handle(message);
+                    break;
+                case var other:
+                    throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"{other.Type} is not expected after the handshake.");
+            }
+        }
+
+        rest = buffer;
     }
 
     private static void ThrowIfTruncated(ReadOnlySequence<byte> rest)

@@ -5,8 +5,11 @@ using Tap.Sidecar.Store;
 namespace Tap.Sidecar.Ingest;
 
 /// <summary>Decides an execution, turns it into its record and hands it to the store's writer; the shim is acknowledged after commit.</summary>
-internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory records, ILogger<ExecutionRecorder> logger)
+internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory records, RecordStore store, TimeProvider time, ILogger<ExecutionRecorder> logger)
 {
+    /// <summary>What a shim's handshake says it dropped, kept for <c>tap stats</c>.</summary>
+    public void ReportShimLoss(ClientIdentity client, long dropped) => store.ReportShimLoss(client, dropped, time.GetUtcNow().UtcDateTime);
+
     public RawCapture? StartRawCapture(DateTimeOffset startedAt) => records.StartRawCapture(startedAt);
 
     public void Record(ExecutionState state, Finalization how, ClientIdentity client, RawCapture? raw, Action<Guid>? acknowledge)

@@ -9,6 +9,9 @@ internal sealed class RecordStats
     public long Count { get; set; }
     public List<StatsGroup> Groups { get; set; } = [];
 
+    /// <summary>Executions the shims dropped whole (buffer full) and so never reached the sidecar, as they reported it.</summary>
+    public long ExecutionsLostByShims { get; set; }
+
     /// <summary>Reasons of every execution that did not complete, most frequent first.</summary>
     public List<ReasonCount> TopFailureReasons { get; set; } = [];
 }

@@ -11,6 +11,7 @@ internal sealed class RecordStore : IDisposable
 {
     private const string CollectionName = "executions";
 
+    private const string ShimLossCollection = "shim_losses";
     private readonly LiteDatabase _database;
     private readonly ILiteCollection<ExecutionRecord> _executions;
 
@@ -180,6 +181,24 @@ internal sealed class RecordStore : IDisposable
 
     /// <summary>Writes the -log file into the data file, so the log cannot grow without bound.</summary>
     public void Checkpoint() => _database.Checkpoint();
+
+    /// <summary>
+    /// A shim's handshake reported executions it dropped whole since it started (its buffer was full). Kept per
+    /// shim process, latest count wins, so <c>tap stats</c> can show what was never recorded.
+    /// </summary>
+    public void ReportShimLoss(ClientIdentity client, long dropped, DateTime at) =>
+        _database.GetCollection(ShimLossCollection).Upsert(new BsonDocument
+        {
+            ["_id"] = $"{client.Host}/{client.Process}/{client.ProcessId}",
+            ["gateway"] = client.Gateway,
+            ["dropped"] = dropped,
+            ["reported_at"] = at,
+        });
+
+    /// <summary>Executions dropped by shims, summed over every shim process that reported any.</summary>
+    public long ShimLosses() => _database.CollectionExists(ShimLossCollection)
+        ? _database.GetCollection(ShimLossCollection).FindAll().Sum(d => d["dropped"].AsInt64)
+        : 0;
 
     public void Dispose() => _database.Dispose();
 

@@ -35,8 +35,12 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
             : new RecordLookup(record, record.RequestId is { } requestId ? store.Attempts(requestId, record.Id, MaxAttempts) : []));
     }
 
-    public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken) =>
-        Task.FromResult(StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by));
+    public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken)
+    {
+        var stats = StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by);
+        stats.ExecutionsLostByShims = store.ShimLosses();
+        return Task.FromResult(stats);
+    }
 
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
         Task.FromResult(store.Count(query));

@@ -160,7 +160,7 @@ internal sealed class DeliveryLoop(TapClientOptions options, OutboundBuffer buff
     {
         try
         {
-            return await SidecarSession.ConnectAsync(options, hello(), Acknowledged, stopping).ConfigureAwait(false);
+            return await SidecarSession.ConnectAsync(options, hello, Acknowledged, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {

@@ -22,7 +22,7 @@ internal sealed class SidecarSession : IAsyncDisposable
 
     public int MaxFrameBytes { get; private set; }
 
-    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, HelloMessage hello, Action<byte[][]> onAck, CancellationToken cancellationToken)
+    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, Func<HelloMessage> hello, Action<byte[][]> onAck, CancellationToken cancellationToken)
     {
         var stream = new NamedPipeClientStream(".", options.Endpoint, PipeDirection.InOut, PipeOptions.Asynchronous);
         var session = new SidecarSession(stream);
@@ -31,7 +31,7 @@ internal sealed class SidecarSession : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.ConnectTimeout);
             await stream.ConnectAsync(timeout.Token).ConfigureAwait(false);
-            await stream.WriteAsync(ProtocolSerializer.ToFrame(hello), timeout.Token).ConfigureAwait(false);
+            await stream.WriteAsync(ProtocolSerializer.ToFrame(hello()), timeout.Token).ConfigureAwait(false);
             var reply = await ReadMessageAsync(stream, ProtocolConstants.DefaultMaxFrameBytes, timeout.Token).ConfigureAwait(false);
             switch (reply)
             {

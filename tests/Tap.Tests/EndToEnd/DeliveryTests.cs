@@ -112,6 +112,41 @@ public class DeliveryTests
         Assert.That((record.Status, record.Reason, record.Rule), Is.EqualTo(("abandoned", "shim_dropped", 7)), record.Explanation);
     }
 
+    [Test]
+    public async Task Executions_a_shim_dropped_whole_while_the_sidecar_was_away_are_recorded_once_it_starts_and_counted_in_stats()
+    {
+        using var folder = new TempFolder();
+        var pipe = TestEndpoints.UniquePipeName();
+        await using var client = new TapClient(new TapClientOptions { Endpoint = pipe, MaxBufferedBytes = 64 * 1024, MaxFrameBytes = 8 * 1024, MaxReconnectDelay = TimeSpan.FromMilliseconds(100) });
+        for (var i = 0; i < 100; i++)
+        {
+            using var execution = client.StartExecution(new TapExecutionInfo { RequestId = $"away-{i}", Format = TapApiFormat.OpenAIChatCompletions, Stream = true });
+            execution.Response(200, "text/event-stream");
+            execution.Chunk(Transcript);
+            execution.UpstreamEnd();
+
+            // A gateway's pace, not a tight loop: the writer keeps up and evicts the oldest (a faster burst hits the hard cap).
+            await Task.Delay(2);
+        }
+
+        await Eventually.TrueAsync(() => client.Counters.BufferedBytes <= 64 * 1024, "the shim keeps within its cap by dropping whole executions");
+        var dropped = client.Counters.ExecutionsDropped;
+        Assert.That(dropped, Is.InRange(1, 99));
+
+        await using var sidecar = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
+        await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 100 - dropped, "every execution the shim kept is recorded", TimeSpan.FromSeconds(30));
+
+        var records = sidecar.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 1000 });
+        var stats = await CliRunner.RunJsonAsync("stats", "--json", "--endpoint", pipe, "--db", folder.File("tap.db"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(records, Has.Count.EqualTo(100 - dropped));
+            Assert.That(records.Select(r => r.Status), Is.All.EqualTo("completed"), "kept executions are whole, never partial");
+            Assert.That(records.Select(r => r.RequestId), Does.Contain("away-99"), "the oldest are dropped first, the newest kept");
+            Assert.That(stats.GetProperty("executions_lost_by_shims").GetInt64(), Is.EqualTo(dropped));
+        });
+    }
+
     /// <summary>Reads the record a stopped sidecar left in its file.</summary>
     private static async Task<Tap.Sidecar.Store.ExecutionRecord> WaitForAsync(SidecarProcess stopped, string requestId)
     {

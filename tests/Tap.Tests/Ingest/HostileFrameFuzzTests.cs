@@ -27,7 +27,9 @@ public class HostileFrameFuzzTests
         var random = new Random(20261125);
         var recorded = 0;
         var writer = new RecordWriter(batch => Interlocked.Add(ref recorded, batch.Count), new StoreOptions(), NullLogger<RecordWriter>.Instance, TimeProvider.System);
-        var recorder = new ExecutionRecorder(writer, new RecordFactory(Options.Create(new StoreOptions()), TimeProvider.System), NullLogger<ExecutionRecorder>.Instance);
+        using var folder = new TempFolder();
+        using var store = new RecordStore(folder.File("tap.db"));
+        var recorder = new ExecutionRecorder(writer, new RecordFactory(Options.Create(new StoreOptions()), TimeProvider.System), store, TimeProvider.System, NullLogger<ExecutionRecorder>.Instance);
         var orphans = new OrphanRegistry(Options.Create(new IngestOptions()), TimeProvider.System);
         var protocolErrors = 0;
         var before = GC.GetTotalMemory(forceFullCollection: true);
