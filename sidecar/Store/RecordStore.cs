@@ -12,8 +12,10 @@ internal sealed class RecordStore : IDisposable
     private const string CollectionName = "executions";
 
     private const string ShimLossCollection = "shim_losses";
-    private readonly LiteDatabase _database;
-    private readonly ILiteCollection<ExecutionRecord> _executions;
+    private readonly ConnectionString _connection;
+    private LiteDatabase _database;
+    private ILiteCollection<ExecutionRecord> _executions;
+    private volatile bool _faulted;
 
     public RecordStore(string path, bool readOnly = false)
     {
@@ -24,38 +26,70 @@ internal sealed class RecordStore : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         }
 
-        var connection = new ConnectionString
+        _connection = new ConnectionString
         {
             Filename = fullPath,
             Connection = ConnectionType.Direct,
             ReadOnly = readOnly,
         };
-        _database = new LiteDatabase(connection, CreateMapper());
+        (_database, _executions) = Open(_connection);
+    }
+
+    private static (LiteDatabase, ILiteCollection<ExecutionRecord>) Open(ConnectionString connection)
+    {
+        var readOnly = connection.ReadOnly;
+        var database = new LiteDatabase(connection, CreateMapper());
         try
         {
             if (!readOnly)
             {
                 // LiteDB 5 hands back local times unless this pragma is set. It is persisted in the file header,
                 // so read-only openers (which cannot set it) read UTC too.
-                _database.UtcDate = true;
+                database.UtcDate = true;
             }
 
-            _executions = _database.GetCollection<ExecutionRecord>(CollectionName);
+            var executions = database.GetCollection<ExecutionRecord>(CollectionName);
             if (!readOnly)
             {
-                _executions.EnsureIndex(x => x.StartedAt);
-                _executions.EnsureIndex(x => x.Status);
-                _executions.EnsureIndex(x => x.Model);
-                _executions.EnsureIndex(x => x.RequestId);
+                executions.EnsureIndex(x => x.StartedAt);
+                executions.EnsureIndex(x => x.Status);
+                executions.EnsureIndex(x => x.Model);
+                executions.EnsureIndex(x => x.RequestId);
 
                 // Drives tap tail: records are written at End, long after an early start.
-                _executions.EnsureIndex(x => x.RecordedAt);
+                executions.EnsureIndex(x => x.RecordedAt);
             }
+
+            return (database, executions);
         }
         catch
         {
-            _database.Dispose();
+            database.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// LiteDB 5's engine keeps the first I/O error (a full disk, an unwritable file) and rethrows it on every later
+    /// call: the store reopens the file before the next save, so the writer's retries can succeed once space is back.
+    /// </summary>
+    private void ReopenIfFaulted()
+    {
+        if (!_faulted)
+        {
+            return;
+        }
+
+        var old = _database;
+        (_database, _executions) = Open(_connection);
+        _faulted = false;
+        try
+        {
+            old.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException)
+        {
+            // The old engine is the broken one; its own error was already reported by the failed save.
         }
     }
 
@@ -68,19 +102,29 @@ internal sealed class RecordStore : IDisposable
             return;
         }
 
-        if (!_database.BeginTrans())
-        {
-            throw new InvalidOperationException("A transaction is already open on this thread.");
-        }
-
+        ReopenIfFaulted();
         try
         {
+            if (!_database.BeginTrans())
+            {
+                throw new InvalidOperationException("A transaction is already open on this thread.");
+            }
+
             _executions.Upsert(batch);
             _database.Commit();
         }
-        catch
+        catch (Exception ex)
         {
-            _database.Rollback();
+            _faulted = ex is IOException or LiteException;
+            try
+            {
+                _database.Rollback();
+            }
+            catch (Exception rollback) when (rollback is IOException or LiteException)
+            {
+                // A faulted engine rethrows its first error here too; the save's own error is the one to report.
+            }
+
             throw;
         }
     }

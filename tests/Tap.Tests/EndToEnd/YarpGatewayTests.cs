@@ -208,6 +208,24 @@ public class YarpGatewayTests
         Assert.That(gateway.Tap.Counters.ExecutionsStarted, Is.EqualTo(201));
     }
 
+    [Test]
+    public async Task Api_keys_and_authorization_headers_are_never_stored()
+    {
+        const string secret = "sk-live-5ecr3t-do-not-store";
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(FixtureFiles.Read("openai-chat/text.sse")));
+        var request = StreamingClient.Post("/v1/chat/completions", ChatRequest, "with-secrets");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        request.Headers.Add("x-api-key", secret);
+        request.Headers.Add("api-key", secret);
+
+        await StreamingClient.ReadAllAsync(chain.Client, request);
+        await chain.Sidecar.WaitForRecordAsync("with-secrets");
+        await chain.Sidecar.StopAsync();
+
+        var stored = await File.ReadAllBytesAsync(chain.Sidecar.DatabasePath);
+        Assert.That(stored.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)), Is.EqualTo(-1), "the database file holds no trace of the key");
+    }
+
     private static void AssertOutcome(ExecutionRecord record, string status, string reason, string proof) =>
         Assert.That((record.Status, record.Reason, record.Proof), Is.EqualTo((status, reason, proof)), record.Explanation);
 

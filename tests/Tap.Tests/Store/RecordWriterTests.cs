@@ -87,14 +87,12 @@ public sealed class RecordWriterTests
     [Test]
     public async Task A_failing_save_is_logged_and_retried_until_it_succeeds()
     {
-        var broken = new RecordStore(_folder.File("broken.db"));
-        broken.Dispose();
         var attempts = 0;
         using var writer = CreateWriter(batch =>
         {
             if (Interlocked.Increment(ref attempts) <= 2)
             {
-                broken.Save(batch);
+                throw new IOException("No space left on device");
             }
 
             _store.Save(batch);
