@@ -12,6 +12,7 @@ internal sealed class RecordStore : IDisposable
     private const string CollectionName = "executions";
 
     private const string ShimLossCollection = "shim_losses";
+    private static readonly List<LiteDatabase> Retired = [];
     private readonly ConnectionString _connection;
     private LiteDatabase _database;
     private ILiteCollection<ExecutionRecord> _executions;
@@ -80,17 +81,16 @@ internal sealed class RecordStore : IDisposable
             return;
         }
 
-        var old = _database;
+        // The faulted engine is never disposed and stays reachable for the life of the process: LiteDB 5.0.20 leaves
+        // the failed transaction behind, and its finalizer throws "discarded page must be writable" (LiteDB issues
+        // #2574, #2586), which would kill the sidecar. One retired engine costs a few hundred KiB per disk fault.
+        lock (Retired)
+        {
+            Retired.Add(_database);
+        }
+
         (_database, _executions) = Open(_connection);
         _faulted = false;
-        try
-        {
-            old.Dispose();
-        }
-        catch (Exception ex) when (ex is IOException or LiteException)
-        {
-            // The old engine is the broken one; its own error was already reported by the failed save.
-        }
     }
 
     /// <summary>Stores a batch in one transaction. Upsert by id, so a replayed execution is stored once.</summary>
