@@ -43,6 +43,11 @@ public class DiskFullTests
             Assert.That(sidecar.Records.Count(), Is.EqualTo(400));
             TestContext.Out.WriteLine($"failed save attempts while full: {writer.FailedAttempts}, dropped: {writer.Dropped}");
             Assert.That(writer.Dropped, Is.Zero);
+
+            // The faulted engine's leftover transaction must never reach a finalizer: that would kill the process.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
         }
         finally
         {
