@@ -12,6 +12,12 @@ namespace Tap.Shim.Core;
 internal sealed class DeliveryLoop(TapClientOptions options, OutboundBuffer buffer, ShimCounters counters, TimeProvider time, Func<HelloMessage> hello)
 {
     private const int BatchBytes = 64 * 1024;
+
+    // After a write the loop rests this long before it waits on the buffer again. A waiting loop is woken by the
+    // proxy thread that enqueues the next frame: one thread-pool wake-up per frame, paid partly on the proxy's
+    // thread. Resting lets frames queue without waking anyone and leave together in one write; only a frame's
+    // delivery to the sidecar waits, never the proxy (docs/benchmarks.md).
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(1);
     private readonly ExecutionLedger _ledger = new(buffer, counters);
     private readonly ConcurrentQueue<Guid> _acks = new();
     private readonly ConcurrentQueue<TapExecution> _lost = new();
@@ -112,8 +118,14 @@ internal sealed class DeliveryLoop(TapClientOptions options, OutboundBuffer buff
                     }
                 }
 
+                var wrote = _used > 0;
                 await FlushAsync().ConfigureAwait(false);
                 await EvictOverCapAsync().ConfigureAwait(false);
+                if (wrote && _session is not null)
+                {
+                    await Task.Delay(Linger, time, stopping).ConfigureAwait(false);
+                }
+
                 if (_sessionClosed is { IsCompleted: true })
                 {
                     await CloseSessionAsync("the sidecar closed the connection").ConfigureAwait(false);
