@@ -12,146 +12,56 @@ namespace Tap.Sidecar.Streams.OpenAIResponses;
 /// count), so rule 4 of the outcome table has nothing to prove completion with before the terminal event itself.
 /// The first fault wins; after it, and after the terminal event, nothing more is aggregated.
 /// </summary>
-internal sealed class ResponsesAggregator : IFormatAggregator
+internal sealed class ResponsesAggregator : ResponseAggregator
 {
     public const string FormatName = ApiFormats.OpenAIResponses;
-    public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
 
     private readonly ResponsesOutput _output;
-    private readonly SseParser? _sse;
-    private readonly BoundedByteBuffer? _body;
-    private readonly int _maxBodyBytes;
-    private DateTimeOffset _now;
-    private DateTimeOffset? _firstBodyByteAt;
-    private bool _upstreamComplete;
-    private long _bodyEvents;
 
     public ResponsesAggregator(
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
+        : base(contentType, maxBodyBytes)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBodyBytes);
         ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
         _output = new ResponsesOutput(maxTextChars);
-        _maxBodyBytes = maxBodyBytes;
-        if (ContentTypes.IsEventStream(contentType))
-        {
-            _sse = new SseParser(OnEvent);
-        }
-        else
-        {
-            _body = new BoundedByteBuffer(maxBodyBytes);
-        }
     }
 
-    public string Format => FormatName;
+    public override string Format => FormatName;
 
-    public TerminalEvent? Terminal { get; private set; }
+    public override TokenUsage? FinalUsage => _output.Usage;
 
-    public StreamFault? Fault { get; private set; }
-
-    public TokenUsage? FinalUsage => _output.Usage;
-
-    public TokenUsage? ProvisionalUsage => _output.ProvisionalUsage;
+    public override TokenUsage? ProvisionalUsage => _output.ProvisionalUsage;
 
     /// <summary>Every output item seen has had its <c>response.output_item.done</c>, and no fault was seen.</summary>
-    public bool AnswerComplete => Fault is null && _output.EveryItemDone;
+    public override bool AnswerComplete => Fault is null && _output.EveryItemDone;
 
-    public TerminalClass FinishClass => _output.FinishClass;
+    public override TerminalClass FinishClass => _output.FinishClass;
 
-    public DateTimeOffset? FirstTokenAt { get; private set; }
+    public override string? ResponseModel => _output.Model;
 
-    public string? ResponseModel => _output.Model;
+    public override string? FinishReason => _output.FinishReason;
 
-    public string? FinishReason => _output.FinishReason;
+    public override string? NormalizedFinishReason => _output.NormalizedFinishReason;
 
-    public string? NormalizedFinishReason => _output.NormalizedFinishReason;
+    public override string GeneratedText() => _output.GeneratedText();
 
-    public long EventCount => _sse?.EventCount ?? _bodyEvents;
-
-    /// <summary>Every upstream byte, including those after a fault or the end.</summary>
-    public long ByteCount { get; private set; }
-
-    public void Append(ReadOnlySpan<byte> bytes, DateTimeOffset at)
+    protected override string WriteResponse(out bool budgetExceeded)
     {
-        ByteCount += bytes.Length;
-        if (_upstreamComplete || Fault is not null || bytes.IsEmpty)
-        {
-            return;
-        }
-
-        _now = at;
-        if (_sse is not null)
-        {
-            _sse.Append(bytes);
-            TakeSseFault(at);
-        }
-        else if (_body is not null)
-        {
-            _firstBodyByteAt ??= at;
-            if (!_body.TryAppend(bytes))
-            {
-                Fail("body_too_large", $"The response body exceeds {_maxBodyBytes} bytes.", at);
-            }
-        }
+        budgetExceeded = _output.Budget.Exceeded;
+        return ResponsesWriter.Write(_output);
     }
 
-    public void CompleteUpstream(DateTimeOffset at)
+    protected override void OnEvent(SseEvent sseEvent)
     {
-        if (_upstreamComplete)
-        {
-            return;
-        }
-
-        _upstreamComplete = true;
-        if (Fault is not null)
-        {
-            return;
-        }
-
-        _now = at;
-        if (_sse is not null)
-        {
-            _sse.Complete();
-            TakeSseFault(at);
-        }
-        else if (_body is not null)
-        {
-            ParseBody(_body.Memory, at);
-        }
-    }
-
-    public string GeneratedText() => _output.GeneratedText();
-
-    public string BuildResponse(int maxChars, out bool truncated)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxChars);
-        var json = ResponsesWriter.Write(_output);
-        truncated = _output.Budget.Exceeded || json.Length > maxChars;
-        if (json.Length <= maxChars)
-        {
-            return json;
-        }
-
-        var length = maxChars > 0 && char.IsHighSurrogate(json[maxChars - 1]) ? maxChars - 1 : maxChars;
-        return json[..length];
-    }
-
-    private void OnEvent(SseEvent sseEvent)
-    {
-        if (Terminal is not null || Fault is not null)
-        {
-            return;
-        }
-
         // The Responses API sends no [DONE]; compatible servers that copy Chat Completions do. It ends nothing here.
         if (sseEvent.Data.AsSpan().Trim() is "[DONE]")
         {
             return;
         }
 
-        using var document = ResponsesJson.Parse(sseEvent.Data, "An event's data", _now, out var fault);
+        using var document = ResponsesJson.Parse(sseEvent.Data, "An event's data", Now, out var fault);
         if (document is null)
         {
             Fault ??= fault;
@@ -164,13 +74,13 @@ internal sealed class ResponsesAggregator : IFormatAggregator
         if (type == ResponsesJson.ErrorEvent)
         {
             ResponsesJson.ApplyError(_output, data);
-            Terminal = EndWith(TerminalClass.Failed, type, _now);
+            Terminal = EndWith(TerminalClass.Failed, type, Now);
         }
         else if (ImpliedStatus(type) is { } impliedStatus)
         {
             data.TryGetProperty("response", out var response);
             carried = ResponsesJson.ApplyFinal(_output, response, impliedStatus, itemsDone: false);
-            Terminal = EndWith(ClassOf(_output.FinalStatus, impliedStatus), type, _now);
+            Terminal = EndWith(ClassOf(_output.FinalStatus, impliedStatus), type, Now);
         }
         else
         {
@@ -179,11 +89,11 @@ internal sealed class ResponsesAggregator : IFormatAggregator
 
         if (carried)
         {
-            FirstTokenAt ??= _now;
+            FirstTokenAt ??= Now;
         }
     }
 
-    private void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
+    protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
         using var document = ResponsesJson.Parse(body, "The response body", at, out var fault);
         if (document is null)
@@ -199,11 +109,11 @@ internal sealed class ResponsesAggregator : IFormatAggregator
             return;
         }
 
-        _bodyEvents = 1;
+        BodyEvents = 1;
         if (ResponsesJson.ApplyFinal(_output, root, impliedStatus: null, itemsDone: true))
         {
             // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = _firstBodyByteAt;
+            FirstTokenAt = FirstBodyByteAt;
         }
 
         // A background request (background: true) is answered at once with status queued: the exchange completed,
@@ -243,15 +153,4 @@ internal sealed class ResponsesAggregator : IFormatAggregator
 
     private TerminalEvent EndWith(TerminalClass terminalClass, string name, DateTimeOffset at) =>
         new(terminalClass, name, at, terminalClass == TerminalClass.Failed ? _output.ErrorMessage ?? _output.ErrorCode : null);
-
-    private void TakeSseFault(DateTimeOffset at)
-    {
-        // Whatever follows the terminal event cannot change the answer it closed.
-        if (_sse?.Fault is { } fault && Terminal is null)
-        {
-            Fail(fault.Code, fault.Message, at);
-        }
-    }
-
-    private void Fail(string code, string message, DateTimeOffset at) => Fault ??= new StreamFault(code, message, at);
 }
