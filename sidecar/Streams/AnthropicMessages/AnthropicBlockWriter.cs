@@ -23,14 +23,14 @@ internal static class AnthropicBlockWriter
                 break;
             case "thinking":
                 writer.WriteString("thinking", block.Thinking.ToString());
-                AnthropicResponseWriter.WriteOptional(writer, "signature", block.Signature);
+                CompactJson.WriteOptional(writer, "signature", block.Signature);
                 break;
             case "redacted_thinking":
-                AnthropicResponseWriter.WriteOptional(writer, "data", block.Data);
+                CompactJson.WriteOptional(writer, "data", block.Data);
                 break;
             default:
-                AnthropicResponseWriter.WriteOptional(writer, "id", block.Id);
-                AnthropicResponseWriter.WriteOptional(writer, "name", block.Name);
+                CompactJson.WriteOptional(writer, "id", block.Id);
+                CompactJson.WriteOptional(writer, "name", block.Name);
                 WriteInput(writer, block.InputJson);
                 break;
         }

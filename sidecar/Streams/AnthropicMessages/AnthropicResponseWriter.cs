@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using static Tap.Sidecar.Streams.CompactJson;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
@@ -11,13 +11,10 @@ namespace Tap.Sidecar.Streams.AnthropicMessages;
 /// </summary>
 internal static class AnthropicResponseWriter
 {
-    // The response is stored and printed, never embedded in HTML, so non-ASCII text stays readable.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(AnthropicMessage message)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
         {
             writer.WriteStartObject();
             WriteOptional(writer, "id", message.Id);
@@ -38,14 +35,6 @@ internal static class AnthropicResponseWriter
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    public static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
     }
 
     // Without final counts only message_start's input side is known: its output_tokens is not the answer's.
@@ -73,13 +62,5 @@ internal static class AnthropicResponseWriter
         }
 
         writer.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
-        }
     }
 }

@@ -26,7 +26,7 @@ internal sealed class GeminiRawJson
     public static string Compact(JsonElement value)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, GeminiResponseWriter.Options))
+        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
         {
             value.WriteTo(writer);
         }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using static Tap.Sidecar.Streams.CompactJson;
 
 namespace Tap.Sidecar.Streams.Gemini;
 
@@ -11,13 +11,10 @@ namespace Tap.Sidecar.Streams.Gemini;
 /// </summary>
 internal static class GeminiResponseWriter
 {
-    // The response is stored and printed, never embedded in HTML, so non-ASCII text stays readable.
-    public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(GeminiResponse response)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
         {
             writer.WriteStartObject();
             if (response.Candidates.Count > 0)
@@ -124,22 +121,6 @@ internal static class GeminiResponseWriter
         {
             writer.WritePropertyName(name);
             writer.WriteRawValue(json);
-        }
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
         }
     }
 }

@@ -1,20 +1,17 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using static Tap.Sidecar.Streams.CompactJson;
 
 namespace Tap.Sidecar.Streams.OpenAIChat;
 
 /// <summary>Writes an aggregated completion back as compact Chat Completions-shaped JSON, omitting nulls.</summary>
 internal static class ChatResponseWriter
 {
-    // The response is stored and printed, never embedded in HTML, so non-ASCII text stays readable.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(ChatCompletion completion)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
         {
             writer.WriteStartObject();
             WriteOptional(writer, "id", completion.Id);
@@ -93,21 +90,5 @@ internal static class ChatResponseWriter
         }
 
         writer.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
-        }
     }
 }

@@ -1,20 +1,17 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using static Tap.Sidecar.Streams.CompactJson;
 
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
 /// <summary>Writes an aggregated response back as a compact non-streamed <c>response</c> object, omitting nulls.</summary>
 internal static class ResponsesWriter
 {
-    // The response is stored and printed, never embedded in HTML, so non-ASCII text stays readable.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static string Write(ResponsesOutput output)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
         {
             writer.WriteStartObject();
             WriteOptional(writer, "id", output.Id);
@@ -121,21 +118,5 @@ internal static class ResponsesWriter
 
         WriteOptional(writer, "total_tokens", usage.Total);
         writer.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is not null)
-        {
-            writer.WriteString(name, value);
-        }
-    }
-
-    private static void WriteOptional(Utf8JsonWriter writer, string name, long? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
-        }
     }
 }
