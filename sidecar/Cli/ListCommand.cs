@@ -28,6 +28,13 @@ internal static class ListCommand
             var query = filters.Read(result) with { Sort = Enum.Parse<RecordSort>(result.GetRequiredValue(sort), ignoreCase: true), Ascending = result.GetValue(ascending), Limit = result.GetValue(limit) };
             var records = await source.ListAsync(query, cancellationToken);
             RecordOutput.Write(result.InvocationConfiguration.Output, records, output.Read(result));
+
+            // On stderr, so that --json, --jsonl and --csv stay machine-readable.
+            if (await source.ShimLossesAsync(cancellationToken) is > 0 and var lost)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"Note: shims dropped {lost} executions whole (their buffer was full); they were never recorded. See tap stats.");
+            }
+
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

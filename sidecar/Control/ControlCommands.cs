@@ -7,5 +7,6 @@ internal static class ControlCommands
     public const string Show = "show";
     public const string Stats = "stats";
     public const string Count = "count";
+    public const string ShimLosses = "shim_losses";
     public const string Purge = "purge";
 }

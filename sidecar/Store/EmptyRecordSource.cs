@@ -17,6 +17,8 @@ internal sealed class EmptyRecordSource : IRecordSource
 
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+    public Task<long> ShimLossesAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
+
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) => Task.FromResult(0L);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -22,6 +22,9 @@ internal interface IRecordSource : IAsyncDisposable
     /// <summary>How many executions match, ignoring the limit.</summary>
     Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Executions the shims dropped whole (buffer full) and reported at their handshake: never recorded.</summary>
+    Task<long> ShimLossesAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes the executions started before <paramref name="before"/>; with <paramref name="dryRun"/> only counts them.</summary>
     Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken);
 }

@@ -45,6 +45,8 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
         Task.FromResult(store.Count(query));
 
+    public Task<long> ShimLossesAsync(CancellationToken cancellationToken) => Task.FromResult(store.ShimLosses());
+
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         Task.FromResult(store.DeleteStartedBefore(before, dryRun));
 

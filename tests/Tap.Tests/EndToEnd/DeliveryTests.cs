@@ -138,12 +138,14 @@ public class DeliveryTests
 
         var records = sidecar.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 1000 });
         var stats = await CliRunner.RunJsonAsync("stats", "--json", "--endpoint", pipe, "--db", folder.File("tap.db"));
+        var (_, _, listNote) = await CliRunner.RunAsync("list", "--endpoint", pipe, "--db", folder.File("tap.db"));
         Assert.Multiple(() =>
         {
             Assert.That(records, Has.Count.EqualTo(100 - dropped));
             Assert.That(records.Select(r => r.Status), Is.All.EqualTo("completed"), "kept executions are whole, never partial");
             Assert.That(records.Select(r => r.RequestId), Does.Contain("away-99"), "the oldest are dropped first, the newest kept");
             Assert.That(stats.GetProperty("executions_lost_by_shims").GetInt64(), Is.EqualTo(dropped));
+            Assert.That(listNote, Does.Contain($"shims dropped {dropped} executions whole"));
         });
     }
 
