@@ -3,6 +3,8 @@ using Tap.Sidecar.Replay;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
+using static Tap.Tests.Outcome.DecisionTable;
+
 namespace Tap.Tests.Outcome;
 
 /// <summary>The rows of docs/outcomes.md for Anthropic Messages transcripts, through the code tap replay runs.</summary>
@@ -14,7 +16,7 @@ public class AnthropicMessagesDecisionTableTests
     [TestCase("anthropic-messages/error-529.json", 529, "Overloaded")]
     public void Rule1_http_error_with_an_error_body_records_failed_with_the_providers_message(string fixture, int status, string message)
     {
-        var record = Replay(fixture, new ReplayOptions { Format = Anthropic, Status = status, ContentType = "application/json" });
+        var record = ReplayFixture(fixture, new ReplayOptions { Format = Anthropic, Status = status, ContentType = "application/json" });
 
         AssertOutcome(record, "failed", "upstream_http_error", "none", 1);
         Assert.That(record.ErrorMessage, Does.Contain(message));
@@ -23,7 +25,7 @@ public class AnthropicMessagesDecisionTableTests
     [Test]
     public void Rule2_a_whole_stream_records_completed_by_message_stop_with_the_final_usage()
     {
-        var record = Replay("anthropic-messages/text.sse", new ReplayOptions { Format = Anthropic });
+        var record = ReplayFixture("anthropic-messages/text.sse", new ReplayOptions { Format = Anthropic });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.Multiple(() =>
@@ -51,7 +53,7 @@ public class AnthropicMessagesDecisionTableTests
     [Test]
     public void Rule2_max_tokens_records_incomplete()
     {
-        var record = Replay("anthropic-messages/incomplete.sse", new ReplayOptions { Format = Anthropic });
+        var record = ReplayFixture("anthropic-messages/incomplete.sse", new ReplayOptions { Format = Anthropic });
 
         AssertOutcome(record, "incomplete", "provider_incomplete", "terminal_event", 2);
         Assert.That(record.NormalizedFinishReason, Is.EqualTo("length"));
@@ -60,7 +62,7 @@ public class AnthropicMessagesDecisionTableTests
     [Test]
     public void Rule2_refusal_records_completed_with_the_refusal_reason()
     {
-        var record = Replay("anthropic-messages/refusal.sse", new ReplayOptions { Format = Anthropic });
+        var record = ReplayFixture("anthropic-messages/refusal.sse", new ReplayOptions { Format = Anthropic });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That((record.FinishReason, record.NormalizedFinishReason), Is.EqualTo(("refusal", "refusal")));
@@ -70,7 +72,7 @@ public class AnthropicMessagesDecisionTableTests
     [TestCase("anthropic-messages/overloaded-mid-stream.sse", "Overloaded")]
     public void Rule2_error_event_mid_stream_records_failed_provider_error(string fixture, string message)
     {
-        var record = Replay(fixture, new ReplayOptions { Format = Anthropic });
+        var record = ReplayFixture(fixture, new ReplayOptions { Format = Anthropic });
 
         AssertOutcome(record, "failed", "provider_error", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Is.EqualTo(message));
@@ -80,7 +82,7 @@ public class AnthropicMessagesDecisionTableTests
     [Test]
     public void Rule2_error_event_and_garbage_after_message_stop_leave_it_completed()
     {
-        var record = Replay("anthropic-messages/error-after-terminal.sse", new ReplayOptions { Format = Anthropic });
+        var record = ReplayFixture("anthropic-messages/error-after-terminal.sse", new ReplayOptions { Format = Anthropic });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Is.Null);
@@ -89,7 +91,7 @@ public class AnthropicMessagesDecisionTableTests
     [Test]
     public void Rule2_non_streamed_message_records_completed_with_cache_counts()
     {
-        var record = Replay("anthropic-messages/body.json", new ReplayOptions { Format = Anthropic });
+        var record = ReplayFixture("anthropic-messages/body.json", new ReplayOptions { Format = Anthropic });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That((record.Usage?.Input, record.Usage?.CachedInput, record.Usage?.CacheWrite, record.Usage?.Total), Is.EqualTo((2060L, 1800L, 248L, 2095L)));
@@ -167,15 +169,5 @@ public class AnthropicMessagesDecisionTableTests
         var record = TranscriptReplayer.Replay(transcript, new ReplayOptions { Format = Anthropic, EofAt = IndexOf(transcript, "event: message_delta") });
 
         AssertOutcome(record, "failed", "stream_interrupted", "none", 6);
-    }
-
-    private static ExecutionRecord Replay(string fixture, ReplayOptions options) => TranscriptReplayer.Replay(FixtureFiles.Read(fixture), options);
-
-    private static int IndexOf(byte[] transcript, string text) => transcript.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text));
-
-    private static void AssertOutcome(ExecutionRecord record, string status, string reason, string proof, int rule)
-    {
-        Assert.That((record.Status, record.Reason, record.Proof, record.Rule), Is.EqualTo((status, reason, proof, rule)), record.Explanation);
-        Assert.That(record.Explanation, Does.StartWith(char.ToUpperInvariant(status[0]) + status[1..] + ":"));
     }
 }

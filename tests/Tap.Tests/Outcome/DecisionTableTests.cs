@@ -4,6 +4,8 @@ using Tap.Sidecar.Replay;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
+using static Tap.Tests.Outcome.DecisionTable;
+
 namespace Tap.Tests.Outcome;
 
 /// <summary>One test per row of docs/outcomes.md, through the same code tap serve and tap replay run.</summary>
@@ -14,7 +16,7 @@ public class DecisionTableTests
     [Test]
     public void Rule1_http_429_with_a_json_error_records_failed_with_the_providers_message()
     {
-        var record = Replay("openai-chat/error-429.json", new ReplayOptions { Format = Chat, Status = 429, ContentType = "application/json" });
+        var record = ReplayFixture("openai-chat/error-429.json", new ReplayOptions { Format = Chat, Status = 429, ContentType = "application/json" });
 
         AssertOutcome(record, "failed", "upstream_http_error", "none", 1);
         Assert.That(record.ErrorMessage, Does.Contain("Rate limit"));
@@ -23,7 +25,7 @@ public class DecisionTableTests
     [Test]
     public void Rule2_a_whole_stream_records_completed_by_its_terminal_event()
     {
-        var record = Replay("openai-chat/text.sse", new ReplayOptions { Format = Chat });
+        var record = ReplayFixture("openai-chat/text.sse", new ReplayOptions { Format = Chat });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.Multiple(() =>
@@ -49,7 +51,7 @@ public class DecisionTableTests
     [Test]
     public void Rule2_finish_reason_length_records_incomplete()
     {
-        var record = Replay("openai-chat/length.sse", new ReplayOptions { Format = Chat });
+        var record = ReplayFixture("openai-chat/length.sse", new ReplayOptions { Format = Chat });
 
         AssertOutcome(record, "incomplete", "provider_incomplete", "terminal_event", 2);
     }
@@ -57,7 +59,7 @@ public class DecisionTableTests
     [Test]
     public void Rule2_non_streamed_body_records_completed_with_its_usage()
     {
-        var record = Replay("openai-chat/body.json", new ReplayOptions { Format = Chat });
+        var record = ReplayFixture("openai-chat/body.json", new ReplayOptions { Format = Chat });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That(record.Usage?.Total, Is.GreaterThan(0));
@@ -77,7 +79,7 @@ public class DecisionTableTests
     [Test]
     public void Rule3_error_object_in_the_stream_records_failed_provider_error()
     {
-        var record = Replay("openai-chat/error-mid-stream.sse", new ReplayOptions { Format = Chat });
+        var record = ReplayFixture("openai-chat/error-mid-stream.sse", new ReplayOptions { Format = Chat });
 
         AssertOutcome(record, "failed", "provider_error", "none", 3);
         Assert.That(record.ErrorMessage, Is.Not.Empty);
@@ -209,16 +211,5 @@ public class DecisionTableTests
         state.OnResponse(200, "text/event-stream", start);
         state.OnChunk(bytes, start.AddMilliseconds(5));
         return state;
-    }
-
-    private static ExecutionRecord Replay(string fixture, ReplayOptions options) => TranscriptReplayer.Replay(FixtureFiles.Read(fixture), options);
-
-    private static int IndexOf(byte[] transcript, string text, int from = 0) =>
-        from + transcript.AsSpan(from).IndexOf(Encoding.UTF8.GetBytes(text));
-
-    private static void AssertOutcome(ExecutionRecord record, string status, string reason, string proof, int rule)
-    {
-        Assert.That((record.Status, record.Reason, record.Proof, record.Rule), Is.EqualTo((status, reason, proof, rule)), record.Explanation);
-        Assert.That(record.Explanation, Does.StartWith(char.ToUpperInvariant(status[0]) + status[1..] + ":"));
     }
 }

@@ -3,6 +3,8 @@ using Tap.Sidecar.Replay;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
+using static Tap.Tests.Outcome.DecisionTable;
+
 namespace Tap.Tests.Outcome;
 
 /// <summary>
@@ -16,7 +18,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule1_http_429_with_the_error_body_records_failed_with_the_providers_message()
     {
-        var record = Replay("gemini/error-4xx.json", new ReplayOptions { Format = Gemini, Status = 429, ContentType = "application/json; charset=UTF-8" });
+        var record = ReplayFixture("gemini/error-4xx.json", new ReplayOptions { Format = Gemini, Status = 429, ContentType = "application/json; charset=UTF-8" });
 
         AssertOutcome(record, "failed", "upstream_http_error", "none", 1);
         Assert.That(record.ErrorMessage, Does.StartWith("You exceeded your current quota"));
@@ -25,7 +27,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule2_a_whole_stream_records_completed_by_the_chunk_that_finishes_every_candidate()
     {
-        var record = Replay("gemini/text.sse", new ReplayOptions { Format = Gemini });
+        var record = ReplayFixture("gemini/text.sse", new ReplayOptions { Format = Gemini });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.Multiple(() =>
@@ -53,7 +55,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule2_MAX_TOKENS_records_incomplete()
     {
-        var record = Replay("gemini/incomplete.sse", new ReplayOptions { Format = Gemini });
+        var record = ReplayFixture("gemini/incomplete.sse", new ReplayOptions { Format = Gemini });
 
         AssertOutcome(record, "incomplete", "provider_incomplete", "terminal_event", 2);
         Assert.That(record.Usage?.Output, Is.EqualTo(57));
@@ -62,7 +64,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule2_SAFETY_records_incomplete()
     {
-        var record = Replay("gemini/refusal.sse", new ReplayOptions { Format = Gemini });
+        var record = ReplayFixture("gemini/refusal.sse", new ReplayOptions { Format = Gemini });
 
         AssertOutcome(record, "incomplete", "provider_incomplete", "terminal_event", 2);
         Assert.That(record.NormalizedFinishReason, Is.EqualTo("content_filter"));
@@ -71,7 +73,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule2_a_blocked_prompt_records_failed_with_the_block_reason()
     {
-        var record = Replay("gemini/prompt-blocked.sse", new ReplayOptions { Format = Gemini });
+        var record = ReplayFixture("gemini/prompt-blocked.sse", new ReplayOptions { Format = Gemini });
 
         AssertOutcome(record, "failed", "provider_error", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Is.EqualTo("SAFETY"));
@@ -93,7 +95,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule2_an_error_and_garbage_after_the_terminal_chunk_leave_the_stream_completed()
     {
-        var record = Replay("gemini/error-after-terminal.sse", new ReplayOptions { Format = Gemini });
+        var record = ReplayFixture("gemini/error-after-terminal.sse", new ReplayOptions { Format = Gemini });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Is.Null);
@@ -103,7 +105,7 @@ public class GeminiDecisionTableTests
     [TestCase("gemini/body-array.json")]
     public void Rule2_a_non_streamed_body_records_completed_with_its_usage(string fixture)
     {
-        var record = Replay(fixture, new ReplayOptions { Format = Gemini, ContentType = "application/json; charset=UTF-8" });
+        var record = ReplayFixture(fixture, new ReplayOptions { Format = Gemini, ContentType = "application/json; charset=UTF-8" });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That(record.Usage?.Total, Is.GreaterThan(0));
@@ -123,7 +125,7 @@ public class GeminiDecisionTableTests
     [Test]
     public void Rule3_an_error_object_in_the_stream_records_failed_provider_error()
     {
-        var record = Replay("gemini/error-mid-stream.sse", new ReplayOptions { Format = Gemini });
+        var record = ReplayFixture("gemini/error-mid-stream.sse", new ReplayOptions { Format = Gemini });
 
         AssertOutcome(record, "failed", "provider_error", "none", 3);
         Assert.That(record.ErrorMessage, Is.EqualTo("The model is overloaded. Please try again later."));
@@ -170,14 +172,7 @@ public class GeminiDecisionTableTests
         Assert.That(record.Usage?.Source, Is.Not.EqualTo("final"));
     }
 
-    private static ExecutionRecord Replay(string fixture, ReplayOptions options) => TranscriptReplayer.Replay(FixtureFiles.Read(fixture), options);
 
     /// <summary>The offset of the transcript's last chunk: the one that finishes every candidate.</summary>
     private static int LastChunk(byte[] transcript) => transcript.AsSpan().LastIndexOf(Encoding.UTF8.GetBytes("data: "));
-
-    private static void AssertOutcome(ExecutionRecord record, string status, string reason, string proof, int rule)
-    {
-        Assert.That((record.Status, record.Reason, record.Proof, record.Rule), Is.EqualTo((status, reason, proof, rule)), record.Explanation);
-        Assert.That(record.Explanation, Does.StartWith(char.ToUpperInvariant(status[0]) + status[1..] + ":"));
-    }
 }

@@ -4,6 +4,8 @@ using Tap.Sidecar.Replay;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
+using static Tap.Tests.Outcome.DecisionTable;
+
 namespace Tap.Tests.Outcome;
 
 /// <summary>
@@ -18,7 +20,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule1_http_429_with_a_json_error_records_failed_with_the_providers_message()
     {
-        var record = Replay("openai-responses/error-429.json", new ReplayOptions { Format = Format, Status = 429, ContentType = "application/json" });
+        var record = ReplayFixture("openai-responses/error-429.json", new ReplayOptions { Format = Format, Status = 429, ContentType = "application/json" });
 
         AssertOutcome(record, "failed", "upstream_http_error", "none", 1);
         Assert.That(record.ErrorMessage, Does.StartWith("Rate limit reached"));
@@ -27,7 +29,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule2_a_whole_stream_records_completed_by_response_completed()
     {
-        var record = Replay("openai-responses/text.sse", new ReplayOptions { Format = Format });
+        var record = ReplayFixture("openai-responses/text.sse", new ReplayOptions { Format = Format });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.Multiple(() =>
@@ -66,7 +68,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule2_function_calls_record_completed_normalized_to_tool_calls()
     {
-        var record = Replay("openai-responses/tool-calls.sse", new ReplayOptions { Format = Format });
+        var record = ReplayFixture("openai-responses/tool-calls.sse", new ReplayOptions { Format = Format });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That(record.NormalizedFinishReason, Is.EqualTo("tool_calls"));
@@ -75,7 +77,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule2_response_incomplete_for_max_output_tokens_records_incomplete()
     {
-        var record = Replay("openai-responses/max-output-tokens.sse", new ReplayOptions { Format = Format });
+        var record = ReplayFixture("openai-responses/max-output-tokens.sse", new ReplayOptions { Format = Format });
 
         AssertOutcome(record, "incomplete", "provider_incomplete", "terminal_event", 2);
         Assert.That((record.FinishReason, record.NormalizedFinishReason), Is.EqualTo(("incomplete:max_output_tokens", "length")));
@@ -101,7 +103,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule2_response_failed_records_failed_with_the_responses_error_message()
     {
-        var record = Replay("openai-responses/failed.sse", new ReplayOptions { Format = Format });
+        var record = ReplayFixture("openai-responses/failed.sse", new ReplayOptions { Format = Format });
 
         AssertOutcome(record, "failed", "provider_error", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Does.StartWith("An error occurred while processing your request."));
@@ -111,7 +113,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule2_error_event_records_failed_with_its_message()
     {
-        var record = Replay("openai-responses/error-event.sse", new ReplayOptions { Format = Format });
+        var record = ReplayFixture("openai-responses/error-event.sse", new ReplayOptions { Format = Format });
 
         AssertOutcome(record, "failed", "provider_error", "terminal_event", 2);
         Assert.That(record.ErrorMessage, Is.EqualTo("The server had an error while processing your request. Sorry about that!"));
@@ -132,7 +134,7 @@ public class OpenAIResponsesDecisionTableTests
     [Test]
     public void Rule2_non_streamed_response_records_completed_with_its_usage()
     {
-        var record = Replay("openai-responses/body.json", new ReplayOptions { Format = Format });
+        var record = ReplayFixture("openai-responses/body.json", new ReplayOptions { Format = Format });
 
         AssertOutcome(record, "completed", "terminal_event", "terminal_event", 2);
         Assert.That(record.Usage?.Total, Is.EqualTo(29));
@@ -240,16 +242,5 @@ public class OpenAIResponsesDecisionTableTests
         state.OnResponse(200, "text/event-stream", start);
         state.OnChunk(bytes, start.AddMilliseconds(5));
         return state;
-    }
-
-    private static ExecutionRecord Replay(string fixture, ReplayOptions options) => TranscriptReplayer.Replay(FixtureFiles.Read(fixture), options);
-
-    private static int IndexOf(byte[] transcript, string text) => transcript.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text));
-
-    private static void AssertOutcome(ExecutionRecord record, string status, string reason, string proof, int rule)
-    {
-        Assert.That(record.Format, Is.EqualTo(Format));
-        Assert.That((record.Status, record.Reason, record.Proof, record.Rule), Is.EqualTo((status, reason, proof, rule)), record.Explanation);
-        Assert.That(record.Explanation, Does.StartWith(char.ToUpperInvariant(status[0]) + status[1..] + ":"));
     }
 }
