@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Tap.Sidecar.Hosting;
+using Tap.Sidecar.Store;
+
+namespace Tap.Benchmarks.Hosts;
+
+/// <summary>The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.</summary>
+internal sealed class SidecarRole(IHost host) : IRole
+{
+    public string ReadyPayload => "";
+
+    public static async Task<SidecarRole> StartAsync(RoleArgs args)
+    {
+        var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
+        {
+            ["Tap:Ingest:Endpoint"] = args["pipe"],
+            ["Tap:Store:DatabasePath"] = args["db"],
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new SidecarRole(host);
+    }
+
+    /// <summary><c>recorded</c>: records committed and dropped by the store's writer.</summary>
+    public Task<string> AnswerAsync(string command)
+    {
+        var writer = host.Services.GetRequiredService<RecordWriter>();
+        return Task.FromResult(command == "recorded" ? $"{writer.Recorded} {writer.Dropped}" : "unknown command");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
+}
