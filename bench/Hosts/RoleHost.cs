@@ -19,7 +19,7 @@ internal static class RoleHost
             "gateway" => await GatewayRole.StartAsync(args),
             "sidecar" => await SidecarRole.StartAsync(args),
             "drain" => DrainRole.Start(args),
-            "shim-cap" => await ShimCapRole.StartAsync(),
+            "shim-cap" => await ShimCapRole.StartAsync(args),
             _ => throw new ArgumentException($"unknown role {role}"),
         };
 
