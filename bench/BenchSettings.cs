@@ -7,12 +7,13 @@ internal sealed record BenchSettings(
     int GatewayRounds,
     TimeSpan GatewayRoundDuration,
     int IngestExecutions,
+    int IngestRepetitions,
     int InFlightExecutions,
     int ScaleExecutions)
 {
-    public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(1), IngestExecutions: 4_000, InFlightExecutions: 10_000, ScaleExecutions: 2_000);
+    public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(1), IngestExecutions: 4_000, IngestRepetitions: 1, InFlightExecutions: 10_000, ScaleExecutions: 2_000);
 
-    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 6, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, InFlightExecutions: 10_000, ScaleExecutions: 10_000);
+    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: 10_000);
 
     /// <summary>The concurrent streams of the gateway measurement.</summary>
     public static IReadOnlyList<int> GatewayConcurrency { get; } = [1, 16, 128];

@@ -1,11 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Tap.Sidecar.Hosting;
 using Tap.Sidecar.Store;
 
 namespace Tap.Benchmarks.Hosts;
 
-/// <summary>The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.</summary>
+/// <summary>
+/// The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.
+/// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost.
+/// </summary>
 internal sealed class SidecarRole(IHost host) : IRole
 {
     public string ReadyPayload => "";
@@ -18,6 +22,13 @@ internal sealed class SidecarRole(IHost host) : IRole
             ["Tap:Store:DatabasePath"] = args["db"],
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        if (args.Get("store") == "none")
+        {
+            // Registered after the sidecar's own writer, so this one is resolved by the listener and the host.
+            builder.Services.AddSingleton(sp => new RecordWriter(
+                _ => { }, new StoreOptions(), sp.GetRequiredService<ILogger<RecordWriter>>(), TimeProvider.System));
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         return new SidecarRole(host);

@@ -23,20 +23,41 @@ internal static class IngestSection
     // Ended but unrecorded executions across all shims stay under the sidecar's record queue (4096).
     private const int AckWindowPerClient = 1024;
 
+    private const int WarmUpPerClient = 250;
+
     public static async Task<string> RunAsync(BenchSettings settings)
     {
         var fixtures = FixtureSet.All;
         var executions = settings.IngestExecutions;
 
-        var drain = await MeasureDrainAsync(fixtures, executions);
-        Console.WriteLine($"  drain: {drain.Elapsed.TotalSeconds:0.00} s");
-        var tap = await MeasureTapAsync(fixtures, executions);
-        Console.WriteLine($"  tap: {tap.Elapsed.TotalSeconds:0.00} s");
-        var records = RecordBuilder.Build(fixtures, executions);
-        var bulk = StoreBaselines.InsertBulk(records);
-        Console.WriteLine($"  LiteDB InsertBulk: {bulk.TotalSeconds:0.00} s");
-        var save = StoreBaselines.RecordStoreSave(records);
-        Console.WriteLine($"  RecordStore.Save: {save.TotalSeconds:0.00} s");
+        // Every path is measured several times, interleaved, and its median kept: a busy machine slows whichever runs then.
+        var drains = new List<Run>();
+        var taps = new List<Run>();
+        var noStores = new List<Run>();
+        var builds = new List<TimeSpan>();
+        var bulks = new List<TimeSpan>();
+        var saves = new List<TimeSpan>();
+        RecordBuilder.Build(fixtures, 500);
+        StoreBaselines.InsertBulk(RecordBuilder.Build(fixtures, 500));
+        for (var repetition = 0; repetition < settings.IngestRepetitions; repetition++)
+        {
+            drains.Add(await MeasureDrainAsync(fixtures, executions));
+            taps.Add(await MeasureTapAsync(fixtures, executions, store: true));
+            noStores.Add(await MeasureTapAsync(fixtures, executions, store: false));
+            var clock = Stopwatch.StartNew();
+            var built = RecordBuilder.Build(fixtures, executions);
+            builds.Add(clock.Elapsed);
+            bulks.Add(StoreBaselines.InsertBulk(built));
+            saves.Add(StoreBaselines.RecordStoreSave(built));
+            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
+        }
+
+        var drain = Median(drains);
+        var tap = Median(taps);
+        var noStore = Median(noStores);
+        var build = Median(builds);
+        var bulk = Median(bulks);
+        var save = Median(saves);
 
         var table = new MarkdownTable("path", "executions/s", "frames/s", "MB/s of chunk data", "Tap as a fraction of it", "target", "verdict");
         var frames = tap.Frames;
@@ -47,10 +68,12 @@ internal static class IngestSection
         table.Add("store: LiteDB InsertBulk of the same records", executions / bulk.TotalSeconds, "", "", $"{ofBulk:P1} of executions/s", "≥ 70%", Units.Verdict(ofBulk >= 0.7));
         var ofSave = save / tap.Elapsed;
         table.Add("store, the sidecar's way: RecordStore.Save, upsert per 256 (diagnostic)", executions / save.TotalSeconds, "", "", $"{ofSave:P1} of executions/s", "", "");
+        table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
+        table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {tap.Dropped + drain.Dropped:N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
         return text.ToString();
     }
 
@@ -60,6 +83,13 @@ internal static class IngestSection
         await using var server = await ChildProcess.StartAsync("drain", serverGc: false, "--pipe", pipe);
         var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
         var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
+        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(WarmUpPerClient, StreamsPerClient, ackWindow: null, i * 7))));
+        foreach (var client in clients)
+        {
+            await client.FlushAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(executions / Clients, StreamsPerClient, ackWindow: null, i * 7))));
         var dropped = 0L;
@@ -75,23 +105,31 @@ internal static class IngestSection
             await server.AskAsync("closed");
         }
 
-        return new Run(clock.Elapsed, drivers.Sum(d => d.Frames), drivers.Sum(d => d.Bytes), dropped);
+        return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped);
     }
 
-    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions)
+    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, bool store)
     {
         var folder = Endpoints.NewTempFolder();
         try
         {
             var pipe = Endpoints.UniquePipeName();
-            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"));
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none");
             var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
+
+            // Warm-up, so that the sidecar's JIT and first pages are not charged to the measurement.
+            await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
+            {
+                await d.RunAsync(WarmUpPerClient, StreamsPerClient, AckWindowPerClient, i * 7);
+                await d.WaitForAcksAsync(WarmUpPerClient, TimeSpan.FromMinutes(1));
+            })));
+            var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
             {
                 await d.RunAsync(executions / Clients, StreamsPerClient, AckWindowPerClient, i * 7);
-                await d.WaitForAcksAsync(executions / Clients, TimeSpan.FromMinutes(5));
+                await d.WaitForAcksAsync(WarmUpPerClient + (executions / Clients), TimeSpan.FromMinutes(5));
             })));
             var elapsed = clock.Elapsed;
             var dropped = clients.Sum(c => c.Counters.FramesDropped);
@@ -101,13 +139,17 @@ internal static class IngestSection
             }
 
             Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}");
-            return new Run(elapsed, drivers.Sum(d => d.Frames), drivers.Sum(d => d.Bytes), dropped);
+            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped);
         }
         finally
         {
             Endpoints.DeleteFolder(folder);
         }
     }
+
+    private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Elapsed).ElementAt(runs.Count / 2);
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped);
 }
