@@ -9,7 +9,7 @@ namespace Tap.Shim;
 /// <param name="FramesWritten">Frames written to the sidecar.</param>
 /// <param name="FramesDropped">Frames dropped: buffer full, or lost with a broken connection.</param>
 /// <param name="BytesWritten">Bytes written to the sidecar.</param>
-/// <param name="BufferedBytes">Bytes waiting in the buffer now.</param>
+/// <param name="BufferedBytes">Memory the buffer holds now: the pooled arrays of the frames waiting in it.</param>
 /// <param name="Connects">Successful connections (handshake accepted).</param>
 /// <param name="ConnectFailures">Failed connection or handshake attempts.</param>
 /// <param name="IsConnected">Whether a connection is up now.</param>

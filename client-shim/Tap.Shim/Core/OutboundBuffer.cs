@@ -4,7 +4,9 @@ namespace Tap.Shim.Core;
 
 /// <summary>
 /// The bounded hand-off between the proxy's threads and the single writer. Bounded in bytes, not items,
-/// because chunks vary from a few bytes to a megabyte; a frame that does not fit is refused at once.
+/// because chunks vary from a few bytes to a megabyte; a frame that does not fit is refused at once. The bytes
+/// counted are the pooled arrays' lengths, not the frames': the pool rounds up to a power of two, so counting
+/// frames let the buffer hold up to twice its cap in memory (measured in bench/, docs/benchmarks.md).
 /// </summary>
 internal sealed class OutboundBuffer(long maxBytes)
 {
@@ -23,9 +25,10 @@ internal sealed class OutboundBuffer(long maxBytes)
     public bool TryAdd(in OutboundFrame frame)
     {
         var limit = frame.IsEnd ? maxBytes + EndHeadroomBytes : maxBytes;
-        if (Interlocked.Add(ref _bytes, frame.Length) > limit)
+        var held = frame.Buffer.Length;
+        if (Interlocked.Add(ref _bytes, held) > limit)
         {
-            Interlocked.Add(ref _bytes, -frame.Length);
+            Interlocked.Add(ref _bytes, -held);
             return false;
         }
 
@@ -34,14 +37,14 @@ internal sealed class OutboundBuffer(long maxBytes)
             return true;
         }
 
-        Interlocked.Add(ref _bytes, -frame.Length);
+        Interlocked.Add(ref _bytes, -held);
         return false;
     }
 
     /// <summary>Called by the writer once a frame has left the buffer, written or not.</summary>
     public void Release(in OutboundFrame frame)
     {
-        Interlocked.Add(ref _bytes, -frame.Length);
+        Interlocked.Add(ref _bytes, -frame.Buffer.Length);
         frame.Return();
     }
 
