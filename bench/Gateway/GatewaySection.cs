@@ -10,7 +10,8 @@ namespace Tap.Benchmarks.Gateway;
 /// <summary>
 /// The sample YARP gateway with the shim and without it (<c>--tap false</c>), both in front of the same local
 /// provider, both running throughout, measured in alternating rounds (A/B/A/B) so that drift of the machine
-/// falls on both sides alike. The real sidecar runs for the tapped side. Every host is its own process.
+/// falls on both sides alike. The real sidecar runs for the tapped side. A third gateway, whose shim writes to a
+/// pipe that discards, takes its turn too: it tells the shim's cost from the sidecar's. Every host is its own process.
 /// </summary>
 internal static class GatewaySection
 {
@@ -27,45 +28,52 @@ internal static class GatewaySection
             await using var provider = await ChildProcess.StartAsync("provider", serverGc: true);
             await using var tapped = await ChildProcess.StartAsync("gateway", serverGc: true, "--upstream", provider.ReadyPayload, "--tap", "true", "--pipe", pipe);
             await using var plain = await ChildProcess.StartAsync("gateway", serverGc: true, "--upstream", provider.ReadyPayload, "--tap", "false", "--pipe", pipe);
+
+            // A third gateway whose shim writes to a pipe that discards: the shim's own cost, without the sidecar's CPU on the same cores.
+            var drainPipe = Endpoints.UniquePipeName();
+            await using var drain = await ChildProcess.StartAsync("drain", serverGc: false, "--pipe", drainPipe);
+            await using var shimOnly = await ChildProcess.StartAsync("gateway", serverGc: true, "--upstream", provider.ReadyPayload, "--tap", "true", "--pipe", drainPipe);
             using var tappedClient = StreamingLoad.CreateClient(new Uri(tapped.ReadyPayload));
             using var plainClient = StreamingLoad.CreateClient(new Uri(plain.ReadyPayload));
+            using var shimOnlyClient = StreamingLoad.CreateClient(new Uri(shimOnly.ReadyPayload));
 
             var table = new MarkdownTable(
                 "provider", "streams", "side", "requests/s", "MB/s", "TTFB p50 ms", "TTFB p99 ms", "total p50 ms", "total p99 ms", "gateway CPU µs/req", "sidecar CPU µs/req", "errors");
             var ratios = new MarkdownTable(
-                "provider", "streams", "throughput with/without", "p99 total with − without (ms)", "p99 TTFB with − without (ms)", "target ≥ 97% and ≤ 1 ms");
+                "provider", "streams", "throughput with/without", "p99 total with − without (ms)", "p99 TTFB with − without (ms)", "target ≥ 97% and ≤ 1 ms", "shim only: throughput with/without", "shim only: p99 total with − without (ms)");
             foreach (var (mode, paceMs) in Modes)
             {
                 var tappedSide = new Side(new StreamingLoad(tappedClient, paceMs), tapped, sidecar);
                 var plainSide = new Side(new StreamingLoad(plainClient, paceMs), plain, null);
+                var shimOnlySide = new Side(new StreamingLoad(shimOnlyClient, paceMs), shimOnly, null);
 
                 // Warm-up: JIT, connection pools, the sidecar's first records.
                 await plainSide.RoundAsync(16, TimeSpan.FromSeconds(1));
                 await tappedSide.RoundAsync(16, TimeSpan.FromSeconds(1));
+                await shimOnlySide.RoundAsync(16, TimeSpan.FromSeconds(1));
                 foreach (var concurrency in BenchSettings.GatewayConcurrency)
                 {
                     var with = new RoundResult();
                     var without = new RoundResult();
+                    var shimOnlyResult = new RoundResult();
+                    var order = new (Side Side, RoundResult Result)[] { (plainSide, without), (tappedSide, with), (shimOnlySide, shimOnlyResult) };
                     for (var round = 0; round < settings.GatewayRounds; round++)
                     {
-                        // Alternate which side goes first too, so neither always follows the other.
-                        if (round % 2 == 0)
+                        // Rotate which side goes first, so that none always follows the same one.
+                        for (var i = 0; i < order.Length; i++)
                         {
-                            without.Add(await plainSide.RoundAsync(concurrency, settings.GatewayRoundDuration));
-                            with.Add(await tappedSide.RoundAsync(concurrency, settings.GatewayRoundDuration));
-                        }
-                        else
-                        {
-                            with.Add(await tappedSide.RoundAsync(concurrency, settings.GatewayRoundDuration));
-                            without.Add(await plainSide.RoundAsync(concurrency, settings.GatewayRoundDuration));
+                            var (side, result) = order[(round + i) % order.Length];
+                            result.Add(await side.RoundAsync(concurrency, settings.GatewayRoundDuration));
                         }
                     }
 
                     AddRow(table, mode, concurrency, "without tap", without);
                     AddRow(table, mode, concurrency, "with tap", with);
+                    AddRow(table, mode, concurrency, "with tap, sidecar replaced by a discarding pipe (diagnostic)", shimOnlyResult);
                     var throughput = with.RequestsPerSecond / without.RequestsPerSecond;
                     var p99 = with.TotalMs.Percentile(99) - without.TotalMs.Percentile(99);
-                    ratios.Add(mode, concurrency, $"{throughput:P1}", p99, with.FirstByteMs.Percentile(99) - without.FirstByteMs.Percentile(99), Units.Verdict(throughput >= 0.97 && p99 <= 1.0));
+                    ratios.Add(mode, concurrency, $"{throughput:P1}", p99, with.FirstByteMs.Percentile(99) - without.FirstByteMs.Percentile(99), Units.Verdict(throughput >= 0.97 && p99 <= 1.0),
+                        $"{shimOnlyResult.RequestsPerSecond / without.RequestsPerSecond:P1}", shimOnlyResult.TotalMs.Percentile(99) - without.TotalMs.Percentile(99));
                     Console.WriteLine($"  {mode}, {concurrency} streams: {with.RequestsPerSecond:0} vs {without.RequestsPerSecond:0} req/s ({throughput:P1}), p99 {p99:+0.00;-0.00} ms");
                 }
             }
@@ -75,7 +83,7 @@ internal static class GatewaySection
             var text = new StringBuilder();
             text.AppendLine(table.ToString()).AppendLine(ratios.ToString());
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Rounds of {settings.GatewayRoundDuration.TotalSeconds:0} s, {settings.GatewayRounds} per side per row, alternated; the sidecar is given time to record each tapped round before the next round starts, and its CPU until then is charged to that round. TTFB is the first body byte at the client. The tapped gateway's shim in all: {counters.ExecutionsStarted:N0} executions, {counters.FramesWritten:N0} frames written, {counters.FramesDropped:N0} frames dropped, {counters.ExecutionsAcknowledged:N0} acknowledged; the sidecar's store writer recorded {recorded.Replace(" ", " and dropped ", StringComparison.Ordinal)} (its queue was full).");
+                $"Rounds of {settings.GatewayRoundDuration.TotalSeconds:0} s, {settings.GatewayRounds} per side per row, the order rotated each round; the sidecar is given time to record each tapped round before the next round starts, and its CPU until then is charged to that round. TTFB is the first body byte at the client. The tapped gateway's shim in all: {counters.ExecutionsStarted:N0} executions, {counters.FramesWritten:N0} frames written, {counters.FramesDropped:N0} frames dropped, {counters.ExecutionsAcknowledged:N0} acknowledged; the sidecar's store writer recorded {recorded.Replace(" ", " and dropped ", StringComparison.Ordinal)} (its queue was full).");
             return text.ToString();
         }
         finally
