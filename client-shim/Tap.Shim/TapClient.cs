@@ -37,7 +37,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _buffer = new OutboundBuffer(options.MaxBufferedBytes);
-        _batch = new BatchWriter(_buffer, _counters);
+        _batch = new BatchWriter(_buffer, _counters, _time);
         Drains = new DrainGate(options.Drain);
         _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
         _maxRequestBody = Math.Min(options.MaxRequestBodyBytes, options.MaxFrameBytes / 2);
