@@ -59,17 +59,17 @@ internal static class IngestSection
         var bulk = Median(bulks);
         var save = Median(saves);
 
-        var table = new MarkdownTable("path", "executions/s", "frames/s", "MB/s of chunk data", "Tap as a fraction of it", "target", "verdict");
+        var table = new MarkdownTable("path", "executions/s", "frames/s", "MB/s of chunk data", "server CPU µs/execution", "Tap as a fraction of it", "target", "verdict");
         var frames = tap.Frames;
-        table.Add("Tap: shims → pipe → sidecar → LiteDB (acked)", executions / tap.Elapsed.TotalSeconds, frames / tap.Elapsed.TotalSeconds, Units.MBps(tap.Bytes, tap.Elapsed), "", "", "");
+        table.Add("Tap: shims → pipe → sidecar → LiteDB (acked)", executions / tap.Elapsed.TotalSeconds, frames / tap.Elapsed.TotalSeconds, Units.MBps(tap.Bytes, tap.Elapsed), tap.CpuPerExecution(executions), "", "", "");
         var ofDrain = drain.Elapsed / tap.Elapsed;
-        table.Add("transport: same shims → pipe → read and discard", executions / drain.Elapsed.TotalSeconds, drain.Frames / drain.Elapsed.TotalSeconds, Units.MBps(drain.Bytes, drain.Elapsed), $"{ofDrain:P1} of frames/s", "≥ 50%", Units.Verdict(ofDrain >= 0.5));
+        table.Add("transport: same shims → pipe → read and discard", executions / drain.Elapsed.TotalSeconds, drain.Frames / drain.Elapsed.TotalSeconds, Units.MBps(drain.Bytes, drain.Elapsed), drain.CpuPerExecution(executions), $"{ofDrain:P1} of frames/s", "≥ 50%", Units.Verdict(ofDrain >= 0.5));
         var ofBulk = bulk / tap.Elapsed;
-        table.Add("store: LiteDB InsertBulk of the same records", executions / bulk.TotalSeconds, "", "", $"{ofBulk:P1} of executions/s", "≥ 70%", Units.Verdict(ofBulk >= 0.7));
+        table.Add("store: LiteDB InsertBulk of the same records", executions / bulk.TotalSeconds, "", "", "", $"{ofBulk:P1} of executions/s", "≥ 70%", Units.Verdict(ofBulk >= 0.7));
         var ofSave = save / tap.Elapsed;
-        table.Add("store, the sidecar's way: RecordStore.Save, upsert per 256 (diagnostic)", executions / save.TotalSeconds, "", "", $"{ofSave:P1} of executions/s", "", "");
-        table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
-        table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
+        table.Add("store, the sidecar's way: RecordStore.Save, upsert per 256 (diagnostic)", executions / save.TotalSeconds, "", "", "", $"{ofSave:P1} of executions/s", "", "");
+        table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), noStore.CpuPerExecution(executions), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
+        table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
@@ -90,6 +90,7 @@ internal static class IngestSection
         }
 
         var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
+        var serverCpu = server.CpuTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(executions / Clients, StreamsPerClient, ackWindow: null, i * 7))));
         var dropped = 0L;
@@ -105,7 +106,7 @@ internal static class IngestSection
             await server.AskAsync("closed");
         }
 
-        return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped);
+        return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, server.CpuTime - serverCpu);
     }
 
     private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, bool store)
@@ -125,6 +126,7 @@ internal static class IngestSection
                 await d.WaitForAcksAsync(WarmUpPerClient, TimeSpan.FromMinutes(1));
             })));
             var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
+            var sidecarCpu = sidecar.CpuTime;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
             {
@@ -132,6 +134,7 @@ internal static class IngestSection
                 await d.WaitForAcksAsync(WarmUpPerClient + (executions / Clients), TimeSpan.FromMinutes(5));
             })));
             var elapsed = clock.Elapsed;
+            var cpu = sidecar.CpuTime - sidecarCpu;
             var dropped = clients.Sum(c => c.Counters.FramesDropped);
             foreach (var client in clients)
             {
@@ -139,7 +142,7 @@ internal static class IngestSection
             }
 
             Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}");
-            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped);
+            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu);
         }
         finally
         {
@@ -151,5 +154,9 @@ internal static class IngestSection
 
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
-    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped);
+    /// <param name="ServerCpu">CPU of the sidecar (or the discarding server) during the run.</param>
+    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu)
+    {
+        public double CpuPerExecution(int executions) => ServerCpu.TotalMicroseconds / executions;
+    }
 }
