@@ -8,7 +8,8 @@ namespace Tap.Benchmarks.Hosts;
 
 /// <summary>
 /// The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.
-/// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost.
+/// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost;
+/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>.
 /// </summary>
 internal sealed class SidecarRole(IHost host) : IRole
 {
@@ -21,6 +22,7 @@ internal sealed class SidecarRole(IHost host) : IRole
             ["Tap:Ingest:Endpoint"] = args["pipe"],
             ["Tap:Store:DatabasePath"] = args["db"],
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Tap:Store:MaxBatchSize"] = args.Get("batch") ?? new StoreOptions().MaxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         if (args.Get("store") == "none")
         {

@@ -25,6 +25,9 @@ internal static class IngestSection
 
     private const int WarmUpPerClient = 250;
 
+    // Within what the record queue holds while the ack window keeps it under half full.
+    private const int BigBatch = 1024;
+
     public static async Task<string> RunAsync(BenchSettings settings)
     {
         var fixtures = FixtureSet.All;
@@ -34,6 +37,7 @@ internal static class IngestSection
         var drains = new List<Run>();
         var taps = new List<Run>();
         var noStores = new List<Run>();
+        var bigBatches = new List<Run>();
         var builds = new List<TimeSpan>();
         var bulks = new List<TimeSpan>();
         var saves = new List<TimeSpan>();
@@ -44,17 +48,19 @@ internal static class IngestSection
             drains.Add(await MeasureDrainAsync(fixtures, executions));
             taps.Add(await MeasureTapAsync(fixtures, executions, store: true));
             noStores.Add(await MeasureTapAsync(fixtures, executions, store: false));
+            bigBatches.Add(await MeasureTapAsync(fixtures, executions, store: true, BigBatch));
             var clock = Stopwatch.StartNew();
             var built = RecordBuilder.Build(fixtures, executions);
             builds.Add(clock.Elapsed);
             bulks.Add(StoreBaselines.InsertBulk(built));
             saves.Add(StoreBaselines.RecordStoreSave(built));
-            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
+            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with big batches {bigBatches[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
         }
 
         var drain = Median(drains);
         var tap = Median(taps);
         var noStore = Median(noStores);
+        var bigBatch = Median(bigBatches);
         var build = Median(builds);
         var bulk = Median(bulks);
         var save = Median(saves);
@@ -69,11 +75,12 @@ internal static class IngestSection
         var ofSave = save / tap.Elapsed;
         table.Add("store, the sidecar's way: RecordStore.Save, upsert per 256 (diagnostic)", executions / save.TotalSeconds, "", "", "", $"{ofSave:P1} of executions/s", "", "");
         table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), noStore.CpuPerExecution(executions), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
+        table.Add($"Tap with Tap:Store:MaxBatchSize={BigBatch} instead of 256 (diagnostic)", executions / bigBatch.Elapsed.TotalSeconds, bigBatch.Frames / bigBatch.Elapsed.TotalSeconds, Units.MBps(bigBatch.Bytes, bigBatch.Elapsed), bigBatch.CpuPerExecution(executions), $"{bigBatch.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
         table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + bigBatches.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
         return text.ToString();
     }
 
@@ -109,13 +116,13 @@ internal static class IngestSection
         return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, server.CpuTime - serverCpu);
     }
 
-    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, bool store)
+    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, bool store, int? batch = null)
     {
         var folder = Endpoints.NewTempFolder();
         try
         {
             var pipe = Endpoints.UniquePipeName();
-            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none");
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture));
             var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
 
