@@ -11,7 +11,7 @@ internal sealed record BenchSettings(
     int InFlightExecutions,
     int ScaleExecutions)
 {
-    public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(1), IngestExecutions: 4_000, IngestRepetitions: 1, InFlightExecutions: 10_000, ScaleExecutions: 2_000);
+    public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(0.75), IngestExecutions: 3_000, IngestRepetitions: 1, InFlightExecutions: 10_000, ScaleExecutions: 1_000);
 
     public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: 10_000);
 

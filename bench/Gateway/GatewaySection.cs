@@ -83,7 +83,7 @@ internal static class GatewaySection
             var text = new StringBuilder();
             text.AppendLine(table.ToString()).AppendLine(ratios.ToString());
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Rounds of {settings.GatewayRoundDuration.TotalSeconds:0} s, {settings.GatewayRounds} per side per row, the order rotated each round; the sidecar is given time to record each tapped round before the next round starts, and its CPU until then is charged to that round. TTFB is the first body byte at the client. The tapped gateway's shim in all: {counters.ExecutionsStarted:N0} executions, {counters.FramesWritten:N0} frames written, {counters.FramesDropped:N0} frames dropped, {counters.ExecutionsAcknowledged:N0} acknowledged; the sidecar's store writer recorded {recorded.Replace(" ", " and dropped ", StringComparison.Ordinal)} (its queue was full).");
+                $"Rounds of {settings.GatewayRoundDuration.TotalSeconds:0.##} s, {settings.GatewayRounds} per side per row, the order rotated each round; the sidecar is given time to record each tapped round before the next round starts, and its CPU until then is charged to that round. TTFB is the first body byte at the client. The tapped gateway's shim in all: {counters.ExecutionsStarted:N0} executions, {counters.FramesWritten:N0} frames written, {counters.FramesDropped:N0} frames dropped, {counters.ExecutionsAcknowledged:N0} acknowledged; the sidecar's store writer recorded {recorded.Replace(" ", " executions and dropped ", StringComparison.Ordinal)} (a record is dropped when the writer's queue is full).");
             return text.ToString();
         }
         finally

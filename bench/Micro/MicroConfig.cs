@@ -20,7 +20,7 @@ internal static class MicroConfig
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1)
             .WithWarmupCount(quick ? 1 : 3)
-            .WithIterationCount(quick ? 10 : 30)
+            .WithIterationCount(quick ? 6 : 30)
             .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 100 : 250));
         return ManualConfig.CreateEmpty()
             .AddJob(job)
