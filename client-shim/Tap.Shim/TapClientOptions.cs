@@ -14,7 +14,7 @@ public sealed class TapClientOptions
     /// <summary>The gateway's name as shown in records; defaults to the process name.</summary>
     public string? GatewayName { get; set; }
 
-    /// <summary>Most bytes of frames held while the sidecar is slow or away (default 16 MiB); beyond it frames are dropped and counted.</summary>
+    /// <summary>Most memory held for frames (their pooled arrays) while the sidecar is slow or away (default 16 MiB); beyond it frames are dropped and counted.</summary>
     public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Largest frame payload (default 1 MiB); larger chunks are split. The sidecar may lower it in its handshake reply.</summary>

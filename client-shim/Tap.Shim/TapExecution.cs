@@ -166,10 +166,11 @@ public sealed class TapExecution : IDisposable
         message.ExecutionId = _idBytes;
         message.Sequence = _nextSequence;
         message.Timestamp = _client.NowWire();
-        byte[] frame;
+        byte[] buffer;
+        int length;
         try
         {
-            frame = ProtocolSerializer.ToFrame(message);
+            buffer = ProtocolSerializer.ToPooledFrame(message, out length);
         }
         catch (Exception ex)
         {
@@ -179,9 +180,7 @@ public sealed class TapExecution : IDisposable
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(frame.Length);
-        frame.CopyTo(buffer, 0);
-        Admit(new OutboundFrame(buffer, frame.Length, this, IsStart: message is StartMessage, IsEnd: isEnd));
+        Admit(new OutboundFrame(buffer, length, this, IsStart: message is StartMessage, IsEnd: isEnd));
     }
 
     private void Admit(in OutboundFrame frame)

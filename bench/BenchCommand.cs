@@ -1,0 +1,61 @@
+using Tap.Benchmarks.Gateway;
+using Tap.Benchmarks.Hosts;
+using Tap.Benchmarks.Ingest;
+using Tap.Benchmarks.Memory;
+using Tap.Benchmarks.Micro;
+using Tap.Benchmarks.Reporting;
+
+namespace Tap.Benchmarks;
+
+/// <summary>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,ingest,memory</c>. The hidden <c>role</c>
+/// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly string[] Sections = ["micro", "gateway", "ingest", "memory"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args is ["role", var role, .. var roleArgs])
+        {
+            return await RoleHost.RunAsync(role, RoleArgs.Parse(roleArgs));
+        }
+
+        if (args.Length == 0 || args[0] is not ("quick" or "full"))
+        {
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,ingest,memory]");
+            return 2;
+        }
+
+        var settings = args[0] == "full" ? BenchSettings.Full : BenchSettings.Quick;
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? Sections;
+        var unknown = only.Except(Sections).ToList();
+        if (unknown.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"unknown section(s): {string.Join(", ", unknown)}");
+            return 2;
+        }
+
+        var report = new BenchReport(settings, string.Join(' ', args));
+        using var load = LoadSampler.Start();
+        foreach (var section in Sections.Where(only.Contains))
+        {
+            Console.WriteLine($"== {section} ({DateTime.UtcNow:HH:mm:ss} UTC, load {LoadSampler.Current()})");
+            var markdown = section switch
+            {
+                "micro" => MicroSection.Run(settings),
+                "gateway" => await GatewaySection.RunAsync(settings),
+                "ingest" => await IngestSection.RunAsync(settings),
+                _ => await MemorySection.RunAsync(settings),
+            };
+            report.Add(section, markdown, LoadSampler.Current());
+        }
+
+        var path = report.Write(load.Summary());
+        Console.WriteLine();
+        Console.WriteLine(File.ReadAllText(path));
+        Console.WriteLine($"Written to {path}");
+        return 0;
+    }
+}

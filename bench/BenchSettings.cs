@@ -1,0 +1,23 @@
+namespace Tap.Benchmarks;
+
+/// <summary>How long and how big each measurement is: <c>quick</c> checks the harness in under two minutes, <c>full</c> is the one to publish.</summary>
+internal sealed record BenchSettings(
+    string Name,
+    bool QuickMicro,
+    int GatewayRounds,
+    TimeSpan GatewayRoundDuration,
+    int IngestExecutions,
+    int IngestRepetitions,
+    int InFlightExecutions,
+    int ScaleExecutions)
+{
+    public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(0.75), IngestExecutions: 3_000, IngestRepetitions: 1, InFlightExecutions: 10_000, ScaleExecutions: 1_000);
+
+    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: 10_000);
+
+    /// <summary>The concurrent streams of the gateway measurement.</summary>
+    public static IReadOnlyList<int> GatewayConcurrency { get; } = [1, 16, 128];
+
+    /// <summary>The concurrent streams of the cost-per-execution measurement.</summary>
+    public static IReadOnlyList<int> ScaleConcurrency { get; } = [1, 10, 100, 1000];
+}

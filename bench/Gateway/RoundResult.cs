@@ -1,0 +1,39 @@
+namespace Tap.Benchmarks.Gateway;
+
+/// <summary>What the clients saw during one or more rounds against one gateway.</summary>
+internal sealed class RoundResult
+{
+    public long Requests { get; set; }
+
+    public long Errors { get; set; }
+
+    public long Bytes { get; set; }
+
+    public TimeSpan Elapsed { get; set; }
+
+    /// <summary>CPU the gateway process used during the rounds.</summary>
+    public TimeSpan GatewayCpu { get; set; }
+
+    /// <summary>CPU the sidecar used for the rounds, until it had recorded them.</summary>
+    public TimeSpan SidecarCpu { get; set; }
+
+    public LatencySamples FirstByteMs { get; } = new();
+
+    public LatencySamples TotalMs { get; } = new();
+
+    public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
+
+    public double BytesPerSecond => Bytes / Elapsed.TotalSeconds;
+
+    public void Add(RoundResult other)
+    {
+        Requests += other.Requests;
+        Errors += other.Errors;
+        Bytes += other.Bytes;
+        Elapsed += other.Elapsed;
+        GatewayCpu += other.GatewayCpu;
+        SidecarCpu += other.SidecarCpu;
+        FirstByteMs.AddRange(other.FirstByteMs);
+        TotalMs.AddRange(other.TotalMs);
+    }
+}

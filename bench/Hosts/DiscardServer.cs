@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.IO.Pipes;
+using Tap.Shim.Protocol;
+
+namespace Tap.Benchmarks.Hosts;
+
+/// <summary>
+/// The transport's limit: a pipe server that answers the handshake, then reads every byte and discards it,
+/// without decoding a frame. It serves any number of connections at once.
+/// </summary>
+internal sealed class DiscardServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _pipeName;
+    private readonly Task _accept;
+    private readonly Action<long>? _onClosed;
+
+    /// <param name="onClosed">Called with a connection's byte count when its client closes it.</param>
+    public DiscardServer(string pipeName, Action<long>? onClosed = null)
+    {
+        _pipeName = pipeName;
+        _onClosed = onClosed;
+        _accept = Task.Run(AcceptAsync);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _accept.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var server = new NamedPipeServerStream(_pipeName, PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances, PipeTransmissionMode.Byte, System.IO.Pipes.PipeOptions.Asynchronous);
+            try
+            {
+                await server.WaitForConnectionAsync(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                await server.DisposeAsync();
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(server));
+        }
+    }
+
+    private async Task ServeAsync(NamedPipeServerStream stream)
+    {
+        await using (stream)
+        {
+            try
+            {
+                var total = await HandshakeAsync(stream);
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = await stream.ReadAsync(buffer, _stop.Token)) > 0)
+                {
+                    total += read;
+                }
+
+                _onClosed?.Invoke(total);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Reads exactly the Hello frame (the shim sends nothing else before the reply) and accepts it.</summary>
+    private async Task<long> HandshakeAsync(Stream stream)
+    {
+        var prefix = new byte[ProtocolConstants.LengthPrefixBytes];
+        await stream.ReadExactlyAsync(prefix, _stop.Token);
+        var payload = new byte[System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(prefix)];
+        await stream.ReadExactlyAsync(payload, _stop.Token);
+        _ = ProtocolSerializer.Decode(new ReadOnlySequence<byte>(payload)) as HelloMessage
+            ?? throw new IOException("The first frame was not Hello.");
+        var reply = new HelloReplyMessage { Accepted = true, ProtocolVersion = ProtocolConstants.Version, MaxFrameBytes = ProtocolConstants.DefaultMaxFrameBytes, ServerName = "discard" };
+        await stream.WriteAsync(ProtocolSerializer.ToFrame(reply), _stop.Token);
+        return prefix.Length + payload.Length;
+    }
+}

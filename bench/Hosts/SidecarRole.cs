@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tap.Sidecar.Hosting;
+using Tap.Sidecar.Store;
+
+namespace Tap.Benchmarks.Hosts;
+
+/// <summary>
+/// The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.
+/// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost;
+/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>.
+/// </summary>
+internal sealed class SidecarRole(IHost host) : IRole
+{
+    public string ReadyPayload => "";
+
+    public static async Task<SidecarRole> StartAsync(RoleArgs args)
+    {
+        var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
+        {
+            ["Tap:Ingest:Endpoint"] = args["pipe"],
+            ["Tap:Store:DatabasePath"] = args["db"],
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Tap:Store:MaxBatchSize"] = args.Get("batch") ?? new StoreOptions().MaxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        if (args.Get("store") == "none")
+        {
+            // Registered after the sidecar's own writer, so this one is resolved by the listener and the host.
+            builder.Services.AddSingleton(sp => new RecordWriter(
+                _ => { }, new StoreOptions(), sp.GetRequiredService<ILogger<RecordWriter>>(), TimeProvider.System));
+        }
+
+        var host = builder.Build();
+        await host.StartAsync();
+        return new SidecarRole(host);
+    }
+
+    /// <summary><c>recorded</c>: records committed and dropped by the store's writer.</summary>
+    public Task<string> AnswerAsync(string command)
+    {
+        var writer = host.Services.GetRequiredService<RecordWriter>();
+        return Task.FromResult(command == "recorded" ? $"{writer.Recorded} {writer.Dropped}" : "unknown command");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Tap.Benchmarks.Fixtures;
+using Tap.Benchmarks.Hosts;
+using Tap.Benchmarks.Reporting;
+using Tap.Shim;
+
+namespace Tap.Benchmarks.Ingest;
+
+/// <summary>
+/// Sidecar ingest end to end (shims → pipe → sidecar → LiteDB committed, counted by the sidecar's acks) beside
+/// its two limits measured in the same run with the same executions: a pipe server that only reads and
+/// discards (the transport), and LiteDB inserting the same records directly (the store).
+/// </summary>
+internal static class IngestSection
+{
+    /// <summary>One shim per core: the sidecar reads each connection on its own task.</summary>
+    private static readonly int Clients = Math.Max(2, Environment.ProcessorCount);
+
+    private const int StreamsPerClient = 16;
+
+    // Ended but unrecorded executions across all shims stay under the sidecar's record queue (4096).
+    private const int AckWindowPerClient = 1024;
+
+    private const int WarmUpPerClient = 250;
+
+    // Within what the record queue holds while the ack window keeps it under half full.
+    private const int BigBatch = 1024;
+
+    public static async Task<string> RunAsync(BenchSettings settings)
+    {
+        var fixtures = FixtureSet.All;
+        var executions = settings.IngestExecutions;
+
+        // Every path is measured several times, interleaved, and its median kept: a busy machine slows whichever runs then.
+        var drains = new List<Run>();
+        var taps = new List<Run>();
+        var noStores = new List<Run>();
+        var bigBatches = new List<Run>();
+        var builds = new List<TimeSpan>();
+        var bulks = new List<TimeSpan>();
+        var saves = new List<TimeSpan>();
+        RecordBuilder.Build(fixtures, 500);
+        StoreBaselines.InsertBulk(RecordBuilder.Build(fixtures, 500));
+        for (var repetition = 0; repetition < settings.IngestRepetitions; repetition++)
+        {
+            drains.Add(await MeasureDrainAsync(fixtures, executions));
+            taps.Add(await MeasureTapAsync(fixtures, executions, store: true));
+            noStores.Add(await MeasureTapAsync(fixtures, executions, store: false));
+            bigBatches.Add(await MeasureTapAsync(fixtures, executions, store: true, BigBatch));
+            var clock = Stopwatch.StartNew();
+            var built = RecordBuilder.Build(fixtures, executions);
+            builds.Add(clock.Elapsed);
+            bulks.Add(StoreBaselines.InsertBulk(built));
+            saves.Add(StoreBaselines.RecordStoreSave(built));
+            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with big batches {bigBatches[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
+        }
+
+        var drain = Median(drains);
+        var tap = Median(taps);
+        var noStore = Median(noStores);
+        var bigBatch = Median(bigBatches);
+        var build = Median(builds);
+        var bulk = Median(bulks);
+        var save = Median(saves);
+
+        var table = new MarkdownTable("path", "executions/s", "frames/s", "MB/s of chunk data", "server CPU µs/execution", "Tap as a fraction of it", "target", "verdict");
+        var frames = tap.Frames;
+        table.Add("Tap: shims → pipe → sidecar → LiteDB (acked)", executions / tap.Elapsed.TotalSeconds, frames / tap.Elapsed.TotalSeconds, Units.MBps(tap.Bytes, tap.Elapsed), tap.CpuPerExecution(executions), "", "", "");
+        var ofDrain = drain.Elapsed / tap.Elapsed;
+        table.Add("transport: same shims → pipe → read and discard", executions / drain.Elapsed.TotalSeconds, drain.Frames / drain.Elapsed.TotalSeconds, Units.MBps(drain.Bytes, drain.Elapsed), drain.CpuPerExecution(executions), $"{ofDrain:P1} of frames/s", "≥ 50%", Units.Verdict(ofDrain >= 0.5));
+        var ofBulk = bulk / tap.Elapsed;
+        table.Add("store: LiteDB InsertBulk of the same records", executions / bulk.TotalSeconds, "", "", "", $"{ofBulk:P1} of executions/s", "≥ 70%", Units.Verdict(ofBulk >= 0.7));
+        var ofSave = save / tap.Elapsed;
+        table.Add("store, the sidecar's way: RecordStore.Save, upsert per 256 (diagnostic)", executions / save.TotalSeconds, "", "", "", $"{ofSave:P1} of executions/s", "", "");
+        table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), noStore.CpuPerExecution(executions), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
+        table.Add($"Tap with Tap:Store:MaxBatchSize={BigBatch} instead of 256 (diagnostic)", executions / bigBatch.Elapsed.TotalSeconds, bigBatch.Frames / bigBatch.Elapsed.TotalSeconds, Units.MBps(bigBatch.Bytes, bigBatch.Elapsed), bigBatch.CpuPerExecution(executions), $"{bigBatch.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
+        table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
+
+        var text = new StringBuilder().AppendLine(table.ToString());
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + bigBatches.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+        return text.ToString();
+    }
+
+    private static async Task<Run> MeasureDrainAsync(IReadOnlyList<Fixture> fixtures, int executions)
+    {
+        var pipe = Endpoints.UniquePipeName();
+        await using var server = await ChildProcess.StartAsync("drain", serverGc: false, "--pipe", pipe);
+        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
+        var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
+        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(WarmUpPerClient, StreamsPerClient, ackWindow: null, i * 7))));
+        foreach (var client in clients)
+        {
+            await client.FlushAsync(TimeSpan.FromSeconds(60));
+        }
+
+        var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
+        var serverCpu = server.CpuTime;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(executions / Clients, StreamsPerClient, ackWindow: null, i * 7))));
+        var dropped = 0L;
+        foreach (var client in clients)
+        {
+            await client.FlushAsync(TimeSpan.FromSeconds(60));
+            dropped += client.Counters.FramesDropped;
+            await client.DisposeAsync();
+        }
+
+        for (var i = 0; i < Clients; i++)
+        {
+            await server.AskAsync("closed");
+        }
+
+        return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, server.CpuTime - serverCpu);
+    }
+
+    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, bool store, int? batch = null)
+    {
+        var folder = Endpoints.NewTempFolder();
+        try
+        {
+            var pipe = Endpoints.UniquePipeName();
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture));
+            var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
+            var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
+
+            // Warm-up, so that the sidecar's JIT and first pages are not charged to the measurement.
+            await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
+            {
+                await d.RunAsync(WarmUpPerClient, StreamsPerClient, AckWindowPerClient, i * 7);
+                await d.WaitForAcksAsync(WarmUpPerClient, TimeSpan.FromMinutes(1));
+            })));
+            var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
+            var sidecarCpu = sidecar.CpuTime;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
+            {
+                await d.RunAsync(executions / Clients, StreamsPerClient, AckWindowPerClient, i * 7);
+                await d.WaitForAcksAsync(WarmUpPerClient + (executions / Clients), TimeSpan.FromMinutes(5));
+            })));
+            var elapsed = clock.Elapsed;
+            var cpu = sidecar.CpuTime - sidecarCpu;
+            var dropped = clients.Sum(c => c.Counters.FramesDropped);
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+
+            Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}");
+            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu);
+        }
+        finally
+        {
+            Endpoints.DeleteFolder(folder);
+        }
+    }
+
+    private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Elapsed).ElementAt(runs.Count / 2);
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+
+    /// <param name="ServerCpu">CPU of the sidecar (or the discarding server) during the run.</param>
+    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu)
+    {
+        public double CpuPerExecution(int executions) => ServerCpu.TotalMicroseconds / executions;
+    }
+}

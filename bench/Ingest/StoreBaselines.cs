@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using LiteDB;
+using Tap.Benchmarks.Hosts;
+using Tap.Sidecar.Store;
+
+namespace Tap.Benchmarks.Ingest;
+
+/// <summary>The store's limit: the same records written straight to a fresh LiteDB file, no pipe, no parsing.</summary>
+internal static class StoreBaselines
+{
+    /// <summary>A plain <c>InsertBulk</c> (one call, LiteDB's default batches) into a collection with the sidecar's indexes and mapper settings.</summary>
+    public static TimeSpan InsertBulk(List<ExecutionRecord> records)
+    {
+        var folder = Endpoints.NewTempFolder();
+        try
+        {
+            var mapper = new BsonMapper { TrimWhitespace = false, EmptyStringToNull = false };
+            using var database = new LiteDatabase(new ConnectionString { Filename = Path.Combine(folder, "bulk.db"), Connection = ConnectionType.Direct }, mapper);
+            database.UtcDate = true;
+            var executions = database.GetCollection<ExecutionRecord>("executions");
+            executions.EnsureIndex(x => x.StartedAt);
+            executions.EnsureIndex(x => x.Status);
+            executions.EnsureIndex(x => x.Model);
+            executions.EnsureIndex(x => x.RequestId);
+            var clock = Stopwatch.StartNew();
+            executions.InsertBulk(records);
+            return clock.Elapsed;
+        }
+        finally
+        {
+            Endpoints.DeleteFolder(folder);
+        }
+    }
+
+    /// <summary>The sidecar's own <see cref="RecordStore.Save"/> (an upsert transaction per batch of 256, as its writer commits), without the pipe.</summary>
+    public static TimeSpan RecordStoreSave(List<ExecutionRecord> records)
+    {
+        var folder = Endpoints.NewTempFolder();
+        try
+        {
+            using var store = new RecordStore(Path.Combine(folder, "store.db"));
+            var batchSize = new StoreOptions().MaxBatchSize;
+            var clock = Stopwatch.StartNew();
+            foreach (var batch in records.Chunk(batchSize))
+            {
+                store.Save(batch);
+            }
+
+            return clock.Elapsed;
+        }
+        finally
+        {
+            Endpoints.DeleteFolder(folder);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Tap.Benchmarks;
+
+return await BenchCommand.RunAsync(args);
