@@ -5,12 +5,13 @@ namespace Tap.Benchmarks.Fixtures;
 /// <summary>
 /// Replays fixtures through one <see cref="TapClient"/> with a fixed number of executions in flight, their
 /// chunks interleaved round-robin as concurrent streams arrive. It never lets the shim drop a frame: it waits
-/// while the shim's buffer is over half full, and, when given an ack window, while more ended executions than
-/// that are not yet recorded (the sidecar's record queue would otherwise overflow and drop records).
+/// while more than <see cref="MaxUnwrittenFrames"/> frames wait for the writer, and, when given an ack window, while
+/// more ended executions than that are not yet recorded. The shim's own buffer also holds every written frame of an
+/// unacknowledged execution, so callers that keep many executions open give the client a cap that holds them.
 /// </summary>
 internal sealed class ReplayDriver(TapClient client, IReadOnlyList<Fixture> fixtures)
 {
-    private const long MaxBufferedBytes = 8 * 1024 * 1024;
+    private const long MaxUnwrittenFrames = 16 * 1024;
 
     public long Frames { get; private set; }
 
@@ -52,7 +53,7 @@ internal sealed class ReplayDriver(TapClient client, IReadOnlyList<Fixture> fixt
             }
 
             var counters = client.Counters;
-            while (counters.BufferedBytes > MaxBufferedBytes
+            while (Unwritten(counters) > MaxUnwrittenFrames
                 || (ackWindow is { } window && ended - (counters.ExecutionsAcknowledged - ackedBefore) > window))
             {
                 await Task.Delay(1);
@@ -75,7 +76,7 @@ internal sealed class ReplayDriver(TapClient client, IReadOnlyList<Fixture> fixt
             }
 
             open.Add(execution);
-            while (client.Counters.BufferedBytes > MaxBufferedBytes)
+            while (Unwritten(client.Counters) > MaxUnwrittenFrames)
             {
                 await Task.Delay(1);
             }
@@ -98,6 +99,8 @@ internal sealed class ReplayDriver(TapClient client, IReadOnlyList<Fixture> fixt
             await Task.Delay(1);
         }
     }
+
+    private static long Unwritten(TapClientCounters counters) => counters.FramesQueued - counters.FramesWritten - counters.FramesDropped;
 
     private sealed class InFlight(TapExecution execution, Fixture fixture)
     {

@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.IO.Pipes;
+using MessagePack;
 using Tap.Shim.Protocol;
 
 namespace Tap.Benchmarks.Hosts;
 
 /// <summary>
-/// The transport's limit: a pipe server that answers the handshake, then reads every byte and discards it,
-/// without decoding a frame. It serves any number of connections at once.
+/// The transport's limit: a pipe server that answers the handshake, then reads every frame and discards it.
+/// It decodes only what the protocol obliges a server to: each frame's type, and an End's execution id, which it
+/// acknowledges (the shim holds every frame of an execution until then). It serves any number of connections at once.
 /// </summary>
 internal sealed class DiscardServer : IAsyncDisposable
 {
@@ -64,19 +66,49 @@ internal sealed class DiscardServer : IAsyncDisposable
             try
             {
                 var total = await HandshakeAsync(stream);
-                var buffer = new byte[64 * 1024];
-                int read;
-                while ((read = await stream.ReadAsync(buffer, _stop.Token)) > 0)
+                var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
+                var ended = new List<byte[]>();
+                while (true)
                 {
-                    total += read;
+                    var result = await reader.ReadAsync(_stop.Token);
+                    var buffer = result.Buffer;
+                    var before = buffer.Length;
+                    while (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.DefaultMaxFrameBytes, out var payload))
+                    {
+                        if (IsEnd(payload))
+                        {
+                            ended.Add(((EndMessage)ProtocolSerializer.Decode(payload)).ExecutionId);
+                        }
+                    }
+
+                    total += before - buffer.Length;
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (ended.Count > 0)
+                    {
+                        await stream.WriteAsync(ProtocolSerializer.ToFrame(new AckMessage { ExecutionIds = [.. ended] }), _stop.Token);
+                        ended.Clear();
+                    }
+
+                    if (result.IsCompleted)
+                    {
+                        break;
+                    }
                 }
 
+                await reader.CompleteAsync();
                 _onClosed?.Invoke(total);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
             {
             }
         }
+    }
+
+    private static bool IsEnd(ReadOnlySequence<byte> payload)
+    {
+        var reader = new MessagePackReader(payload);
+        reader.ReadArrayHeader();
+        return reader.ReadInt32() == (int)MessageType.End;
     }
 
     /// <summary>Reads exactly the Hello frame (the shim sends nothing else before the reply) and accepts it.</summary>

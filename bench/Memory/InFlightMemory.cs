@@ -16,7 +16,8 @@ internal static class InFlightMemory
         {
             var pipe = Endpoints.UniquePipeName();
             await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"));
-            await using var client = await BenchClients.ConnectAsync(pipe);
+            // The shim holds every frame of an unacknowledged execution: room for all of them, so none is evicted.
+            await using var client = await BenchClients.ConnectAsync(pipe, maxBufferedBytes: 1024L * 1024 * 1024);
             var driver = new ReplayDriver(client, FixtureSet.All);
 
             // Warm-up: JIT and the store's first pages, so the growth below is the executions' own.

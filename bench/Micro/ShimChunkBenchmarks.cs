@@ -9,8 +9,9 @@ namespace Tap.Benchmarks.Micro;
 /// The proxy's cost of one <see cref="TapExecution.Chunk"/>, with the client connected to a real pipe whose
 /// server reads and discards. Not a disconnected endpoint: there the buffer fills within microseconds and every
 /// later chunk takes the drop path, which measures dropping, not forwarding (<see cref="ShimDropBenchmarks"/>
-/// measures that on purpose). One operation is a burst of chunks; between iterations the writer catches up,
-/// so the buffer never fills, and during a burst it drains concurrently, as it does in a gateway.
+/// measures that on purpose). One operation is a burst of chunks of one execution; between iterations the execution
+/// ends and the writer catches up until the server has acknowledged it (the shim holds an execution's frames until
+/// then), so the buffer never fills, and during a burst it drains concurrently, as it does in a gateway.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
@@ -39,7 +40,6 @@ public class ShimChunkBenchmarks : IDisposable
 
         // Room for a whole burst (4,096 chunks of 16 KiB) even if the writer fell behind completely.
         _client = BenchClients.ConnectAsync(pipe, maxBufferedBytes: 256L * 1024 * 1024).GetAwaiter().GetResult();
-        _execution = ExecutionReplay.Start(_client, FixtureSet.Text("openai-chat"), 0);
         _data = new byte[ChunkBytes];
         Array.Fill(_data, (byte)'x');
     }
@@ -55,8 +55,20 @@ public class ShimChunkBenchmarks : IDisposable
         }
     }
 
+    [IterationSetup]
+    public void StartExecution() => _execution = ExecutionReplay.Start(_client!, FixtureSet.Text("openai-chat"), 0);
+
     [IterationCleanup]
-    public void WaitForWriter() => _client!.FlushAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+    public void WaitForAcknowledgement()
+    {
+        ExecutionReplay.Finish(_execution!);
+        _client!.FlushAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (_client.Counters.BufferedBytes > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(1);
+        }
+    }
 
     [GlobalCleanup]
     public void Dispose()
