@@ -140,6 +140,9 @@ internal sealed class ClientConnection(
             ReadResult result;
             try
             {
+                // A store that falls behind pauses the reading: the shim keeps what it cannot send, instead of the
+                // sidecar deciding executions it has no room to record.
+                await recorder.WaitForRoomAsync(stopping);
                 result = await reader.ReadAsync(stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -10,6 +10,9 @@ internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory recor
     /// <summary>What a shim's handshake says it dropped, kept for <c>tap stats</c>.</summary>
     public void ReportShimLoss(ClientIdentity client, long dropped) => store.ReportShimLoss(client, dropped, time.GetUtcNow().UtcDateTime);
 
+    /// <summary>Completes when the store's writer has room for more records: readers wait here before reading more frames.</summary>
+    public Task WaitForRoomAsync(CancellationToken cancellationToken) => writer.WaitForRoomAsync(cancellationToken);
+
     public RawCapture? StartRawCapture(DateTimeOffset startedAt) => records.StartRawCapture(startedAt);
 
     public void Record(ExecutionState state, Finalization how, ClientIdentity client, RawCapture? raw, Action<Guid>? acknowledge)

@@ -25,7 +25,7 @@ internal static partial class IngestLog
     [LoggerMessage(106, LogLevel.Error, "Accepting connections failed; retrying.", EventName = "AcceptFailed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(107, LogLevel.Warning, "The record writer is full: execution {ExecutionId} was not recorded.", EventName = "RecordDropped")]
+    [LoggerMessage(107, LogLevel.Warning, "The record writer has stopped: execution {ExecutionId} was not recorded; its shim replays it to the next sidecar.", EventName = "RecordDropped")]
     public static partial void RecordDropped(ILogger logger, Guid executionId);
 
     [LoggerMessage(108, LogLevel.Warning, "Shim {Gateway} (pid {ProcessId}) reports {Dropped} executions it dropped whole since it started.", EventName = "ShimReportedDrops")]

@@ -52,13 +52,7 @@ internal sealed class RecordStore : IDisposable
             var executions = database.GetCollection<ExecutionRecord>(CollectionName);
             if (!readOnly)
             {
-                executions.EnsureIndex(x => x.StartedAt);
-                executions.EnsureIndex(x => x.Status);
-                executions.EnsureIndex(x => x.Model);
-                executions.EnsureIndex(x => x.RequestId);
-
-                // Drives tap tail: records are written at End, long after an early start.
-                executions.EnsureIndex(x => x.RecordedAt);
+                EnsureIndexes(executions);
             }
 
             return (database, executions);
@@ -68,6 +62,18 @@ internal sealed class RecordStore : IDisposable
             database.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The indexes the CLI's queries rely on; the benchmark's LiteDB baseline builds the same.</summary>
+    internal static void EnsureIndexes(ILiteCollection<ExecutionRecord> executions)
+    {
+        executions.EnsureIndex(x => x.StartedAt);
+        executions.EnsureIndex(x => x.Status);
+        executions.EnsureIndex(x => x.Model);
+        executions.EnsureIndex(x => x.RequestId);
+
+        // Drives tap tail: records are written at End, long after an early start.
+        executions.EnsureIndex(x => x.RecordedAt);
     }
 
     /// <summary>
@@ -273,7 +279,7 @@ internal sealed class RecordStore : IDisposable
         };
     }
 
-    private static BsonMapper CreateMapper() => new()
+    internal static BsonMapper CreateMapper() => new()
     {
         // The defaults trim strings and turn "" into null: responses must round-trip byte for byte.
         TrimWhitespace = false,

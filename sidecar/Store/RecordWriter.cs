@@ -7,26 +7,33 @@ namespace Tap.Sidecar.Store;
 /// <summary>
 /// The single writer of the record store: producers enqueue without blocking, one background loop commits
 /// batches. A failing save never crashes the host: the batch is kept and retried with a capped backoff.
+/// A writer that falls behind pushes back instead of dropping: readers of the shims' connections wait in
+/// <see cref="WaitForRoomAsync"/> before reading more frames, so the shims keep the executions (they hold every
+/// frame until its record is committed) rather than the sidecar losing records it has decided.
 /// </summary>
 internal sealed class RecordWriter : BackgroundService
 {
     /// <summary>
-    /// Records waiting to be saved at most: 40 s of a stalled disk at 100 executions a second. Records of a few
-    /// KB make that tens of MB; the worst case, every response at the default <see cref="StoreOptions.MaxResponseChars"/>
-    /// (128 KiB as UTF-16), is 512 MiB. Beyond it, enqueueing fails and is counted.
+    /// Records waiting to be saved before the readers pause: 40 s of a stalled disk at 100 executions a second.
+    /// Records of a few KB make that tens of MB; the worst case, every response at the default
+    /// <see cref="StoreOptions.MaxResponseChars"/> (128 KiB as UTF-16), is 512 MiB. Records a reader already
+    /// holds when it pauses (what one read of its connection decided, and the executions a closed connection
+    /// finalizes) are still accepted, so the queue can exceed this by that much.
     /// </summary>
     public const int QueueCapacity = 4096;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
-    private const int QueueFullLogInterval = 1000;
+    private static readonly TimeSpan BehindLogInterval = TimeSpan.FromMinutes(1);
 
-    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity)
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions
     {
-        FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
     });
 
+    private readonly Lock _roomGate = new();
+    private TaskCompletionSource? _room;
+    private long _lastBehindLog = long.MinValue;
     private readonly Action<IReadOnlyList<ExecutionRecord>> _save;
     private readonly int _maxBatchSize;
     private readonly ILogger<RecordWriter> _logger;
@@ -37,6 +44,8 @@ internal sealed class RecordWriter : BackgroundService
     private long _recorded;
     private long _failedAttempts;
     private long _dropped;
+    private long _queued;
+    private long _pauses;
 
     public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
         : this((store ?? throw new ArgumentNullException(nameof(store))).Save, options, logger, timeProvider)
@@ -63,26 +72,65 @@ internal sealed class RecordWriter : BackgroundService
     /// <summary>Save attempts that threw; each is retried.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
-    /// <summary>Executions refused because the queue was full or the writer had stopped.</summary>
+    /// <summary>Executions refused because the writer had stopped.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Queues <paramref name="record"/> without blocking; false (and counted) when the queue is full or closed.</summary>
+    /// <summary>Records queued and not yet committed.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>Times a reader waited in <see cref="WaitForRoomAsync"/> because the queue was full.</summary>
+    public long Pauses => Interlocked.Read(ref _pauses);
+
+    /// <summary>Queues <paramref name="record"/> without blocking; false (and counted) only once the writer is stopping.</summary>
     /// <param name="onCommitted">Called on the writer's thread once the record is committed; exceptions are logged.</param>
     public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Interlocked.Increment(ref _queued);
         if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null)))
         {
             return true;
         }
 
+        Interlocked.Decrement(ref _queued);
         var dropped = Interlocked.Increment(ref _dropped);
-        if (dropped == 1 || dropped % QueueFullLogInterval == 0)
+        StoreLog.RecordRefused(_logger, dropped);
+        return false;
+    }
+
+    /// <summary>
+    /// Completes at once while fewer than <see cref="QueueCapacity"/> records wait; else when the writer has
+    /// committed enough of them, or when it stops.
+    /// </summary>
+    public Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Read(ref _queued) < QueueCapacity)
         {
-            StoreLog.QueueFull(_logger, QueueCapacity, dropped);
+            return Task.CompletedTask;
         }
 
-        return false;
+        Task room;
+        lock (_roomGate)
+        {
+            if (Interlocked.Read(ref _queued) < QueueCapacity || _queue.Reader.Completion.IsCompleted)
+            {
+                return Task.CompletedTask;
+            }
+
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            room = _room.Task;
+        }
+
+        Interlocked.Increment(ref _pauses);
+        var now = _timeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _lastBehindLog);
+        if ((last == long.MinValue || _timeProvider.GetElapsedTime(last, now) >= BehindLogInterval)
+            && Interlocked.CompareExchange(ref _lastBehindLog, now, last) == last)
+        {
+            StoreLog.WriterBehind(_logger, Queued, Pauses);
+        }
+
+        return room.WaitAsync(cancellationToken);
     }
 
     /// <summary>Completes when everything enqueued before the call is committed (or, once stopping, when the drain ends).</summary>
@@ -107,6 +155,7 @@ internal sealed class RecordWriter : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        ReleaseWaiters(force: true);
 
         // Drain before the base cancels the stopping token: since .NET 10 the base starts ExecuteAsync through
         // Task.Run with that token, so a writer stopped right after it started would never run its loop.
@@ -154,6 +203,8 @@ internal sealed class RecordWriter : BackgroundService
                 }
 
                 await CommitAsync(batch, abandon);
+                Interlocked.Add(ref _queued, -batch.Count);
+                ReleaseWaiters(force: false);
                 batch.Clear();
                 flushes.ForEach(flush => flush.TrySetResult());
                 flushes.Clear();
@@ -173,6 +224,23 @@ internal sealed class RecordWriter : BackgroundService
         }
 
         StoreLog.WriterStopped(_logger, Recorded, Dropped, FailedAttempts);
+    }
+
+    private void ReleaseWaiters(bool force)
+    {
+        if (Volatile.Read(ref _room) is null)
+        {
+            return;
+        }
+
+        lock (_roomGate)
+        {
+            if (force || Interlocked.Read(ref _queued) < QueueCapacity)
+            {
+                _room?.TrySetResult();
+                _room = null;
+            }
+        }
     }
 
     private async Task CommitAsync(List<Pending> batch, CancellationToken abandon)

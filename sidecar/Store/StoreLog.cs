@@ -17,9 +17,9 @@ internal static partial class StoreLog
         Message = "The commit callback of execution {ExecutionId} threw")]
     public static partial void CommitCallbackFailed(ILogger logger, Exception exception, Guid executionId);
 
-    [LoggerMessage(EventId = 1004, EventName = "QueueFull", Level = LogLevel.Warning,
-        Message = "The record queue (capacity {Capacity}) is full or closed: {Dropped} executions dropped so far")]
-    public static partial void QueueFull(ILogger logger, int capacity, long dropped);
+    [LoggerMessage(EventId = 1004, EventName = "RecordRefused", Level = LogLevel.Warning,
+        Message = "The record writer has stopped: an execution was not recorded ({Dropped} so far); its shim keeps it unacknowledged and replays it to the next sidecar")]
+    public static partial void RecordRefused(ILogger logger, long dropped);
 
     [LoggerMessage(EventId = 1005, EventName = "DrainAbandoned", Level = LogLevel.Error,
         Message = "Shutdown timed out while saving: {Count} executions were not recorded")]
@@ -32,6 +32,10 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 1007, EventName = "RetentionApplied", Level = LogLevel.Information,
         Message = "Retention deleted {Expired} executions older than {RetentionDays} days and {Trimmed} oldest for size; the database is {DatabaseBytes} bytes")]
     public static partial void RetentionApplied(ILogger logger, long expired, int retentionDays, long trimmed, long databaseBytes);
+
+    [LoggerMessage(EventId = 1009, EventName = "WriterBehind", Level = LogLevel.Warning,
+        Message = "The store is slower than the shims: {Queued} records wait to be saved, so reading from shims pauses until it catches up ({Pauses} pauses so far; logged at most once a minute). Shims keep what they cannot send, up to their MaxBufferedBytes")]
+    public static partial void WriterBehind(ILogger logger, long queued, long pauses);
 
     [LoggerMessage(EventId = 1008, EventName = "MaintenanceFailed", Level = LogLevel.Error,
         Message = "Database maintenance (retention, checkpoint) failed; it runs again at the next interval")]

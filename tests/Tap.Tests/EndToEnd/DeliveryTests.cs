@@ -1,6 +1,9 @@
 using System.IO.Pipes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tap.Shim;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;
 
@@ -146,6 +149,52 @@ public class DeliveryTests
             Assert.That(records.Select(r => r.RequestId), Does.Contain("away-99"), "the oldest are dropped first, the newest kept");
             Assert.That(stats.GetProperty("executions_lost_by_shims").GetInt64(), Is.EqualTo(dropped));
             Assert.That(listNote, Does.Contain($"shims dropped {dropped} executions whole"));
+        });
+    }
+
+    [Test]
+    public async Task A_store_slower_than_the_shims_pauses_reading_and_records_every_execution_without_dropping_any()
+    {
+        using var saving = new ManualResetEventSlim();
+        await using var sidecar = await SidecarProcess.StartAsync(configure: services => services.AddSingleton(sp => new RecordWriter(
+            batch =>
+            {
+                saving.Wait(TimeSpan.FromSeconds(60));
+                sp.GetRequiredService<RecordStore>().Save(batch);
+            },
+            new StoreOptions { MaxBatchSize = 256 },
+            sp.GetRequiredService<ILogger<RecordWriter>>(),
+            TimeProvider.System)));
+        var writer = sidecar.Services.GetRequiredService<RecordWriter>();
+        var total = RecordWriter.QueueCapacity + 2000;
+        await using var client = new TapClient(new TapClientOptions { Endpoint = sidecar.PipeName, MaxBufferedBytes = 128L * 1024 * 1024 });
+        await Eventually.TrueAsync(() => client.IsConnected, "the shim connects");
+
+        for (var i = 0; i < total; i++)
+        {
+            using var execution = client.StartExecution(new TapExecutionInfo { RequestId = $"slow-store-{i}", Format = TapApiFormat.OpenAIChatCompletions, Stream = true });
+            execution.Response(200, "text/event-stream");
+            execution.Chunk(Transcript);
+            execution.UpstreamEnd();
+        }
+
+        // The store is stuck: the sidecar stops reading once its queue is full, and the rest waits in the shim.
+        await Eventually.TrueAsync(() => writer.Pauses > 0, "the connection's reader pauses");
+        var queuedWhilePaused = writer.Queued;
+        await Task.Delay(300);
+        var stillQueued = writer.Queued;
+        var unacknowledged = client.Counters.BufferedBytes;
+        saving.Set();
+
+        await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == total, "every execution is recorded and acknowledged", TimeSpan.FromSeconds(60));
+        TestContext.Out.WriteLine($"queued when the reader paused: {queuedWhilePaused}; pauses: {writer.Pauses}; held by the shim meanwhile: {unacknowledged / 1024} KiB");
+        Assert.Multiple(() =>
+        {
+            Assert.That(queuedWhilePaused, Is.InRange(RecordWriter.QueueCapacity, total - 1), "reading paused before everything was decided");
+            Assert.That(stillQueued, Is.EqualTo(queuedWhilePaused), "nothing more is read while paused");
+            Assert.That(sidecar.Records.Count(), Is.EqualTo(total));
+            Assert.That(writer.Dropped, Is.Zero);
+            Assert.That(client.Counters.ExecutionsDropped, Is.Zero);
         });
     }
 

@@ -131,7 +131,7 @@ public sealed class RecordWriterTests
     }
 
     [Test]
-    public async Task A_full_queue_refuses_without_blocking_and_counts_the_drops()
+    public async Task A_full_queue_accepts_every_record_and_holds_readers_until_the_writer_catches_up()
     {
         var release = new ManualResetEventSlim();
         using var writer = CreateWriter(batch =>
@@ -143,17 +143,46 @@ public sealed class RecordWriterTests
         var total = RecordWriter.QueueCapacity + 1000;
 
         var accepted = Enumerable.Range(0, total).Count(_ => writer.TryEnqueue(Records.Full()));
+        var room = writer.WaitForRoomAsync(CancellationToken.None);
+        var heldWhileFull = !room.IsCompleted;
         release.Set();
+        await room.WaitAsync(Timeout);
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
 
         Assert.Multiple(() =>
         {
-            Assert.That(writer.Dropped, Is.GreaterThan(0));
-            Assert.That(accepted + writer.Dropped, Is.EqualTo(total));
-            Assert.That(_store.Count(), Is.EqualTo(accepted));
-            Assert.That(_logger.Count("QueueFull"), Is.GreaterThanOrEqualTo(1));
+            Assert.That(accepted, Is.EqualTo(total), "nothing decided is dropped for lack of room");
+            Assert.That(heldWhileFull, Is.True, "a reader waits while the queue is full");
+            Assert.That(writer.Dropped, Is.Zero);
+            Assert.That(writer.Pauses, Is.EqualTo(1));
+            Assert.That(_store.Count(), Is.EqualTo(total));
+            Assert.That(_logger.Count("WriterBehind"), Is.EqualTo(1));
         });
         await writer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    [Test]
+    public async Task Readers_waiting_for_room_are_released_when_the_writer_stops()
+    {
+        var release = new ManualResetEventSlim();
+        using var writer = CreateWriter(batch =>
+        {
+            release.Wait(Timeout);
+            _store.Save(batch);
+        });
+        await writer.StartAsync(CancellationToken.None);
+        for (var i = 0; i < RecordWriter.QueueCapacity; i++)
+        {
+            writer.TryEnqueue(Records.Full());
+        }
+
+        var room = writer.WaitForRoomAsync(CancellationToken.None);
+        var stopping = writer.StopAsync(CancellationToken.None);
+        await room.WaitAsync(Timeout);
+        release.Set();
+        await stopping.WaitAsync(Timeout);
+
+        Assert.That(_store.Count(), Is.EqualTo(RecordWriter.QueueCapacity));
     }
 
     [Test]

@@ -48,7 +48,8 @@ internal sealed class SidecarProcess : IAsyncDisposable
         return record!;
     }
 
-    public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configure">Runs after the sidecar's own registrations, so a test can replace one of its parts.</param>
+    public static async Task<SidecarProcess> StartAsync(string? pipeName = null, string? databasePath = null, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         pipeName ??= TestEndpoints.UniquePipeName();
         var folder = databasePath is null ? new TempFolder() : null;
@@ -65,6 +66,7 @@ internal sealed class SidecarProcess : IAsyncDisposable
         }
 
         var builder = SidecarHost.CreateBuilder([], configuration);
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return new SidecarProcess(host, pipeName, databasePath, folder);
