@@ -48,9 +48,9 @@ internal static class GatewaySection
                 var shimOnlySide = new Side(new StreamingLoad(shimOnlyClient, paceMs), shimOnly, null);
 
                 // Warm-up: JIT, connection pools, the sidecar's first records.
-                await plainSide.RoundAsync(16, TimeSpan.FromSeconds(1));
-                await tappedSide.RoundAsync(16, TimeSpan.FromSeconds(1));
-                await shimOnlySide.RoundAsync(16, TimeSpan.FromSeconds(1));
+                await plainSide.RoundAsync(16, settings.GatewayWarmUp);
+                await tappedSide.RoundAsync(16, settings.GatewayWarmUp);
+                await shimOnlySide.RoundAsync(16, settings.GatewayWarmUp);
                 foreach (var concurrency in BenchSettings.GatewayConcurrency)
                 {
                     var with = new RoundResult();

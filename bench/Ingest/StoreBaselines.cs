@@ -14,14 +14,10 @@ internal static class StoreBaselines
         var folder = Endpoints.NewTempFolder();
         try
         {
-            var mapper = new BsonMapper { TrimWhitespace = false, EmptyStringToNull = false };
-            using var database = new LiteDatabase(new ConnectionString { Filename = Path.Combine(folder, "bulk.db"), Connection = ConnectionType.Direct }, mapper);
+            using var database = new LiteDatabase(new ConnectionString { Filename = Path.Combine(folder, "bulk.db"), Connection = ConnectionType.Direct }, RecordStore.CreateMapper());
             database.UtcDate = true;
             var executions = database.GetCollection<ExecutionRecord>("executions");
-            executions.EnsureIndex(x => x.StartedAt);
-            executions.EnsureIndex(x => x.Status);
-            executions.EnsureIndex(x => x.Model);
-            executions.EnsureIndex(x => x.RequestId);
+            RecordStore.EnsureIndexes(executions);
             var clock = Stopwatch.StartNew();
             executions.InsertBulk(records);
             return clock.Elapsed;
@@ -32,7 +28,7 @@ internal static class StoreBaselines
         }
     }
 
-    /// <summary>The sidecar's own <see cref="RecordStore.Save"/> (an upsert transaction per batch of 256, as its writer commits), without the pipe.</summary>
+    /// <summary>The sidecar's own <see cref="RecordStore.Save"/> (an upsert transaction per batch of <see cref="StoreOptions.MaxBatchSize"/>, as its writer commits under load), without the pipe.</summary>
     public static TimeSpan RecordStoreSave(List<ExecutionRecord> records)
     {
         var folder = Endpoints.NewTempFolder();

@@ -34,7 +34,7 @@ internal static class MemorySection
         var scale = new MarkdownTable("streams in flight", "shim process CPU µs/execution", "shim process bytes allocated/execution", "sidecar CPU µs/execution", "executions/s", "sidecar peak working set (MiB)");
         foreach (var streams in BenchSettings.ScaleConcurrency)
         {
-            var r = await ScaleCost.MeasureAsync(streams, settings.ScaleExecutions);
+            var r = await ScaleCost.MeasureAsync(streams, settings.ScaleExecutions, settings.WarmUpExecutions);
             scale.Add(r.Streams, r.ShimCpuMicroseconds, r.ShimAllocatedBytes, r.SidecarCpuMicroseconds, r.ExecutionsPerSecond, Units.MiB(r.SidecarPeakBytes));
             Console.WriteLine($"  {streams} streams: shim {r.ShimCpuMicroseconds:0} µs, sidecar {r.SidecarCpuMicroseconds:0} µs per execution");
         }

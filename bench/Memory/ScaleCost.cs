@@ -10,7 +10,7 @@ namespace Tap.Benchmarks.Memory;
 /// </summary>
 internal static class ScaleCost
 {
-    public static async Task<Result> MeasureAsync(int concurrency, int executions)
+    public static async Task<Result> MeasureAsync(int concurrency, int executions, int warmUpExecutions)
     {
         var folder = Endpoints.NewTempFolder();
         try
@@ -19,7 +19,7 @@ internal static class ScaleCost
             await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"));
             await using var client = await BenchClients.ConnectAsync(pipe);
             var driver = new ReplayDriver(client, FixtureSet.All);
-            var warmUp = Math.Max(200, concurrency);
+            var warmUp = Math.Max(warmUpExecutions, concurrency);
             var window = Math.Max(1024, concurrency);
             await driver.RunAsync(warmUp, concurrency, window);
             await driver.WaitForAcksAsync(warmUp, TimeSpan.FromMinutes(1));
