@@ -61,11 +61,12 @@ internal sealed class DiscardServer : IAsyncDisposable
 
     private async Task ServeAsync(NamedPipeServerStream stream)
     {
+        long total = 0;
         await using (stream)
         {
             try
             {
-                var total = await HandshakeAsync(stream);
+                total = await HandshakeAsync(stream);
                 var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
                 var ended = new List<byte[]>();
                 while (true)
@@ -96,10 +97,14 @@ internal sealed class DiscardServer : IAsyncDisposable
                 }
 
                 await reader.CompleteAsync();
-                _onClosed?.Invoke(total);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
             {
+                // The client closed while an Ack was being written: the connection is over all the same.
+            }
+            finally
+            {
+                _onClosed?.Invoke(total);
             }
         }
     }
