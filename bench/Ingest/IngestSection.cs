@@ -20,6 +20,10 @@ internal static class IngestSection
 
     private const int StreamsPerClient = 16;
 
+    // Room for the ack window and the unwritten frames the driver allows, counted as the shim counts them (pooled
+    // arrays, rounded up to powers of two): the driver's pacing, not the cap, must keep the shims from dropping.
+    private const long ClientBufferBytes = 64L * 1024 * 1024;
+
     // Ended but unrecorded executions across all shims stay under the sidecar's record queue (4096).
     private const int AckWindowPerClient = 1024;
 
@@ -86,7 +90,7 @@ internal static class IngestSection
     {
         var pipe = Endpoints.UniquePipeName();
         await using var server = await ChildProcess.StartAsync("drain", serverGc: false, "--pipe", pipe);
-        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
+        var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
         var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
         await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(warmUpExecutions / Clients, StreamsPerClient, ackWindow: null, i * 7))));
         foreach (var client in clients)
@@ -122,7 +126,7 @@ internal static class IngestSection
         {
             var pipe = Endpoints.UniquePipeName();
             await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture));
-            var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe)));
+            var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
 
             // Warm-up, so that the sidecar's JIT and first pages are not charged to the measurement.
