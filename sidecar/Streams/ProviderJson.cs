@@ -12,20 +12,6 @@ internal static class ProviderJson
 {
     /// <summary>The parsed object, or null and the fault it amounts to.</summary>
     /// <param name="what">How the fault message names the input, for example "An event's data".</param>
-    public static JsonDocument? TryParseObject(string json, string what, DateTimeOffset at, out StreamFault? fault)
-    {
-        try
-        {
-            return Check(JsonDocument.Parse(json), what, at, out fault);
-        }
-        catch (JsonException exception)
-        {
-            fault = Malformed(exception, what, at);
-            return null;
-        }
-    }
-
-    /// <inheritdoc cref="TryParseObject(string, string, DateTimeOffset, out StreamFault?)"/>
     public static JsonDocument? TryParseObject(ReadOnlyMemory<byte> utf8, string what, DateTimeOffset at, out StreamFault? fault)
     {
         // JSON parsers may ignore a leading BOM (RFC 8259, section 8.1); System.Text.Json does not.

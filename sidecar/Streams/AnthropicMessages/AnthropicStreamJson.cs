@@ -16,7 +16,7 @@ internal static class AnthropicStreamJson
     {
         try
         {
-            using var document = ProviderJson.TryParseObject(sseEvent.Data, "An event's data", at, out var fault);
+            using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", at, out var fault);
             if (document is null)
             {
                 // An error event is {"type":"error","error":{"type":..,"message":..}}: ProviderJson names it.

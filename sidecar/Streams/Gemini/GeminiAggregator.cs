@@ -55,7 +55,7 @@ internal sealed class GeminiAggregator : ResponseAggregator
 
     protected override void OnEvent(SseEvent sseEvent)
     {
-        using var document = ProviderJson.TryParseObject(sseEvent.Data, "An event's data", Now, out var fault);
+        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", Now, out var fault);
         if (document is null)
         {
             Fault ??= fault;

@@ -51,14 +51,13 @@ internal sealed class ChatCompletionsAggregator : ResponseAggregator
 
     protected override void OnEvent(SseEvent sseEvent)
     {
-        // Some compatible servers pad the sentinel with whitespace; it is still the end of the stream.
-        if (sseEvent.Data.AsSpan().Trim() is "[DONE]")
+        if (sseEvent.IsDone)
         {
             Terminal = new TerminalEvent(FinishClass, "[DONE]", Now);
             return;
         }
 
-        using var document = ProviderJson.TryParseObject(sseEvent.Data, "An event's data", Now, out var fault);
+        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", Now, out var fault);
         if (document is null)
         {
             Fault ??= fault;

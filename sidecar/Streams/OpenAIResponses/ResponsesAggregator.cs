@@ -56,12 +56,12 @@ internal sealed class ResponsesAggregator : ResponseAggregator
     protected override void OnEvent(SseEvent sseEvent)
     {
         // The Responses API sends no [DONE]; compatible servers that copy Chat Completions do. It ends nothing here.
-        if (sseEvent.Data.AsSpan().Trim() is "[DONE]")
+        if (sseEvent.IsDone)
         {
             return;
         }
 
-        using var document = ResponsesJson.Parse(sseEvent.Data, "An event's data", Now, out var fault);
+        using var document = ResponsesJson.Parse(sseEvent.Utf8Data, "An event's data", Now, out var fault);
         if (document is null)
         {
             Fault ??= fault;

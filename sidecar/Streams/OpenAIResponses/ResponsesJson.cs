@@ -24,20 +24,6 @@ internal static class ResponsesJson
     /// sends nested under <c>error</c> although its reference puts them at the top level (openai/openai-dotnet#881), and a
     /// <c>failed</c> response object. Those are parsed again and returned as what they are.
     /// </summary>
-    public static JsonDocument? Parse(string json, string what, DateTimeOffset at, out StreamFault? fault)
-    {
-        var document = ProviderJson.TryParseObject(json, what, at, out fault);
-        if (document is null && fault?.Code == "provider_error")
-        {
-            // ProviderJson parsed it, so it parses again.
-            document = OwnError(JsonDocument.Parse(json));
-            fault = document is null ? fault : null;
-        }
-
-        return document;
-    }
-
-    /// <inheritdoc cref="Parse(string, string, DateTimeOffset, out StreamFault?)"/>
     public static JsonDocument? Parse(ReadOnlyMemory<byte> utf8, string what, DateTimeOffset at, out StreamFault? fault)
     {
         var document = ProviderJson.TryParseObject(utf8, what, at, out fault);

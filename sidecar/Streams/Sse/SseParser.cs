@@ -151,27 +151,29 @@ internal sealed class SseParser
             return;
         }
 
-        var data = Decode(_data.Span[..^1]);
-        if (data is null)
+        var data = _data.Span[..^1];
+        if (!IsValid(data))
         {
             return;
         }
 
-        var sseEvent = new SseEvent(_eventType.Length == 0 ? "message" : _eventType, data, _lastEventId);
+        var sseEvent = new SseEvent(_eventType.Length == 0 ? "message" : _eventType, data.ToArray(), _lastEventId);
         _data.Clear();
         _eventType = "";
         EventCount++;
         _onEvent(sseEvent);
     }
 
-    private string? Decode(ReadOnlySpan<byte> utf8)
+    private string? Decode(ReadOnlySpan<byte> utf8) => IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : null;
+
+    private bool IsValid(ReadOnlySpan<byte> utf8)
     {
         if (Utf8.IsValid(utf8))
         {
-            return Encoding.UTF8.GetString(utf8);
+            return true;
         }
 
         Fault = new SseFault("invalid_utf8", "The stream is not valid UTF-8.");
-        return null;
+        return false;
     }
 }

@@ -57,7 +57,7 @@ public sealed class SseParserTests
     {
         var (events, _) = Collect(stream);
 
-        Assert.That(events, Is.EqualTo(new[] { new SseEvent("message", "a", null) }));
+        Assert.That(events.Select(e => (e.EventType, e.Data, e.Id)), Is.EqualTo(new[] { ("message", "a", (string?)null) }));
     }
 
     [Test]
@@ -90,11 +90,11 @@ public sealed class SseParserTests
     {
         var (events, _) = Collect("event: delta\nid: 7\ndata: a\n\ndata: b\n\nid\ndata: c\n\n");
 
-        Assert.That(events, Is.EqualTo(new[]
+        Assert.That(events.Select(e => (e.EventType, e.Data, e.Id)), Is.EqualTo(new[]
         {
-            new SseEvent("delta", "a", "7"),
-            new SseEvent("message", "b", "7"),
-            new SseEvent("message", "c", ""),
+            ("delta", "a", (string?)"7"),
+            ("message", "b", "7"),
+            ("message", "c", ""),
         }));
     }
 
