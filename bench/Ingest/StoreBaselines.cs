@@ -9,7 +9,8 @@ namespace Tap.Benchmarks.Ingest;
 internal static class StoreBaselines
 {
     /// <summary>A plain <c>InsertBulk</c> (one call, LiteDB's default batches) into a collection with the sidecar's indexes and mapper settings.</summary>
-    public static TimeSpan InsertBulk(List<ExecutionRecord> records)
+    /// <param name="prefill">Inserted first, untimed: the records already in the file, as Tap's warm-up leaves them in its own.</param>
+    public static TimeSpan InsertBulk(List<ExecutionRecord> records, List<ExecutionRecord> prefill)
     {
         var folder = Endpoints.NewTempFolder();
         try
@@ -18,6 +19,7 @@ internal static class StoreBaselines
             database.UtcDate = true;
             var executions = database.GetCollection<ExecutionRecord>("executions");
             RecordStore.EnsureIndexes(executions);
+            executions.InsertBulk(prefill);
             var clock = Stopwatch.StartNew();
             executions.InsertBulk(records);
             return clock.Elapsed;
@@ -29,13 +31,19 @@ internal static class StoreBaselines
     }
 
     /// <summary>The sidecar's own <see cref="RecordStore.Save"/> (an upsert transaction per batch of <see cref="StoreOptions.MaxBatchSize"/>, as its writer commits under load), without the pipe.</summary>
-    public static TimeSpan RecordStoreSave(List<ExecutionRecord> records)
+    /// <param name="prefill">Saved first, untimed, as in <see cref="InsertBulk"/>.</param>
+    public static TimeSpan RecordStoreSave(List<ExecutionRecord> records, List<ExecutionRecord> prefill)
     {
         var folder = Endpoints.NewTempFolder();
         try
         {
             using var store = new RecordStore(Path.Combine(folder, "store.db"));
             var batchSize = new StoreOptions().MaxBatchSize;
+            foreach (var batch in prefill.Chunk(batchSize))
+            {
+                store.Save(batch);
+            }
+
             var clock = Stopwatch.StartNew();
             foreach (var batch in records.Chunk(batchSize))
             {
