@@ -95,7 +95,7 @@ internal static class IngestSection
         await using var server = await ChildProcess.StartAsync("drain", serverGc: false, "--pipe", pipe);
         var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
         var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
-        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(warmUpExecutions / Clients, StreamsPerClient, ackWindow: null, i * 7))));
+        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(warmUpExecutions / Clients, StreamsPerClient, AckWindowPerClient, i * 7))));
         foreach (var client in clients)
         {
             await client.FlushAsync(TimeSpan.FromSeconds(60));
@@ -104,7 +104,7 @@ internal static class IngestSection
         var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
         var serverCpu = server.CpuTime;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(executions / Clients, StreamsPerClient, ackWindow: null, i * 7))));
+        await Task.WhenAll(drivers.Select((d, i) => Task.Run(() => d.RunAsync(executions / Clients, StreamsPerClient, AckWindowPerClient, i * 7))));
         var dropped = 0L;
         foreach (var client in clients)
         {
