@@ -13,7 +13,7 @@ internal sealed class StoreOptions
 
     /// <summary>
     /// Records committed in one LiteDB transaction at most; bounds the time the file lock is held. Under load the writer
-    /// commits what has queued up to this: 1024 sustained about 40% more executions a second than 256 (docs/benchmarks.md).
+    /// commits what has queued up to this: 1024 sustained 14-43% more executions a second than 256 (docs/benchmarks.md).
     /// </summary>
     public int MaxBatchSize { get; set; } = 1024;
 
