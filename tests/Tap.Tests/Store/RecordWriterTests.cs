@@ -63,11 +63,7 @@ public sealed class RecordWriterTests
     public async Task StopAsync_drains_everything_already_queued()
     {
         var release = new ManualResetEventSlim();
-        using var writer = CreateWriter(batch =>
-        {
-            release.Wait(Timeout);
-            _store.Save(batch);
-        });
+        using var writer = CreateStalledWriter(release);
         await writer.StartAsync(CancellationToken.None);
         for (var i = 0; i < 1000; i++)
         {
@@ -134,11 +130,7 @@ public sealed class RecordWriterTests
     public async Task A_full_queue_accepts_every_record_and_holds_readers_until_the_writer_catches_up()
     {
         var release = new ManualResetEventSlim();
-        using var writer = CreateWriter(batch =>
-        {
-            release.Wait(Timeout);
-            _store.Save(batch);
-        });
+        using var writer = CreateStalledWriter(release);
         await writer.StartAsync(CancellationToken.None);
         var total = RecordWriter.QueueCapacity + 1000;
 
@@ -165,11 +157,7 @@ public sealed class RecordWriterTests
     public async Task Readers_waiting_for_room_are_released_when_the_writer_stops()
     {
         var release = new ManualResetEventSlim();
-        using var writer = CreateWriter(batch =>
-        {
-            release.Wait(Timeout);
-            _store.Save(batch);
-        });
+        using var writer = CreateStalledWriter(release);
         await writer.StartAsync(CancellationToken.None);
         for (var i = 0; i < RecordWriter.QueueCapacity; i++)
         {
@@ -199,6 +187,13 @@ public sealed class RecordWriterTests
         Assert.That(writer.Recorded, Is.Zero);
         Assert.That(_logger.Count("DrainAbandoned"), Is.EqualTo(1));
     }
+
+    /// <summary>A writer whose saves wait until <paramref name="release"/> is set, as on a stalled disk.</summary>
+    private RecordWriter CreateStalledWriter(ManualResetEventSlim release) => CreateWriter(batch =>
+    {
+        release.Wait(Timeout);
+        _store.Save(batch);
+    });
 
     private RecordWriter CreateWriter(Action<IReadOnlyList<ExecutionRecord>> save, int maxBatchSize = 256) =>
         new(save, new StoreOptions { MaxBatchSize = maxBatchSize }, _logger, TimeProvider.System);
