@@ -33,6 +33,7 @@ internal sealed class RecordWriter : BackgroundService
 
     private readonly Lock _roomGate = new();
     private TaskCompletionSource? _room;
+    private bool _stopping;
     private long _lastBehindLog = long.MinValue;
     private readonly Action<IReadOnlyList<ExecutionRecord>> _save;
     private readonly int _maxBatchSize;
@@ -112,7 +113,7 @@ internal sealed class RecordWriter : BackgroundService
         Task room;
         lock (_roomGate)
         {
-            if (Interlocked.Read(ref _queued) < QueueCapacity || _queue.Reader.Completion.IsCompleted)
+            if (_stopping || Interlocked.Read(ref _queued) < QueueCapacity)
             {
                 return Task.CompletedTask;
             }
@@ -155,7 +156,12 @@ internal sealed class RecordWriter : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        ReleaseWaiters(force: true);
+        lock (_roomGate)
+        {
+            _stopping = true;
+        }
+
+        ReleaseWaiters();
 
         // Drain before the base cancels the stopping token: since .NET 10 the base starts ExecuteAsync through
         // Task.Run with that token, so a writer stopped right after it started would never run its loop.
@@ -204,7 +210,7 @@ internal sealed class RecordWriter : BackgroundService
 
                 await CommitAsync(batch, abandon);
                 Interlocked.Add(ref _queued, -batch.Count);
-                ReleaseWaiters(force: false);
+                ReleaseWaiters();
                 batch.Clear();
                 flushes.ForEach(flush => flush.TrySetResult());
                 flushes.Clear();
@@ -226,16 +232,13 @@ internal sealed class RecordWriter : BackgroundService
         StoreLog.WriterStopped(_logger, Recorded, Dropped, FailedAttempts);
     }
 
-    private void ReleaseWaiters(bool force)
+    // Always under the lock, even when nobody waits: a reader that found the queue full and is about to wait must
+    // either see this commit's room or have its wait seen here. Once per batch, so the lock costs nothing.
+    private void ReleaseWaiters()
     {
-        if (Volatile.Read(ref _room) is null)
-        {
-            return;
-        }
-
         lock (_roomGate)
         {
-            if (force || Interlocked.Read(ref _queued) < QueueCapacity)
+            if (_stopping || Interlocked.Read(ref _queued) < QueueCapacity)
             {
                 _room?.TrySetResult();
                 _room = null;
