@@ -12,19 +12,28 @@ internal sealed class ControlClient : IRecordSource
     /// <summary>Largest answer read; matches the sidecar's default <see cref="ControlOptions.MaxResponseBytes"/>.</summary>
     public const int MaxResponseBytes = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// How long an answer may take. Generous, as stats over a long window read every record in it; a sidecar that
+    /// accepts and never answers (hung, or something else on the endpoint) must not hang the CLI.
+    /// </summary>
+    public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromMinutes(2);
+
     private readonly NamedPipeClientStream _stream;
+    private readonly TimeSpan _replyTimeout;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private ControlClient(NamedPipeClientStream stream, string endpoint)
+    private ControlClient(NamedPipeClientStream stream, string endpoint, TimeSpan replyTimeout)
     {
         _stream = stream;
+        _replyTimeout = replyTimeout;
         Description = $"the sidecar at {ControlEndpoint.Address(endpoint)}";
     }
 
     public string Description { get; }
 
     /// <summary>A client connected to the control endpoint of the sidecar on <paramref name="ingestEndpoint"/>, or null when none answers in time.</summary>
-    public static async Task<ControlClient?> TryConnectAsync(string ingestEndpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="replyTimeout">How long each answer may take; <see cref="DefaultReplyTimeout"/> when null.</param>
+    public static async Task<ControlClient?> TryConnectAsync(string ingestEndpoint, TimeSpan timeout, CancellationToken cancellationToken, TimeSpan? replyTimeout = null)
     {
         var endpoint = ControlEndpoint.For(ingestEndpoint);
 
@@ -38,7 +47,7 @@ internal sealed class ControlClient : IRecordSource
         try
         {
             await stream.ConnectAsync(timeout, cancellationToken);
-            return new ControlClient(stream, endpoint);
+            return new ControlClient(stream, endpoint, replyTimeout ?? DefaultReplyTimeout);
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or UnauthorizedAccessException)
         {
@@ -79,14 +88,22 @@ internal sealed class ControlClient : IRecordSource
     {
         await _gate.WaitAsync(cancellationToken);
         byte[]? payload;
+        using var reply = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        reply.CancelAfter(_replyTimeout);
         try
         {
-            await ControlFraming.WriteAsync(_stream, JsonSerializer.SerializeToUtf8Bytes(request, ControlJson.Default.ControlRequest), cancellationToken);
-            payload = await ControlFraming.ReadAsync(_stream, MaxResponseBytes, cancellationToken);
+            await ControlFraming.WriteAsync(_stream, JsonSerializer.SerializeToUtf8Bytes(request, ControlJson.Default.ControlRequest), reply.Token);
+            payload = await ControlFraming.ReadAsync(_stream, MaxResponseBytes, reply.Token);
         }
         catch (Exception ex) when (ex is IOException or ControlProtocolException or ObjectDisposedException)
         {
             throw new ControlException("connection_broken", $"The conversation with {Description} broke: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Half a frame may be in flight: the connection cannot carry another request.
+            await _stream.DisposeAsync();
+            throw new ControlException("timeout", $"{Description} did not answer '{request.Command}' within {_replyTimeout.TotalSeconds:0.#} s.", ex);
         }
         finally
         {

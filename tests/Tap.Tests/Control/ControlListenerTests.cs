@@ -62,6 +62,23 @@ public sealed class ControlListenerTests
     }
 
     [Test]
+    public async Task A_sidecar_that_accepts_and_never_answers_fails_the_request_after_the_reply_timeout()
+    {
+        var pipe = TestEndpoints.UniquePipeName();
+        await using var silent = new NamedPipeServerStream(ControlEndpoint.For(pipe), PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+        var accepted = silent.WaitForConnectionAsync();
+        await using var client = await ControlClient.TryConnectAsync(pipe, Timeout, CancellationToken.None, replyTimeout: TimeSpan.FromMilliseconds(300));
+        await accepted.WaitAsync(Timeout);
+        var started = DateTime.UtcNow;
+
+        var failure = Assert.ThrowsAsync<ControlException>(() => client!.CountAsync(new RecordQuery(), CancellationToken.None));
+
+        Assert.That(failure!.Code, Is.EqualTo("timeout"));
+        Assert.That(failure.Message, Does.Contain("did not answer 'count' within 0.3 s"));
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
     public async Task No_sidecar_means_no_client_quickly()
     {
         var started = DateTime.UtcNow;
