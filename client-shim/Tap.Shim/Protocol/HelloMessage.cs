@@ -27,4 +27,11 @@ internal sealed class HelloMessage() : ProtocolMessage(MessageType.Hello)
     /// <summary>Executions the shim dropped whole, since it started, because its buffer was full.</summary>
     [Key(6)]
     public long DroppedExecutions { get; set; }
+
+    /// <summary>
+    /// 16 random bytes naming the shim instance (one per client object, new at every start); nil from version-1
+    /// shims that predate it. The sidecar lets only this instance take over its executions in flight.
+    /// </summary>
+    [Key(7)]
+    public byte[]? InstanceId { get; set; }
 }

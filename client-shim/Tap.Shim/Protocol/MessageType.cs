@@ -9,6 +9,7 @@ internal enum MessageType
     Chunk = 4,
     Signal = 5,
     End = 6,
+    Loss = 7,
     HelloReply = 64,
     Ack = 65,
     Error = 66,

@@ -11,4 +11,5 @@ internal static class ProtocolErrorCodes
     public const string InvalidField = "invalid_field";
     public const string UnknownExecution = "unknown_execution";
     public const string ShuttingDown = "shutting_down";
+    public const string ExecutionOwned = "execution_owned";
 }

@@ -22,7 +22,7 @@ internal static class ProtocolSerializer
         ProtocolMessage[] samples =
         [
             new HelloMessage(), new StartMessage(), new ResponseMessage(), new ChunkMessage(), new SignalMessage(),
-            new EndMessage(), new HelloReplyMessage(), new AckMessage(), new ErrorMessage(),
+            new EndMessage(), new LossMessage(), new HelloReplyMessage(), new AckMessage(), new ErrorMessage(),
         ];
         foreach (var sample in samples)
         {
@@ -172,6 +172,7 @@ internal static class ProtocolSerializer
             case ChunkMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
             case SignalMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
             case EndMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
+            case LossMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
             case HelloReplyMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
             case AckMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
             case ErrorMessage m: MessagePackSerializer.Serialize(ref writer, m, Options); break;
@@ -189,6 +190,7 @@ internal static class ProtocolSerializer
         MessageType.Chunk => MessagePackSerializer.Deserialize<ChunkMessage>(ref reader, Options),
         MessageType.Signal => MessagePackSerializer.Deserialize<SignalMessage>(ref reader, Options),
         MessageType.End => MessagePackSerializer.Deserialize<EndMessage>(ref reader, Options),
+        MessageType.Loss => MessagePackSerializer.Deserialize<LossMessage>(ref reader, Options),
         MessageType.HelloReply => MessagePackSerializer.Deserialize<HelloReplyMessage>(ref reader, Options),
         MessageType.Ack => MessagePackSerializer.Deserialize<AckMessage>(ref reader, Options),
         MessageType.Error => MessagePackSerializer.Deserialize<ErrorMessage>(ref reader, Options),
