@@ -15,6 +15,7 @@ namespace Tap.Sidecar.Control;
 internal sealed class ControlListener(
     IOptions<ControlOptions> options,
     IOptions<IngestOptions> ingestOptions,
+    IOptions<StoreOptions> storeOptions,
     RecordStore store,
     TimeProvider time,
     ILogger<ControlListener> logger) : BackgroundService
@@ -34,7 +35,12 @@ internal sealed class ControlListener(
 
         _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false));
 
-        // Created here so that a taken endpoint fails the start, loudly.
+        // Created here so that a taken endpoint fails the start, loudly; .NET would delete whatever file is in the way.
+        if (EndpointGuard.Claim(_endpoint, storeOptions.Value.DatabasePath))
+        {
+            IngestLog.StaleSocketReplaced(logger, EndpointGuard.SocketPath(_endpoint));
+        }
+
         for (var i = 0; i < _options.MaxConnections; i++)
         {
             _firstStreams.Add(CreateServerStream());

@@ -5,16 +5,20 @@ namespace Tap.Sidecar.Ingest;
 
 /// <summary>
 /// Who may use the sidecar's endpoint. On Linux the pipe is a Unix socket file: a second sidecar must not take
-/// it over from a running one (.NET would silently delete and rebind it), a stale file left by a crash is
-/// replaced, and the file is owner-only (0600) unless a group is configured (0660 with that group).
+/// it over from a running one (.NET would silently delete and rebind it), a stale socket left by a crash is
+/// replaced but nothing else ever is (a regular file, a directory, a link, the database), and the file is
+/// owner-only (0600) unless a group is configured (0660 with that group).
 /// </summary>
 internal static partial class EndpointGuard
 {
     public static string SocketPath(string endpoint) =>
         Path.IsPathRooted(endpoint) ? endpoint : Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + endpoint);
 
-    /// <summary>Throws <see cref="EndpointInUseException"/> when something listens there; returns true when a stale socket was removed.</summary>
-    public static bool Claim(string endpoint)
+    /// <summary>
+    /// Throws <see cref="EndpointRefusedException"/> when the path holds anything but a socket or names the database,
+    /// <see cref="EndpointInUseException"/> when something listens there; returns true when a stale socket was removed.
+    /// </summary>
+    public static bool Claim(string endpoint, string? databasePath = null)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -22,7 +26,12 @@ internal static partial class EndpointGuard
         }
 
         var path = SocketPath(endpoint);
-        if (!File.Exists(path))
+        if (Refusal(path, databasePath) is { } reason)
+        {
+            throw new EndpointRefusedException(reason);
+        }
+
+        if (UnixFileType.Of(path) == UnixFileType.Kind.Missing)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             return false;
@@ -42,6 +51,48 @@ internal static partial class EndpointGuard
         throw new EndpointInUseException(
             $"Another process is already listening on '{endpoint}' ({path}); a tap sidecar is probably running there. Stop it, or give this one another endpoint (--endpoint).");
     }
+
+    /// <summary>
+    /// Why the sidecar may not bind a socket at <paramref name="socketPath"/> (null when it may): the path holds
+    /// something other than a socket, or it is the database or the database's log file. Nothing is touched.
+    /// </summary>
+    public static string? Refusal(string socketPath, string? databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        if (databasePath is { Length: > 0 })
+        {
+            var socket = Path.GetFullPath(socketPath);
+            var database = Path.GetFullPath(databasePath);
+            if (socket == database)
+            {
+                return $"The endpoint {socketPath} is the database path (--db): refusing to replace it; give the socket a path of its own, e.g. /run/tap/tap.sock.";
+            }
+
+            if (socket == LogFile(database))
+            {
+                return $"The endpoint {socketPath} is the database's log file: refusing to replace it; give the socket a path of its own, e.g. /run/tap/tap.sock.";
+            }
+        }
+
+        var kind = UnixFileType.Of(socketPath) switch
+        {
+            UnixFileType.Kind.Missing or UnixFileType.Kind.Socket => null,
+            UnixFileType.Kind.RegularFile => "a regular file",
+            UnixFileType.Kind.Directory => "a directory",
+            UnixFileType.Kind.SymbolicLink => "a symbolic link",
+            UnixFileType.Kind.Other => "a device or fifo",
+            _ => "a file of unknown kind",
+        };
+        return kind is null ? null : $"The endpoint {socketPath} is {kind}, not a socket: refusing to replace it (is --endpoint swapped with --db?).";
+    }
+
+    // LiteDB keeps its write-ahead log beside the database: tap.db -> tap-log.db.
+    private static string LogFile(string database) =>
+        Path.Combine(Path.GetDirectoryName(database)!, Path.GetFileNameWithoutExtension(database) + "-log" + Path.GetExtension(database));
 
     /// <summary>Restricts the socket file to its owner, or to its owner and <paramref name="group"/>.</summary>
     public static void Protect(string endpoint, string? group)

@@ -1,10 +1,15 @@
+using System.Text;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Control;
 
 namespace Tap.Sidecar.Ingest;
 
 /// <summary>The pipe the sidecar listens on (configuration section <c>Tap:Ingest</c>).</summary>
 internal sealed class IngestOptions
 {
+    // sockaddr_un.sun_path is 108 bytes on Linux, one of them the terminating zero.
+    private const int MaxSocketPathBytes = 107;
+
     /// <summary>Pipe name, or on Linux a rooted socket path. Default <c>tap</c> (the socket /tmp/CoreFxPipe_tap).</summary>
     public string Endpoint { get; set; } = ProtocolConstants.DefaultEndpoint;
 
@@ -29,6 +34,18 @@ internal sealed class IngestOptions
     /// <summary>Executions in flight on one connection; more is a protocol error (a leaking or hostile client).</summary>
     public int MaxExecutionsPerConnection { get; set; } = 100_000;
 
+    /// <summary>Shim connections served at once; one more is closed at once with <c>too_many_connections</c> (default 256).</summary>
+    public int MaxConnections { get; set; } = 256;
+
+    /// <summary>How long a frame may take to arrive whole once its first byte did, after Hello; then <c>frame_timeout</c> closes the connection (default 30 s).</summary>
+    public TimeSpan FrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bytes of frames in progress over all connections together (default 64 MiB). A connection whose next frame does
+    /// not fit waits, and its shim with it, until other frames complete or time out. Frames up to 64 KiB never wait.
+    /// </summary>
+    public long MaxPartialFrameBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Throws the first configuration error; <see cref="IngestOptionsValidator"/> reports them all at start.</summary>
     public void Validate()
     {
@@ -42,7 +59,17 @@ internal sealed class IngestOptions
     {
         if (string.IsNullOrWhiteSpace(Endpoint))
         {
-            yield return "Tap:Ingest:Endpoint must not be empty.";
+            yield return "Tap:Ingest:Endpoint must not be empty: give a pipe name (tap) or an absolute socket path (/run/tap/tap.sock).";
+            yield break;
+        }
+
+        if (!OperatingSystem.IsWindows() && !Path.IsPathRooted(Endpoint) && Endpoint.Contains('/', StringComparison.Ordinal))
+        {
+            yield return $"Tap:Ingest:Endpoint '{Endpoint}' is a relative path: give a pipe name without '/' (tap) or an absolute socket path (/run/tap/tap.sock).";
+        }
+        else if (!OperatingSystem.IsWindows() && Encoding.UTF8.GetByteCount(EndpointGuard.SocketPath(ControlEndpoint.For(Endpoint))) > MaxSocketPathBytes)
+        {
+            yield return $"Tap:Ingest:Endpoint '{Endpoint}' is too long: its control socket {EndpointGuard.SocketPath(ControlEndpoint.For(Endpoint))} must fit the {MaxSocketPathBytes} bytes of a Unix socket address.";
         }
 
         if (MaxFrameBytes is < ProtocolConstants.MinMaxFrameBytes or > ProtocolConstants.MaxMaxFrameBytes)
@@ -53,6 +80,16 @@ internal sealed class IngestOptions
         if (AcceptLoops is < 1 or > 64 || HandshakeTimeout <= TimeSpan.Zero || MaxExecutionsPerConnection < 1)
         {
             yield return "Tap:Ingest: AcceptLoops must be 1-64, HandshakeTimeout and MaxExecutionsPerConnection positive.";
+        }
+
+        if (MaxConnections is < 1 or > 100_000 || FrameTimeout <= TimeSpan.Zero)
+        {
+            yield return "Tap:Ingest: MaxConnections must be 1-100000 and FrameTimeout positive.";
+        }
+
+        if (MaxPartialFrameBytes < (long)MaxFrameBytes + ProtocolConstants.LengthPrefixBytes)
+        {
+            yield return $"Tap:Ingest:MaxPartialFrameBytes must hold at least one whole frame (MaxFrameBytes + {ProtocolConstants.LengthPrefixBytes}).";
         }
     }
 }

@@ -30,7 +30,7 @@ internal sealed class PipeListener(
         _options.Validate();
 
         // Created here rather than in the loops so that a bad or taken endpoint fails the start, loudly.
-        if (EndpointGuard.Claim(_options.Endpoint))
+        if (EndpointGuard.Claim(_options.Endpoint, storeOptions.Value.DatabasePath))
         {
             IngestLog.StaleSocketReplaced(logger, EndpointGuard.SocketPath(_options.Endpoint));
         }

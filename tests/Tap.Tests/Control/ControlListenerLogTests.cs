@@ -18,7 +18,7 @@ public sealed class ControlListenerLogTests
         var logger = new ListLogger<ControlListener>();
         var pipe = TestEndpoints.UniquePipeName();
         using var listener = new ControlListener(
-            Options.Create(new ControlOptions()), Options.Create(new IngestOptions { Endpoint = pipe }), store, TimeProvider.System, logger);
+            Options.Create(new ControlOptions()), Options.Create(new IngestOptions { Endpoint = pipe }), Options.Create(new StoreOptions { DatabasePath = folder.File("tap.db") }), store, TimeProvider.System, logger);
         await listener.StartAsync(CancellationToken.None);
         try
         {

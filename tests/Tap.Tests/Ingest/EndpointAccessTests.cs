@@ -39,22 +39,18 @@ public class EndpointAccessTests
     }
 
     [Test]
-    public async Task Stale_socket_left_by_a_crash_is_replaced()
+    public async Task Stale_socket_left_by_a_crash_is_still_replaced()
     {
         SkipOnWindows();
+        if (!File.Exists("/usr/bin/python3"))
+        {
+            Assert.Ignore("Needs python3 to leave a socket file behind: .NET unlinks the sockets it binds when they close.");
+        }
+
         var pipe = TestEndpoints.UniquePipeName();
+        await RunAsync("/usr/bin/python3", $"-c \"import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])\" {EndpointGuard.SocketPath(pipe)}");
 
-        // .NET unlinks the sockets it binds when they close; a crashed process leaves its file behind, as Python's do.
-        if (File.Exists("/usr/bin/python3"))
-        {
-            await RunAsync("/usr/bin/python3", $"-c \"import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])\" {EndpointGuard.SocketPath(pipe)}");
-        }
-        else
-        {
-            await File.WriteAllBytesAsync(EndpointGuard.SocketPath(pipe), []);
-        }
-
-        Assert.That(File.Exists(EndpointGuard.SocketPath(pipe)), Is.True, "a socket file nobody listens on");
+        Assert.That(UnixFileType.Of(EndpointGuard.SocketPath(pipe)), Is.EqualTo(UnixFileType.Kind.Socket), "a socket file nobody listens on");
         await using var sidecar = await SidecarProcess.StartAsync(pipe);
         await using var client = new TapClient(new TapClientOptions { Endpoint = pipe });
 
