@@ -17,9 +17,12 @@ internal sealed class ClientConnection(
     IngestOptions options,
     ExecutionRecorder recorder,
     OrphanRegistry orphans,
+    PartialFrameBudget partialFrames,
     TimeProvider time,
     ILogger logger)
 {
+    private readonly FrameInProgress _frame = new(partialFrames, options.FrameTimeout, time);
+
     public async Task RunAsync(CancellationToken stopping)
     {
         await using var replies = new ReplyWriter(stream);
@@ -113,56 +116,81 @@ internal sealed class ClientConnection(
 
     private async Task<ProtocolMessage?> ReadOneAsync(PipeReader reader, CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            var result = await reader.ReadAsync(cancellationToken);
-            var buffer = result.Buffer;
-            if (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+            while (true)
             {
-                var message = ProtocolSerializer.Decode(payload);
-                reader.AdvanceTo(buffer.Start);
-                return message;
-            }
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+                {
+                    var message = ProtocolSerializer.Decode(payload);
+                    reader.AdvanceTo(buffer.Start);
+                    return message;
+                }
 
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                ThrowIfTruncated(buffer);
-                return null;
+                // The handshake's own timeout bounds a slow Hello; the budget bounds the bytes of many.
+                var leftOver = buffer.Length;
+                var waiting = result.IsCompleted ? Task.CompletedTask : _frame.TrackAsync(buffer, newFrame: false, cancellationToken);
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    ThrowIfTruncated(leftOver);
+                    return null;
+                }
+
+                await waiting;
             }
+        }
+        finally
+        {
+            _frame.Reset();
         }
     }
 
     private async Task ReadFramesAsync(PipeReader reader, ExecutionTracker tracker, CancellationToken stopping)
     {
-        while (true)
+        try
         {
-            ReadResult result;
-            try
+            while (true)
             {
-                // A store that falls behind pauses the reading: the shim keeps what it cannot send, instead of the
-                // sidecar deciding executions it has no room to record.
-                await recorder.WaitForRoomAsync(stopping);
-                result = await reader.ReadAsync(stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                // Stopping: what already arrived is finished and committed; only what is still in flight is finalized.
-                if (reader.TryRead(out var last))
+                ReadResult result;
+                try
                 {
-                    Apply(last.Buffer, tracker, out _);
+                    // A store that falls behind pauses the reading: the shim keeps what it cannot send, instead of the
+                    // sidecar deciding executions it has no room to record.
+                    await recorder.WaitForRoomAsync(stopping);
+                    result = await _frame.ReadAsync(reader, stopping);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    // Stopping: what already arrived is finished and committed; only what is still in flight is finalized.
+                    if (reader.TryRead(out var last))
+                    {
+                        Apply(last.Buffer, tracker, out _);
+                    }
+
+                    throw;
                 }
 
-                throw;
-            }
+                Apply(result.Buffer, tracker, out var rest);
+                var leftOver = rest.Length;
 
-            Apply(result.Buffer, tracker, out var rest);
-            reader.AdvanceTo(rest.Start, rest.End);
-            if (result.IsCompleted)
-            {
-                ThrowIfTruncated(rest);
-                return;
+                // Frames in progress are bounded in bytes over all connections and in time each (issue 12).
+                var waiting = result.IsCompleted ? Task.CompletedTask : _frame.TrackAsync(rest, newFrame: leftOver < result.Buffer.Length, stopping);
+                reader.AdvanceTo(rest.Start, rest.End);
+                if (result.IsCompleted)
+                {
+                    ThrowIfTruncated(leftOver);
+                    return;
+                }
+
+                await waiting;
             }
+        }
+        finally
+        {
+            _frame.Reset();
         }
     }
 
@@ -183,11 +211,11 @@ internal sealed class ClientConnection(
         rest = buffer;
     }
 
-    private static void ThrowIfTruncated(ReadOnlySequence<byte> rest)
+    private static void ThrowIfTruncated(long leftOver)
     {
-        if (!rest.IsEmpty)
+        if (leftOver > 0)
         {
-            throw new ProtocolException(ProtocolErrorCodes.MalformedFrame, $"The connection closed in the middle of a frame ({rest.Length} bytes left over).");
+            throw new ProtocolException(ProtocolErrorCodes.MalformedFrame, $"The connection closed in the middle of a frame ({leftOver} bytes left over).");
         }
     }
 }

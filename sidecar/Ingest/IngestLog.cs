@@ -34,6 +34,9 @@ internal static partial class IngestLog
     [LoggerMessage(110, LogLevel.Warning, "Replaced the stale socket {Path}: nothing listened on it (a previous sidecar crashed?).", EventName = "StaleSocketReplaced")]
     public static partial void StaleSocketReplaced(ILogger logger, string path);
 
+    [LoggerMessage(111, LogLevel.Warning, "Refused {Count} connections over Tap:Ingest:MaxConnections ({Max}) since the last report (reported at most once a minute).", EventName = "ConnectionsRefused")]
+    public static partial void ConnectionsRefused(ILogger logger, long count, int max);
+
     [LoggerMessage(109, LogLevel.Debug, "Execution {ExecutionId} recorded as {Status} ({Reason}).", EventName = "ExecutionDecided")]
     public static partial void ExecutionDecided(ILogger logger, Guid executionId, string status, string reason);
 }

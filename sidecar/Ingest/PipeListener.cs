@@ -3,6 +3,7 @@ using System.IO.Pipes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tap.Shim.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
@@ -21,9 +22,13 @@ internal sealed class PipeListener(
     ILogger<PipeListener> logger) : BackgroundService
 {
     private readonly IngestOptions _options = options.Value;
+    private readonly ConnectionLimit _limit = new(options.Value.MaxConnections, time);
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly List<NamedPipeServerStream> _firstStreams = [];
     private long _nextConnectionId;
+
+    /// <summary>The bytes all connections' frames in progress hold together; one per listener, shared by its connections.</summary>
+    internal PartialFrameBudget PartialFrames { get; } = new(options.Value.MaxPartialFrameBytes);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -114,6 +119,12 @@ internal sealed class PipeListener(
                 continue;
             }
 
+            if (!_limit.TryEnter())
+            {
+                _ = RefuseAsync(current);
+                continue;
+            }
+
             var id = Interlocked.Increment(ref _nextConnectionId);
             var connection = ServeAsync(id, current, stoppingToken);
             _connections[id] = connection;
@@ -124,9 +135,33 @@ internal sealed class PipeListener(
     private async Task ServeAsync(long id, NamedPipeServerStream stream, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        try
+        {
+            await using (stream)
+            {
+                await new ClientConnection(id, stream, _options, recorder, orphans, PartialFrames, time, logger).RunAsync(stoppingToken);
+            }
+        }
+        finally
+        {
+            _limit.Exit();
+        }
+    }
+
+    /// <summary>Over Tap:Ingest:MaxConnections: told why (best effort) and closed at once, before it can hold any memory.</summary>
+    private async Task RefuseAsync(NamedPipeServerStream stream)
+    {
+        if (_limit.Refused() is > 0 and var count)
+        {
+            IngestLog.ConnectionsRefused(logger, count, _limit.Max);
+        }
+
         await using (stream)
         {
-            await new ClientConnection(id, stream, _options, recorder, orphans, time, logger).RunAsync(stoppingToken);
+            await using var replies = new ReplyWriter(stream);
+            await replies.TrySendAsync(
+                new ErrorMessage { Code = ProtocolErrorCodes.TooManyConnections, Message = $"The sidecar serves {_limit.Max} connections at most (Tap:Ingest:MaxConnections); try again later." },
+                TimeSpan.FromSeconds(1));
         }
     }
 

@@ -12,4 +12,6 @@ internal static class ProtocolErrorCodes
     public const string UnknownExecution = "unknown_execution";
     public const string ShuttingDown = "shutting_down";
     public const string ExecutionOwned = "execution_owned";
+    public const string TooManyConnections = "too_many_connections";
+    public const string FrameTimeout = "frame_timeout";
 }

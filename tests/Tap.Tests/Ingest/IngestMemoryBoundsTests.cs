@@ -1,0 +1,143 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Tap.Shim;
+using Tap.Shim.Protocol;
+using Tap.Sidecar.Ingest;
+using Tap.Tests.Support;
+
+namespace Tap.Tests.Ingest;
+
+/// <summary>
+/// Ingest memory is bounded in total, not only per connection (issue 12): a cap on connections, a time limit for a
+/// frame in progress, and one budget for the bytes of all frames in progress. Real sockets, a real sidecar host.
+/// </summary>
+public sealed class IngestMemoryBoundsTests
+{
+    private const int Mib = 1024 * 1024;
+
+    [Test]
+    public async Task Connections_over_the_cap_are_refused_and_good_shims_keep_recording()
+    {
+        await using var sidecar = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:MaxConnections"] = "4" });
+        await using var good = new TapClient(new TapClientOptions { Endpoint = sidecar.PipeName });
+        await Eventually.TrueAsync(() => good.IsConnected, "the good shim connects first");
+        var holders = new List<RawShim>();
+        for (var i = 0; i < 3; i++)
+        {
+            var holder = await RawShim.ConnectAsync(sidecar.PipeName);
+            await holder.HelloAsync();
+            holders.Add(holder);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var over = await RawShim.ConnectAsync(sidecar.PipeName);
+            Assert.That(await over.ReadUntilClosedAsync(), Is.InstanceOf<ErrorMessage>().With.Property(nameof(ErrorMessage.Code)).EqualTo("too_many_connections"));
+        }
+
+        using (var execution = good.StartExecution(new TapExecutionInfo { RequestId = "still-recorded" }))
+        {
+            execution.Response(200, "application/json");
+            execution.UpstreamEnd();
+        }
+
+        Assert.That((await sidecar.WaitForRecordAsync("still-recorded")).RequestId, Is.EqualTo("still-recorded"));
+        Assert.That(good.Counters.Connects, Is.EqualTo(1), "the good shim's connection was never touched");
+        foreach (var holder in holders)
+        {
+            await holder.DisposeAsync();
+        }
+
+        // A slot freed by a closed connection is served again.
+        await using var later = await RawShim.ConnectAsync(sidecar.PipeName);
+        Assert.That(await later.HelloAsync(), Is.InstanceOf<HelloReplyMessage>());
+    }
+
+    [Test]
+    public void Refused_connections_are_reported_at_most_once_a_minute()
+    {
+        var time = new FakeTimeProvider();
+        var limit = new ConnectionLimit(1, time);
+
+        var reports = new List<long> { limit.Refused(), limit.Refused(), limit.Refused() };
+        time.Advance(TimeSpan.FromSeconds(61));
+        reports.Add(limit.Refused());
+
+        Assert.That(reports, Is.EqualTo(new long[] { 1, 0, 0, 3 }), "the first at once, then the count of a minute");
+    }
+
+    [Test]
+    public async Task A_frame_in_progress_longer_than_the_frame_timeout_closes_its_connection()
+    {
+        await using var sidecar = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:FrameTimeout"] = "00:00:00.500" });
+        await using var stalled = await RawShim.ConnectAsync(sidecar.PipeName);
+        await stalled.HelloAsync();
+        var id = Guid.NewGuid();
+        await stalled.WriteAsync(ProtocolSerializer.ToFrame(new StartMessage { ExecutionId = id.ToByteArray(), RequestId = "stalled" }));
+
+        var frame = ProtocolSerializer.ToFrame(new ChunkMessage { ExecutionId = id.ToByteArray(), Sequence = 1, Data = new byte[100_000] });
+        await stalled.WriteAsync(frame.AsMemory(0, frame.Length - 10));
+
+        var reply = await stalled.ReadUntilClosedAsync();
+        Assert.That(reply, Is.InstanceOf<ErrorMessage>().With.Property(nameof(ErrorMessage.Code)).EqualTo("frame_timeout"));
+    }
+
+    [Test]
+    public async Task Partial_frames_of_many_connections_stay_within_the_total_bound()
+    {
+        const int connections = 24;
+        const int fitting = 4;
+        var frames = Enumerable.Range(0, connections).Select(_ => AlmostWholeFrameOfOneMib()).ToList();
+        var capacity = (long)fitting * frames[0].Chunk.Length;
+        await using var sidecar = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:MaxPartialFrameBytes"] = capacity.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var budget = sidecar.Services.GetServices<IHostedService>().OfType<PipeListener>().Single().PartialFrames;
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        var shims = new List<RawShim>();
+        var sending = new List<Task>();
+        foreach (var frame in frames)
+        {
+            var shim = await RawShim.ConnectAsync(sidecar.PipeName);
+            await shim.HelloAsync();
+            await shim.WriteAsync(frame.Start);
+            shims.Add(shim);
+
+            // All but the last bytes: a shim whose frame does not fit is held back by its socket, as a real shim would be.
+            sending.Add(shim.WriteAsync(frame.Chunk.AsMemory(0, frame.Chunk.Length - 16)));
+        }
+
+        await Eventually.TrueAsync(() => budget.Waiting == connections - fitting && budget.Used == capacity, $"{fitting} frames hold the budget, the others wait");
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        var finishing = shims.Select(async (shim, i) =>
+        {
+            await sending[i];
+            await shim.WriteAsync(frames[i].Chunk.AsMemory(frames[i].Chunk.Length - 16));
+            await shim.WriteAsync(frames[i].End);
+        });
+        await Task.WhenAll(finishing).WaitAsync(TimeSpan.FromSeconds(60));
+        var records = await sidecar.WaitForRecordsAsync(connections);
+        foreach (var shim in shims)
+        {
+            await shim.DisposeAsync();
+        }
+
+        await Eventually.TrueAsync(() => budget.Used == 0 && budget.Waiting == 0, "every reservation is returned");
+        var after = GC.GetTotalMemory(forceFullCollection: true) - before;
+
+        TestContext.Out.WriteLine($"managed heap growth: {held / Mib} MiB while {connections} connections held frames of 1 MiB, {after / Mib} MiB after they closed");
+        Assert.That(records, Has.Count.EqualTo(connections), "waiting delayed the frames, it lost none");
+        Assert.That(held, Is.LessThan(capacity + (connections * 2L * FrameInProgress.UnreservedBytes) + (8L * Mib)), "bounded by the budget, not by connections x frame size");
+        Assert.That(after, Is.LessThan(8L * Mib), "the buffers go back once the connections close");
+    }
+
+    private static (byte[] Start, byte[] Chunk, byte[] End) AlmostWholeFrameOfOneMib()
+    {
+        var id = Guid.NewGuid().ToByteArray();
+        return (
+            [.. ProtocolSerializer.ToFrame(new StartMessage { ExecutionId = id, RequestId = "big" }), .. ProtocolSerializer.ToFrame(new ResponseMessage { ExecutionId = id, Sequence = 1, StatusCode = 200, ContentType = "application/json" })],
+            ProtocolSerializer.ToFrame(new ChunkMessage { ExecutionId = id, Sequence = 2, Data = new byte[ProtocolConstants.DefaultMaxFrameBytes - 100] }),
+            ProtocolSerializer.ToFrame(new EndMessage { ExecutionId = id, Sequence = 3 }));
+    }
+}
