@@ -132,6 +132,70 @@ public sealed class IngestMemoryBoundsTests
         Assert.That(after, Is.LessThan(8L * Mib), "the buffers go back once the connections close");
     }
 
+    /// <summary>
+    /// The case of issue 12 against a real <c>tap serve</c> on its defaults: 1,000 connections each send Hello and all
+    /// but 16 bytes of a 1 MiB frame, hold, then close. Prints the sidecar's resident memory before, during and after
+    /// (docs/reliability.md). TAP_MEASURE_DLL names another build's tap.dll to measure it the same way.
+    /// </summary>
+    [Test]
+    [Explicit("A measurement, not a check: about a minute, 1,000 sockets")]
+    public async Task Thousand_connections_each_holding_an_almost_whole_frame_are_measured()
+    {
+        const int connections = 1000;
+        using var folder = new TempFolder();
+        var pipe = TestEndpoints.UniquePipeName();
+        await using var sidecar = await TapServeProcess.StartAsync(pipe, folder.File("tap.db"), Environment.GetEnvironmentVariable("TAP_MEASURE_DLL"));
+        var before = await SteadyResidentMibAsync(sidecar);
+        var frame = ProtocolSerializer.ToFrame(new ChunkMessage { ExecutionId = Guid.NewGuid().ToByteArray(), Sequence = 1, Data = new byte[ProtocolConstants.DefaultMaxFrameBytes - 100] });
+        var shims = new List<RawShim>();
+        var sending = new List<Task>();
+        for (var i = 0; i < connections; i++)
+        {
+            var shim = await RawShim.ConnectAsync(pipe);
+            shims.Add(shim);
+            sending.Add(SendIgnoringRefusalAsync(shim, frame.AsMemory(0, frame.Length - 16)));
+        }
+
+        var during = await SteadyResidentMibAsync(sidecar);
+        foreach (var shim in shims)
+        {
+            await shim.DisposeAsync();
+        }
+
+        await Task.WhenAll(sending).WaitAsync(TimeSpan.FromSeconds(60));
+        var after = await SteadyResidentMibAsync(sidecar);
+        TestContext.Out.WriteLine($"tap serve resident memory: {before} MiB before, {during} MiB with {connections} connections holding almost whole 1 MiB frames, {after} MiB after they closed");
+
+        // dotnet-gcdump forces a full collection in the sidecar and reports the live managed heap.
+        if (Environment.GetEnvironmentVariable("TAP_MEASURE_GCDUMP") is { Length: > 0 } gcdump)
+        {
+            using var report = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(gcdump, $"report -p {sidecar.Id}") { RedirectStandardOutput = true })!;
+            var heap = (await report.StandardOutput.ReadToEndAsync()).Split('\n').FirstOrDefault(l => l.Contains("GC Heap bytes", StringComparison.Ordinal));
+            await report.WaitForExitAsync();
+            TestContext.Out.WriteLine($"after a forced full GC: live managed heap {heap?.Trim()}, resident {await SteadyResidentMibAsync(sidecar)} MiB");
+        }
+    }
+
+    private static async Task SendIgnoringRefusalAsync(RawShim shim, ReadOnlyMemory<byte> partialFrame)
+    {
+        try
+        {
+            await shim.WriteAsync(ProtocolSerializer.ToFrame(new HelloMessage { ProtocolVersion = ProtocolConstants.Version, ProcessName = "measure" }));
+            await shim.WriteAsync(partialFrame);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // Refused over the cap, or closed by the test while the sidecar held it back.
+        }
+    }
+
+    // Memory settles over a few seconds (sockets accepted, buffers filled or freed): a measurement, so it waits on time.
+    private static async Task<long> SteadyResidentMibAsync(TapServeProcess sidecar)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        return sidecar.ResidentMib();
+    }
+
     private static (byte[] Start, byte[] Chunk, byte[] End) AlmostWholeFrameOfOneMib()
     {
         var id = Guid.NewGuid().ToByteArray();

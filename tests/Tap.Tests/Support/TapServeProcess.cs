@@ -13,9 +13,17 @@ internal sealed class TapServeProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<TapServeProcess> StartAsync(string pipe, string database)
+    /// <summary>Resident memory from /proc (Linux), in MiB.</summary>
+    public long ResidentMib()
     {
-        var tap = Path.Combine(AppContext.BaseDirectory, "tap.dll");
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+    }
+
+    /// <param name="tap">Another build's tap.dll, to measure it against this one; default this build's.</param>
+    public static async Task<TapServeProcess> StartAsync(string pipe, string database, string? tap = null)
+    {
+        tap ??= Path.Combine(AppContext.BaseDirectory, "tap.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { tap, "serve", "--endpoint", pipe, "--db", database, "--Logging:LogLevel:Default=Warning" })
         {
