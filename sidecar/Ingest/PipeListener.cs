@@ -17,6 +17,7 @@ internal sealed class PipeListener(
     IOptions<StoreOptions> storeOptions,
     ExecutionRecorder recorder,
     OrphanRegistry orphans,
+    ExecutionOwnership ownership,
     TimeProvider time,
     ILogger<PipeListener> logger) : BackgroundService
 {
@@ -126,7 +127,7 @@ internal sealed class PipeListener(
         await Task.Yield();
         await using (stream)
         {
-            await new ClientConnection(id, stream, _options, recorder, orphans, time, logger).RunAsync(stoppingToken);
+            await new ClientConnection(id, stream, _options, recorder, ownership, time, logger).RunAsync(stoppingToken);
         }
     }
 
