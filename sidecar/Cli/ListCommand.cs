@@ -30,9 +30,9 @@ internal static class ListCommand
             RecordOutput.Write(result.InvocationConfiguration.Output, records, output.Read(result));
 
             // On stderr, so that --json, --jsonl and --csv stay machine-readable.
-            if (await source.ShimLossesAsync(cancellationToken) is > 0 and var lost)
+            if (await source.ShimLossesAsync(query, cancellationToken) is { Count: > 0 } losses)
             {
-                await result.InvocationConfiguration.Error.WriteLineAsync($"Note: shims dropped {lost} executions whole (their buffer was full); they were never recorded. See tap stats.");
+                await result.InvocationConfiguration.Error.WriteLineAsync(LossText.Note(losses));
             }
 
             return ExitCodes.Ok;

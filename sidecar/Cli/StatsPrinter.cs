@@ -38,7 +38,11 @@ internal static class StatsPrinter
         console.Write(table);
         if (stats.ExecutionsLostByShims > 0)
         {
-            console.Write(new Text(string.Create(CultureInfo.InvariantCulture, $"{stats.ExecutionsLostByShims} executions were dropped by shims (buffer full) and never recorded.\n")));
+            console.Write(new Text(LossText.Headline(stats.ExecutionsLostByShims) + "\n"));
+            foreach (var loss in stats.Losses)
+            {
+                console.Write(new Text(string.Create(CultureInfo.InvariantCulture, $"{loss.Count,8}  {loss.Gateway}  {LossText.Reason(loss.Reason)}\n")));
+            }
         }
 
         if (stats.TopFailureReasons.Count > 0)

@@ -72,8 +72,8 @@ internal sealed class ControlClient : IRecordSource
     public async Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
         (await SendAsync(new ControlRequest { Command = ControlCommands.Count, Query = query }, cancellationToken)).Count ?? 0;
 
-    public async Task<long> ShimLossesAsync(CancellationToken cancellationToken) =>
-        (await SendAsync(new ControlRequest { Command = ControlCommands.ShimLosses }, cancellationToken)).Count ?? 0;
+    public async Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.ShimLosses, Query = window }, cancellationToken)).Losses ?? [];
 
     public async Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         (await SendAsync(new ControlRequest { Command = ControlCommands.Purge, Before = before, DryRun = dryRun }, cancellationToken)).Count ?? 0;

@@ -19,7 +19,7 @@ internal sealed class ControlDispatcher(IRecordSource records)
             {
                 ControlCommands.List => new ControlResponse { Records = await records.ListAsync(Bounded(Required(request.Query, "query")), cancellationToken) },
                 ControlCommands.Count => new ControlResponse { Count = await records.CountAsync(Required(request.Query, "query"), cancellationToken) },
-                ControlCommands.ShimLosses => new ControlResponse { Count = await records.ShimLossesAsync(cancellationToken) },
+                ControlCommands.ShimLosses => new ControlResponse { Losses = await records.ShimLossesAsync(request.Query ?? new RecordQuery(), cancellationToken) },
                 ControlCommands.Stats => new ControlResponse
                 {
                     Stats = await records.StatsAsync(Required(request.Query, "query"), Required(request.By, "by"), cancellationToken),

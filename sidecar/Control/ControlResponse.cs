@@ -18,6 +18,9 @@ internal sealed class ControlResponse
 
     public RecordStats? Stats { get; set; }
 
+    /// <summary>shim_losses: by gateway and reason.</summary>
+    public IReadOnlyList<LossCount>? Losses { get; set; }
+
     /// <summary>count, purge.</summary>
     public long? Count { get; set; }
 }

@@ -83,6 +83,7 @@ internal static class SidecarHost
         services.TryAddSingleton<RecordFactory>();
         services.TryAddSingleton<ExecutionRecorder>();
         services.TryAddSingleton<OrphanRegistry>();
+        services.TryAddSingleton<ExecutionOwnership>();
         services.TryAddSingleton(sp => new RecordWriter(
             sp.GetRequiredService<RecordStore>(),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,

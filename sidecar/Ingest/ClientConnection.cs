@@ -16,7 +16,7 @@ internal sealed class ClientConnection(
     Stream stream,
     IngestOptions options,
     ExecutionRecorder recorder,
-    OrphanRegistry orphans,
+    ExecutionOwnership ownership,
     PartialFrameBudget partialFrames,
     TimeProvider time,
     ILogger logger)
@@ -38,7 +38,15 @@ internal sealed class ClientConnection(
         }
         catch (ProtocolException ex)
         {
-            IngestLog.ProtocolViolation(logger, id, ex.Code, ex.Message);
+            if (ex.Code == ProtocolErrorCodes.ExecutionOwned)
+            {
+                IngestLog.ExecutionOwned(logger, id, ex.Message);
+            }
+            else
+            {
+                IngestLog.ProtocolViolation(logger, id, ex.Code, ex.Message);
+            }
+
             await replies.TrySendAsync(new ErrorMessage { Code = ex.Code, Message = ex.Message }, TimeSpan.FromSeconds(1));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -96,6 +104,13 @@ internal sealed class ClientConnection(
             return null;
         }
 
+        Guid? instance = hello.InstanceId switch
+        {
+            null => null,
+            { Length: ProtocolConstants.ExecutionIdBytes } bytes => ExecutionIds.FromBytes(bytes),
+            var bytes => throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Hello carries an instance id of {bytes.Length} bytes; it must be {ProtocolConstants.ExecutionIdBytes}."),
+        };
+
         await replies.SendAsync(
             new HelloReplyMessage { Accepted = true, ProtocolVersion = ProtocolConstants.Version, MaxFrameBytes = options.MaxFrameBytes, ServerName = "tap" },
             stopping);
@@ -106,12 +121,15 @@ internal sealed class ClientConnection(
         }
 
         var client = new ClientIdentity { Process = hello.ProcessName, ProcessId = hello.ProcessId, Host = hello.HostName, Gateway = hello.GatewayName };
-        if (hello.DroppedExecutions > 0)
+
+        // A shim that names its instance reports each drop in a Loss message, by execution id: its cumulative count
+        // would count them twice (and count executions recorded after all).
+        if (hello.DroppedExecutions > 0 && instance is null)
         {
             recorder.ReportShimLoss(client, hello.DroppedExecutions);
         }
 
-        return new ExecutionTracker(client, recorder, orphans, replies.Acknowledge, options.MaxExecutionsPerConnection);
+        return new ExecutionTracker(id, client, instance, recorder, ownership, replies.Acknowledge, options.MaxExecutionsPerConnection);
     }
 
     private async Task<ProtocolMessage?> ReadOneAsync(PipeReader reader, CancellationToken cancellationToken)
@@ -200,6 +218,9 @@ internal sealed class ClientConnection(
         {
             switch (ProtocolSerializer.Decode(payload))
             {
+                case LossMessage loss:
+                    tracker.HandleLoss(loss);
+                    break;
                 case ExecutionMessage message:
                     tracker.Handle(message);
                     break;

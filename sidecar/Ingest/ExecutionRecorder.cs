@@ -5,10 +5,24 @@ using Tap.Sidecar.Store;
 namespace Tap.Sidecar.Ingest;
 
 /// <summary>Decides an execution, turns it into its record and hands it to the store's writer; the shim is acknowledged after commit.</summary>
-internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory records, RecordStore store, TimeProvider time, ILogger<ExecutionRecorder> logger)
+internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory records, TimeProvider time, ILogger<ExecutionRecorder> logger)
 {
-    /// <summary>What a shim's handshake says it dropped, kept for <c>tap stats</c>.</summary>
-    public void ReportShimLoss(ClientIdentity client, long dropped) => store.ReportShimLoss(client, dropped, time.GetUtcNow().UtcDateTime);
+    /// <summary>
+    /// The cumulative count in the handshake of a shim that sends no Loss reports (it predates them), kept for
+    /// <c>tap stats</c> through the writer like any record.
+    /// </summary>
+    public void ReportShimLoss(ClientIdentity client, long dropped) =>
+        writer.TryEnqueue(new ShimLossReport(null, ShimLossBook.HandshakeReason, [], dropped, client, null, time.GetUtcNow().UtcDateTime), onCommitted: null);
+
+    /// <summary>A shim's Loss report: acknowledged by its id once committed, so the shim forgets it only then.</summary>
+    public void RecordLoss(ShimLossReport report, Action<Guid> acknowledge)
+    {
+        IngestLog.LossReported(logger, report.ReportId!.Value, report.Client.Gateway, report.ExecutionIds.Count + report.Uncounted, report.Reason);
+        if (!writer.TryEnqueue(report, () => acknowledge(report.ReportId.Value)))
+        {
+            IngestLog.RecordDropped(logger, report.ReportId.Value);
+        }
+    }
 
     /// <summary>Completes when the store's writer has room for more records: readers wait here before reading more frames.</summary>
     public Task WaitForRoomAsync(CancellationToken cancellationToken) => writer.WaitForRoomAsync(cancellationToken);

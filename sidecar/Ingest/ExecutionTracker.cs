@@ -5,14 +5,23 @@ using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Ingest;
 
-/// <summary>The executions in flight on one connection: applies their frames in order and records each when it ends.</summary>
+/// <summary>
+/// The executions in flight on one connection: applies their frames in order and records each when it ends. Who may
+/// start which execution is <see cref="ExecutionOwnership"/>'s to decide; an execution taken over by a newer connection
+/// of the same shim instance stays here only to swallow its stale frames until its End.
+/// </summary>
 internal sealed class ExecutionTracker(
+    long connectionId,
     ClientIdentity client,
+    Guid? instance,
     ExecutionRecorder recorder,
-    OrphanRegistry orphans,
+    ExecutionOwnership ownership,
     Action<Guid> acknowledge,
     int maxInFlight)
 {
+    /// <summary>A loss reason is a short code (docs/protocol.md, "7 Loss"); anything longer is not one.</summary>
+    private const int MaxReasonLength = 64;
+
     private readonly Dictionary<Guid, Tracked> _inFlight = [];
 
     public int InFlight => _inFlight.Count;
@@ -30,6 +39,17 @@ internal sealed class ExecutionTracker(
         if (!_inFlight.TryGetValue(id, out var tracked))
         {
             throw new ProtocolException(ProtocolErrorCodes.UnknownExecution, $"{message.Type} for execution {id}, which was never started on this connection or has ended.");
+        }
+
+        if (tracked.Claim.TakenOver)
+        {
+            // The shim replayed it on a newer connection: this one's frames are stale, not an offence.
+            if (message is EndMessage)
+            {
+                _inFlight.Remove(id);
+            }
+
+            return;
         }
 
         if (message.Sequence != tracked.NextSequence)
@@ -78,15 +98,47 @@ internal sealed class ExecutionTracker(
                 throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)signal.Kind}.");
             case EndMessage { DroppedFrames: EndMessage.DroppedWhole }:
                 state.OnFinalized(Finalization.ShimDropped, at);
-                _inFlight.Remove(id);
-                recorder.Record(state, Finalization.ShimDropped, client, tracked.Raw, acknowledge);
+                Finish(id, tracked, Finalization.ShimDropped);
                 break;
             case EndMessage end:
                 state.OnEnd(end.DroppedFrames, at);
-                _inFlight.Remove(id);
-                recorder.Record(state, Finalization.Ended, client, tracked.Raw, acknowledge);
+                Finish(id, tracked, Finalization.Ended);
                 break;
         }
+    }
+
+    /// <summary>A shim's report of executions it dropped whole: recorded as losses, acknowledged by the report's id once committed.</summary>
+    public void HandleLoss(LossMessage loss)
+    {
+        var reportId = ExecutionIds.FromBytes(loss.ExecutionId);
+        if (loss.Sequence != 0)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Loss report {reportId} has sequence {loss.Sequence}; it must be 0.");
+        }
+
+        if (string.IsNullOrEmpty(loss.Reason) || loss.Reason.Length > MaxReasonLength)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Loss report {reportId} needs a reason of 1 to {MaxReasonLength} characters.");
+        }
+
+        if (loss.Uncounted < 0)
+        {
+            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Loss report {reportId} has a negative uncounted {loss.Uncounted}.");
+        }
+
+        var ids = new Guid[loss.ExecutionIds.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (loss.ExecutionIds[i] is not { Length: ProtocolConstants.ExecutionIdBytes } bytes)
+            {
+                throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Loss report {reportId} names an execution id that is not {ProtocolConstants.ExecutionIdBytes} bytes.");
+            }
+
+            ids[i] = ExecutionIds.FromBytes(bytes);
+        }
+
+        var report = new ShimLossReport(reportId, loss.Reason, ids, loss.Uncounted, client, instance, Timestamps.FromWire(loss.Timestamp).UtcDateTime);
+        recorder.RecordLoss(report, acknowledge);
     }
 
     /// <summary>
@@ -95,22 +147,41 @@ internal sealed class ExecutionTracker(
     /// </summary>
     public int FinalizeAll(Finalization how, DateTimeOffset at)
     {
-        var count = _inFlight.Count;
-        foreach (var tracked in _inFlight.Values)
+        var count = 0;
+        foreach (var (id, tracked) in _inFlight)
         {
-            tracked.Raw?.Signal(at);
-            if (how == Finalization.ConnectionLost)
+            if (tracked.Claim.TakenOver)
             {
-                orphans.Add(tracked.State, client, tracked.Raw);
                 continue;
             }
 
-            tracked.State.OnFinalized(how, at);
-            recorder.Record(tracked.State, how, client, tracked.Raw, acknowledge: null);
+            tracked.Raw?.Signal(at);
+            if (how == Finalization.ConnectionLost)
+            {
+                count += ownership.Orphan(id, tracked.Claim, tracked.State, client, tracked.Raw) ? 1 : 0;
+                continue;
+            }
+
+            if (ownership.Release(id, tracked.Claim))
+            {
+                count++;
+                tracked.State.OnFinalized(how, at);
+                recorder.Record(tracked.State, how, client, tracked.Raw, acknowledge: null);
+            }
         }
 
         _inFlight.Clear();
         return count;
+    }
+
+    // A takeover between the frame's check and here loses the race cleanly: the newer connection records it.
+    private void Finish(Guid id, Tracked tracked, Finalization how)
+    {
+        _inFlight.Remove(id);
+        if (ownership.Release(id, tracked.Claim))
+        {
+            recorder.Record(tracked.State, how, client, tracked.Raw, acknowledge);
+        }
     }
 
     private void Begin(Guid id, StartMessage start, DateTimeOffset at)
@@ -120,10 +191,15 @@ internal sealed class ExecutionTracker(
             throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Start of {id} has sequence {start.Sequence}; it must be 0.");
         }
 
-        var resumed = orphans.TryAdopt(id);
-        if (_inFlight.ContainsKey(id))
+        if (_inFlight.TryGetValue(id, out var earlier))
         {
-            throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Execution {id} was started twice.");
+            if (!earlier.Claim.TakenOver)
+            {
+                throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Execution {id} was started twice.");
+            }
+
+            // Taken over by a newer connection, now replayed here again: this connection claims it like any other.
+            _inFlight.Remove(id);
         }
 
         if (_inFlight.Count >= maxInFlight)
@@ -131,14 +207,27 @@ internal sealed class ExecutionTracker(
             throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"More than {maxInFlight} executions in flight on one connection.");
         }
 
+        var claim = new ExecutionOwnership.Claim(connectionId, instance);
+        var outcome = ownership.TryClaim(id, claim, out var owner);
+        if (outcome == ClaimOutcome.Owned)
+        {
+            throw new ProtocolException(
+                ProtocolErrorCodes.ExecutionOwned,
+                $"Execution {id} is in flight on connection {owner!.ConnectionId} of another shim instance; it stays with that connection.");
+        }
+
         var declared = !string.IsNullOrEmpty(start.ApiFormat);
         var format = declared ? start.ApiFormat! : FormatInference.FromPath(start.RequestPath);
         var state = new ExecutionState(new ExecutionStart(
             id, at, format, start.Stream, start.RequestId, start.Attempt,
             start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody, FormatDeclared: declared));
-        if (resumed)
+        if (outcome == ClaimOutcome.Adopted)
         {
             state.AddNote("The proxy's connection was lost while this execution was in flight; the shim reconnected and replayed it from its start.");
+        }
+        else if (outcome == ClaimOutcome.TakenOver)
+        {
+            state.AddNote($"The shim replayed this execution from its start on a new connection while its earlier connection {owner!.ConnectionId} was still open; the replay took it over.");
         }
 
         if (!declared && format != FormatInference.Unknown)
@@ -146,12 +235,14 @@ internal sealed class ExecutionTracker(
             state.AddNote($"The API format was inferred as {format} from the request path {start.RequestPath}.");
         }
 
-        _inFlight.Add(id, new Tracked(state, recorder.StartRawCapture(at)));
+        _inFlight.Add(id, new Tracked(state, recorder.StartRawCapture(at), claim));
     }
 
-    private sealed class Tracked(ExecutionState state, RawCapture? raw)
+    private sealed class Tracked(ExecutionState state, RawCapture? raw, ExecutionOwnership.Claim claim)
     {
         public ExecutionState State { get; } = state;
+
+        public ExecutionOwnership.Claim Claim { get; } = claim;
 
         public RawCapture? Raw { get; } = raw;
 

@@ -34,8 +34,14 @@ internal static partial class IngestLog
     [LoggerMessage(110, LogLevel.Warning, "Replaced the stale socket {Path}: nothing listened on it (a previous sidecar crashed?).", EventName = "StaleSocketReplaced")]
     public static partial void StaleSocketReplaced(ILogger logger, string path);
 
-    [LoggerMessage(111, LogLevel.Warning, "Refused {Count} connections over Tap:Ingest:MaxConnections ({Max}) since the last report (reported at most once a minute).", EventName = "ConnectionsRefused")]
+    [LoggerMessage(113, LogLevel.Warning, "Refused {Count} connections over Tap:Ingest:MaxConnections ({Max}) since the last report (reported at most once a minute).", EventName = "ConnectionsRefused")]
     public static partial void ConnectionsRefused(ILogger logger, long count, int max);
+
+    [LoggerMessage(111, LogLevel.Warning, "Connection {ConnectionId} refused: {Message}", EventName = "ExecutionOwned")]
+    public static partial void ExecutionOwned(ILogger logger, long connectionId, string message);
+
+    [LoggerMessage(112, LogLevel.Warning, "Shim {Gateway} reports {Dropped} executions it dropped whole ({Reason}); loss report {ReportId}.", EventName = "LossReported")]
+    public static partial void LossReported(ILogger logger, Guid reportId, string? gateway, long dropped, string reason);
 
     [LoggerMessage(109, LogLevel.Debug, "Execution {ExecutionId} recorded as {Status} ({Reason}).", EventName = "ExecutionDecided")]
     public static partial void ExecutionDecided(ILogger logger, Guid executionId, string status, string reason);

@@ -18,6 +18,7 @@ internal sealed class PipeListener(
     IOptions<StoreOptions> storeOptions,
     ExecutionRecorder recorder,
     OrphanRegistry orphans,
+    ExecutionOwnership ownership,
     TimeProvider time,
     ILogger<PipeListener> logger) : BackgroundService
 {
@@ -139,7 +140,7 @@ internal sealed class PipeListener(
         {
             await using (stream)
             {
-                await new ClientConnection(id, stream, _options, recorder, orphans, PartialFrames, time, logger).RunAsync(stoppingToken);
+                await new ClientConnection(id, stream, _options, recorder, ownership, PartialFrames, time, logger).RunAsync(stoppingToken);
             }
         }
         finally

@@ -17,7 +17,8 @@ internal sealed class EmptyRecordSource : IRecordSource
 
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) => Task.FromResult(0L);
 
-    public Task<long> ShimLossesAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
+    public Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<LossCount>>([]);
 
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) => Task.FromResult(0L);
 

@@ -22,8 +22,11 @@ internal interface IRecordSource : IAsyncDisposable
     /// <summary>How many executions match, ignoring the limit.</summary>
     Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Executions the shims dropped whole (buffer full) and reported at their handshake: never recorded.</summary>
-    Task<long> ShimLossesAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Served executions that shims dropped whole and that were never recorded, reported within the window's
+    /// Since/Until and for its gateway (Client), by gateway and reason; most first.
+    /// </summary>
+    Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken);
 
     /// <summary>Deletes the executions started before <paramref name="before"/>; with <paramref name="dryRun"/> only counts them.</summary>
     Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken);

@@ -9,8 +9,11 @@ internal sealed class RecordStats
     public long Count { get; set; }
     public List<StatsGroup> Groups { get; set; } = [];
 
-    /// <summary>Executions the shims dropped whole (buffer full) and so never reached the sidecar, as they reported it.</summary>
+    /// <summary>Served executions the shims dropped whole and that were never recorded: the sum of <see cref="Losses"/>.</summary>
     public long ExecutionsLostByShims { get; set; }
+
+    /// <summary>Those executions by gateway and reason, most first.</summary>
+    public List<LossCount> Losses { get; set; } = [];
 
     /// <summary>Reasons of every execution that did not complete, most frequent first.</summary>
     public List<ReasonCount> TopFailureReasons { get; set; } = [];

@@ -10,8 +10,6 @@ namespace Tap.Sidecar.Store;
 internal sealed class RecordStore : IDisposable
 {
     private const string CollectionName = "executions";
-
-    private const string ShimLossCollection = "shim_losses";
     private static readonly List<LiteDatabase> Retired = [];
     private readonly ConnectionString _connection;
     private LiteDatabase _database;
@@ -99,11 +97,19 @@ internal sealed class RecordStore : IDisposable
         _faulted = false;
     }
 
-    /// <summary>Stores a batch in one transaction. Upsert by id, so a replayed execution is stored once.</summary>
-    public void Save(IReadOnlyList<ExecutionRecord> batch)
+    /// <summary>
+    /// Stores a batch, and the shims' loss reports that came with it, in one transaction. By id, so a replayed execution
+    /// is stored once, and a stored record is replaced only by a report with at least as much evidence
+    /// (<see cref="RecordSupersession"/>).
+    /// </summary>
+    public void Save(IReadOnlyList<ExecutionRecord> batch) => Save(batch, []);
+
+    /// <inheritdoc cref="Save(IReadOnlyList{ExecutionRecord})"/>
+    public void Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0)
+        ArgumentNullException.ThrowIfNull(losses);
+        if (batch.Count == 0 && losses.Count == 0)
         {
             return;
         }
@@ -116,7 +122,9 @@ internal sealed class RecordStore : IDisposable
                 throw new InvalidOperationException("A transaction is already open on this thread.");
             }
 
-            _executions.Upsert(batch);
+            _executions.Upsert(RecordSupersession.Resolve(_executions, batch));
+            ShimLossBook.Forget(_database, batch);
+            ShimLossBook.Save(_database, _executions, losses);
             _database.Commit();
         }
         catch (Exception ex)
@@ -232,23 +240,8 @@ internal sealed class RecordStore : IDisposable
     /// <summary>Writes the -log file into the data file, so the log cannot grow without bound.</summary>
     public void Checkpoint() => _database.Checkpoint();
 
-    /// <summary>
-    /// A shim's handshake reported executions it dropped whole since it started (its buffer was full). Kept per
-    /// shim process, latest count wins, so <c>tap stats</c> can show what was never recorded.
-    /// </summary>
-    public void ReportShimLoss(ClientIdentity client, long dropped, DateTime at) =>
-        _database.GetCollection(ShimLossCollection).Upsert(new BsonDocument
-        {
-            ["_id"] = $"{client.Host}/{client.Process}/{client.ProcessId}",
-            ["gateway"] = client.Gateway,
-            ["dropped"] = dropped,
-            ["reported_at"] = at,
-        });
-
-    /// <summary>Executions dropped by shims, summed over every shim process that reported any.</summary>
-    public long ShimLosses() => _database.CollectionExists(ShimLossCollection)
-        ? _database.GetCollection(ShimLossCollection).FindAll().Sum(d => d["dropped"].AsInt64)
-        : 0;
+    /// <summary>Served executions that were never recorded, as the shims reported them, by gateway and reason (<see cref="ShimLossBook"/>).</summary>
+    public List<LossCount> ShimLosses(RecordQuery window) => ShimLossBook.Count(_database, window);
 
     public void Dispose() => _database.Dispose();
 

@@ -35,7 +35,7 @@ internal sealed class RecordWriter : BackgroundService
     private TaskCompletionSource? _room;
     private bool _stopping;
     private long _lastBehindLog = long.MinValue;
-    private readonly Action<IReadOnlyList<ExecutionRecord>> _save;
+    private readonly Action<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>> _save;
     private readonly int _maxBatchSize;
     private readonly ILogger<RecordWriter> _logger;
     private readonly TimeProvider _timeProvider;
@@ -49,14 +49,24 @@ internal sealed class RecordWriter : BackgroundService
     private long _pauses;
 
     public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
-        : this((store ?? throw new ArgumentNullException(nameof(store))).Save, options, logger, timeProvider)
+        : this(options, logger, timeProvider, (store ?? throw new ArgumentNullException(nameof(store))).Save)
     {
     }
 
-    /// <summary>Writes through <paramref name="save"/>; tests pass a failing one.</summary>
+    /// <summary>Writes records through <paramref name="save"/> and keeps no loss reports; tests pass a failing one.</summary>
     public RecordWriter(Action<IReadOnlyList<ExecutionRecord>> save, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
+        : this(options, logger, timeProvider, RecordsOnly(save))
+    {
+    }
+
+    private static Action<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>> RecordsOnly(Action<IReadOnlyList<ExecutionRecord>> save)
     {
         ArgumentNullException.ThrowIfNull(save);
+        return (records, _) => save(records);
+    }
+
+    private RecordWriter(StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider, Action<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>> save)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -96,6 +106,24 @@ internal sealed class RecordWriter : BackgroundService
         Interlocked.Decrement(ref _queued);
         var dropped = Interlocked.Increment(ref _dropped);
         StoreLog.RecordRefused(_logger, dropped);
+        return false;
+    }
+
+    /// <summary>
+    /// Queues a shim's loss report, to be committed with the next batch of records (so a full disk holds it like a
+    /// record instead of failing the shim's connection); false once the writer is stopping.
+    /// </summary>
+    /// <param name="onCommitted">Called on the writer's thread once the report is committed.</param>
+    public bool TryEnqueue(ShimLossReport loss, Action? onCommitted)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        Interlocked.Increment(ref _queued);
+        if (_queue.Writer.TryWrite(new Pending(null, null, null, loss, onCommitted)))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _queued);
         return false;
     }
 
@@ -198,9 +226,9 @@ internal sealed class RecordWriter : BackgroundService
             {
                 while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
                 {
-                    if (pending.Record is null)
+                    if (pending.Flushed is { } flushed)
                     {
-                        flushes.Add(pending.Flushed!);
+                        flushes.Add(flushed);
                     }
                     else
                     {
@@ -253,13 +281,26 @@ internal sealed class RecordWriter : BackgroundService
             return;
         }
 
-        var records = batch.ConvertAll(pending => pending.Record!);
+        var records = new List<ExecutionRecord>(batch.Count);
+        var losses = new List<ShimLossReport>();
+        foreach (var pending in batch)
+        {
+            if (pending.Record is { } record)
+            {
+                records.Add(record);
+            }
+            else
+            {
+                losses.Add(pending.Loss!);
+            }
+        }
+
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                _save(records);
+                _save(records, losses);
                 break;
             }
             catch (Exception exception)
@@ -277,15 +318,27 @@ internal sealed class RecordWriter : BackgroundService
         {
             try
             {
-                pending.OnCommitted?.Invoke(pending.Record!);
+                if (pending.Record is { } record)
+                {
+                    pending.OnCommitted?.Invoke(record);
+                }
+                else
+                {
+                    pending.OnLossCommitted?.Invoke();
+                }
             }
             catch (Exception exception)
             {
-                StoreLog.CommitCallbackFailed(_logger, exception, pending.Record!.Id);
+                StoreLog.CommitCallbackFailed(_logger, exception, pending.Record?.Id ?? pending.Loss!.ReportId ?? Guid.Empty);
             }
         }
     }
 
-    /// <summary>A record to save, or (Record null) a flush marker.</summary>
-    private sealed record Pending(ExecutionRecord? Record, Action<ExecutionRecord>? OnCommitted, TaskCompletionSource? Flushed);
+    /// <summary>A record to save, a shim's loss report, or a flush marker.</summary>
+    private sealed record Pending(
+        ExecutionRecord? Record,
+        Action<ExecutionRecord>? OnCommitted,
+        TaskCompletionSource? Flushed,
+        ShimLossReport? Loss = null,
+        Action? OnLossCommitted = null);
 }

@@ -38,14 +38,16 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
     public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken)
     {
         var stats = StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by);
-        stats.ExecutionsLostByShims = store.ShimLosses();
+        stats.Losses = store.ShimLosses(window);
+        stats.ExecutionsLostByShims = stats.Losses.Sum(loss => loss.Count);
         return Task.FromResult(stats);
     }
 
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
         Task.FromResult(store.Count(query));
 
-    public Task<long> ShimLossesAsync(CancellationToken cancellationToken) => Task.FromResult(store.ShimLosses());
+    public Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<LossCount>>(store.ShimLosses(window));
 
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         Task.FromResult(store.DeleteStartedBefore(before, dryRun));

@@ -148,7 +148,7 @@ public class DeliveryTests
             Assert.That(records.Select(r => r.Status), Is.All.EqualTo("completed"), "kept executions are whole, never partial");
             Assert.That(records.Select(r => r.RequestId), Does.Contain("away-99"), "the oldest are dropped first, the newest kept");
             Assert.That(stats.GetProperty("executions_lost_by_shims").GetInt64(), Is.EqualTo(dropped));
-            Assert.That(listNote, Does.Contain($"shims dropped {dropped} executions whole"));
+            Assert.That(listNote, Does.Contain($"{dropped} served executions were never recorded"));
         });
     }
 

@@ -27,16 +27,14 @@ public class HostileFrameFuzzTests
         var random = new Random(20261125);
         var recorded = 0;
         var writer = new RecordWriter(batch => Interlocked.Add(ref recorded, batch.Count), new StoreOptions(), NullLogger<RecordWriter>.Instance, TimeProvider.System);
-        using var folder = new TempFolder();
-        using var store = new RecordStore(folder.File("tap.db"));
-        var recorder = new ExecutionRecorder(writer, new RecordFactory(Options.Create(new StoreOptions()), TimeProvider.System), store, TimeProvider.System, NullLogger<ExecutionRecorder>.Instance);
-        var orphans = new OrphanRegistry(Options.Create(new IngestOptions()), TimeProvider.System);
+        var recorder = new ExecutionRecorder(writer, new RecordFactory(Options.Create(new StoreOptions()), TimeProvider.System), TimeProvider.System, NullLogger<ExecutionRecorder>.Instance);
+        var ownership = new ExecutionOwnership(new OrphanRegistry(Options.Create(new IngestOptions()), TimeProvider.System));
         var protocolErrors = 0;
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
         for (var i = 0; i < 100_000; i++)
         {
-            var tracker = new ExecutionTracker(new ClientIdentity(), recorder, orphans, _ => { }, maxInFlight: 1000);
+            var tracker = new ExecutionTracker(i, new ClientIdentity(), instance: null, recorder, ownership, _ => { }, maxInFlight: 1000);
             var buffer = new ReadOnlySequence<byte>(HostileInput(random));
             try
             {

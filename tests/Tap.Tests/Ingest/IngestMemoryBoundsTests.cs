@@ -22,17 +22,17 @@ public sealed class IngestMemoryBoundsTests
         await using var sidecar = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:MaxConnections"] = "4" });
         await using var good = new TapClient(new TapClientOptions { Endpoint = sidecar.PipeName });
         await Eventually.TrueAsync(() => good.IsConnected, "the good shim connects first");
-        var holders = new List<RawShim>();
+        var holders = new List<RawConnection>();
         for (var i = 0; i < 3; i++)
         {
-            var holder = await RawShim.ConnectAsync(sidecar.PipeName);
+            var holder = await RawConnection.ConnectAsync(sidecar.PipeName);
             await holder.HelloAsync();
             holders.Add(holder);
         }
 
         for (var i = 0; i < 3; i++)
         {
-            await using var over = await RawShim.ConnectAsync(sidecar.PipeName);
+            await using var over = await RawConnection.ConnectAsync(sidecar.PipeName);
             Assert.That(await over.ReadUntilClosedAsync(), Is.InstanceOf<ErrorMessage>().With.Property(nameof(ErrorMessage.Code)).EqualTo("too_many_connections"));
         }
 
@@ -50,7 +50,7 @@ public sealed class IngestMemoryBoundsTests
         }
 
         // A slot freed by a closed connection is served again.
-        await using var later = await RawShim.ConnectAsync(sidecar.PipeName);
+        await using var later = await RawConnection.ConnectAsync(sidecar.PipeName);
         Assert.That(await later.HelloAsync(), Is.InstanceOf<HelloReplyMessage>());
     }
 
@@ -71,7 +71,7 @@ public sealed class IngestMemoryBoundsTests
     public async Task A_frame_in_progress_longer_than_the_frame_timeout_closes_its_connection()
     {
         await using var sidecar = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:FrameTimeout"] = "00:00:00.500" });
-        await using var stalled = await RawShim.ConnectAsync(sidecar.PipeName);
+        await using var stalled = await RawConnection.ConnectAsync(sidecar.PipeName);
         await stalled.HelloAsync();
         var id = Guid.NewGuid();
         await stalled.WriteAsync(ProtocolSerializer.ToFrame(new StartMessage { ExecutionId = id.ToByteArray(), RequestId = "stalled" }));
@@ -94,11 +94,11 @@ public sealed class IngestMemoryBoundsTests
         var budget = sidecar.Services.GetServices<IHostedService>().OfType<PipeListener>().Single().PartialFrames;
         var before = GC.GetTotalMemory(forceFullCollection: true);
 
-        var shims = new List<RawShim>();
+        var shims = new List<RawConnection>();
         var sending = new List<Task>();
         foreach (var frame in frames)
         {
-            var shim = await RawShim.ConnectAsync(sidecar.PipeName);
+            var shim = await RawConnection.ConnectAsync(sidecar.PipeName);
             await shim.HelloAsync();
             await shim.WriteAsync(frame.Start);
             shims.Add(shim);
@@ -147,11 +147,11 @@ public sealed class IngestMemoryBoundsTests
         await using var sidecar = await TapServeProcess.StartAsync(pipe, folder.File("tap.db"), Environment.GetEnvironmentVariable("TAP_MEASURE_DLL"));
         var before = await SteadyResidentMibAsync(sidecar);
         var frame = ProtocolSerializer.ToFrame(new ChunkMessage { ExecutionId = Guid.NewGuid().ToByteArray(), Sequence = 1, Data = new byte[ProtocolConstants.DefaultMaxFrameBytes - 100] });
-        var shims = new List<RawShim>();
+        var shims = new List<RawConnection>();
         var sending = new List<Task>();
         for (var i = 0; i < connections; i++)
         {
-            var shim = await RawShim.ConnectAsync(pipe);
+            var shim = await RawConnection.ConnectAsync(pipe);
             shims.Add(shim);
             sending.Add(SendIgnoringRefusalAsync(shim, frame.AsMemory(0, frame.Length - 16)));
         }
@@ -176,7 +176,7 @@ public sealed class IngestMemoryBoundsTests
         }
     }
 
-    private static async Task SendIgnoringRefusalAsync(RawShim shim, ReadOnlyMemory<byte> partialFrame)
+    private static async Task SendIgnoringRefusalAsync(RawConnection shim, ReadOnlyMemory<byte> partialFrame)
     {
         try
         {
