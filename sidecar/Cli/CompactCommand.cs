@@ -44,7 +44,7 @@ internal static class CompactCommand
             }
 
             return ExitCodes.Ok;
-        }, cancellationToken));
+        }, cancellationToken, exclusive: true));
         return command;
     }
 }

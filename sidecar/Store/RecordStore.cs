@@ -1,65 +1,125 @@
 using LiteDB;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Store;
 
 /// <summary>
 /// The one LiteDB database of the process over the record file. In direct mode LiteDB shares the file for reading
 /// but coordinates nothing across processes, so a reader beside a running writer may see a stale or torn state:
-/// while the sidecar runs, the CLI reads through it (the control endpoint) rather than opening the file.
+/// while the sidecar runs, the CLI reads through it (the control endpoint) rather than opening the file, and a
+/// writer holds the file's lock (<see cref="DatabaseLock"/>). A writer's save returns once its records are on disk.
 /// </summary>
 internal sealed class RecordStore : IDisposable
 {
     private const string CollectionName = "executions";
 
     private const string ShimLossCollection = "shim_losses";
-    private static readonly List<LiteDatabase> Retired = [];
-    private readonly ConnectionString _connection;
-    private LiteDatabase _database;
-    private ILiteCollection<ExecutionRecord> _executions;
+
+    /// <summary>Log pages after which a save checkpoints the log into the data file (LiteDB's own default, 8 MiB).</summary>
+    private const int CheckpointPages = 1000;
+
+    private static readonly List<DatabaseSession> Retired = [];
+    private readonly string _path;
+    private readonly bool _readOnly;
+
+    // Every write, and every reopen: a save waits for its pages to reach the disk before the next write begins, so a
+    // checkpoint (which waits for LiteDB's write queue) never meets a queue whose writer died on a full disk.
+    private readonly Lock _writeGate = new();
+    private volatile DatabaseSession _session;
+    private volatile LiteDatabase _database;
+    private volatile ILiteCollection<ExecutionRecord> _executions;
     private volatile bool _faulted;
 
+    /// <summary>Opens (a writer: creates when missing or empty) the database at <paramref name="path"/>.</summary>
+    /// <exception cref="DatabaseRefusedException">The file is not a LiteDB database, or is damaged; it is left untouched.</exception>
     public RecordStore(string path, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = Path.GetFullPath(path);
-        if (!readOnly)
+        _path = Path.GetFullPath(path);
+        _readOnly = readOnly;
+        var (state, reason) = DatabaseHeader.Inspect(_path);
+        if (state is DatabaseHeader.State.Foreign or DatabaseHeader.State.Damaged)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            throw new DatabaseRefusedException(DatabaseRefusal.Unusable, reason!);
         }
 
-        _connection = new ConnectionString
+        if (readOnly && state == DatabaseHeader.State.New)
         {
-            Filename = fullPath,
-            Connection = ConnectionType.Direct,
-            ReadOnly = readOnly,
-        };
-        (_database, _executions) = Open(_connection);
+            throw new DatabaseRefusedException(DatabaseRefusal.Unusable, $"{_path} holds no database yet");
+        }
+
+        if (state == DatabaseHeader.State.Valid)
+        {
+            // Read-only first: LiteDB marks a file it finds damaged for rebuild, which a reader's streams refuse.
+            Probe(_path);
+        }
+
+        if (!readOnly)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        }
+
+        (_session, _database, _executions) = Open();
     }
 
-    private static (LiteDatabase, ILiteCollection<ExecutionRecord>) Open(ConnectionString connection)
+    /// <summary>Whether a database a writer would open is readable: its collection counts and its newest records.</summary>
+    private static void Probe(string path)
     {
-        var readOnly = connection.ReadOnly;
-        var database = new LiteDatabase(connection, CreateMapper());
         try
         {
-            if (!readOnly)
+            using var session = DatabaseSession.OpenReader(path, CreateMapper());
+            var executions = session.Database.GetCollection<ExecutionRecord>(CollectionName);
+            _ = executions.LongCount();
+            _ = executions.Query().OrderByDescending(x => x.StartedAt).Limit(1).ToList();
+            _ = executions.Query().OrderByDescending(x => x.RecordedAt).Limit(1).ToList();
+            _ = session.Database.CollectionExists(ShimLossCollection) ? session.Database.GetCollection(ShimLossCollection).LongCount() : 0;
+        }
+        catch (Exception exception) when (exception is not DatabaseRefusedException and not UnauthorizedAccessException)
+        {
+            // Not only LiteException: a damaged page decodes to whatever its bytes say (ArgumentOutOfRangeException
+            // for an impossible date, InvalidCastException, OverflowException).
+            throw new DatabaseRefusedException(
+                DatabaseRefusal.Unusable,
+                $"{path} is damaged: {exception.Message.ReplaceLineEndings(" ")} (tap check tells more; tap compact --salvage copies what is readable)",
+                exception);
+        }
+    }
+
+    private (DatabaseSession, LiteDatabase, ILiteCollection<ExecutionRecord>) Open()
+    {
+        var session = _readOnly ? DatabaseSession.OpenReader(_path, CreateMapper()) : DatabaseSession.OpenWriter(_path, CreateMapper());
+        try
+        {
+            var database = session.Database;
+            if (!_readOnly)
             {
                 // LiteDB 5 hands back local times unless this pragma is set. It is persisted in the file header,
-                // so read-only openers (which cannot set it) read UTC too.
-                database.UtcDate = true;
+                // so read-only openers (which cannot set it) read UTC too. Set only when unset: each set is a write.
+                if (!database.UtcDate)
+                {
+                    database.UtcDate = true;
+                }
+
+                // LiteDB's own checkpoint runs inside a commit and waits for its write queue without a timeout: on a
+                // full disk that queue's writer is dead, so it waited forever holding the exclusive lock (issue 11).
+                // Saves checkpoint themselves once their pages are on disk.
+                if (database.CheckpointSize != 0)
+                {
+                    database.CheckpointSize = 0;
+                }
             }
 
             var executions = database.GetCollection<ExecutionRecord>(CollectionName);
-            if (!readOnly)
+            if (!_readOnly)
             {
                 EnsureIndexes(executions);
             }
 
-            return (database, executions);
+            return (session, database, executions);
         }
         catch
         {
-            database.Dispose();
+            Retire(session);
             throw;
         }
     }
@@ -77,29 +137,102 @@ internal sealed class RecordStore : IDisposable
     }
 
     /// <summary>
-    /// LiteDB 5's engine keeps the first I/O error (a full disk, an unwritable file) and rethrows it on every later
-    /// call: the store reopens the file before the next save, so the writer's retries can succeed once space is back.
+    /// LiteDB 5's engine closes itself on the first I/O error (a full disk, an unwritable file) and rethrows it on
+    /// every later call: the store opens the file anew before the next write, so the writer's retries succeed once
+    /// space is back. The new engine ignores the failed transaction's pages in the log (never confirmed).
     /// </summary>
     private void ReopenIfFaulted()
     {
-        if (!_faulted)
+        if (!_faulted && _session.Log?.Failure is null)
         {
             return;
         }
 
-        // The faulted engine is never disposed and stays reachable for the life of the process: LiteDB 5.0.20 leaves
-        // the failed transaction behind, and its finalizer throws "discarded page must be writable" (LiteDB issues
-        // #2574, #2586), which would kill the sidecar. One retired engine costs a few hundred KiB per disk fault.
-        lock (Retired)
-        {
-            Retired.Add(_database);
-        }
-
-        (_database, _executions) = Open(_connection);
+        Retire(_session);
+        (_session, _database, _executions) = Open();
         _faulted = false;
     }
 
-    /// <summary>Stores a batch in one transaction. Upsert by id, so a replayed execution is stored once.</summary>
+    // A faulted engine is never disposed and stays reachable for the life of the process: LiteDB 5.0.20 leaves the
+    // failed transaction behind, and its finalizer throws "discarded page must be writable" (LiteDB issues #2574,
+    // #2586), which would kill the sidecar; and its Dispose waits for a write queue whose writer died. One retired
+    // engine costs a few hundred KiB per disk fault.
+    private static void Retire(DatabaseSession session)
+    {
+        lock (Retired)
+        {
+            Retired.Add(session);
+        }
+    }
+
+    /// <summary>Under the write gate: runs a write of LiteDB's (an auto-transaction), then waits until it is on disk.</summary>
+    private T Durably<T>(Func<T> write)
+    {
+        ThrowIfReadOnly();
+        using var writing = _writeGate.EnterScope();
+        ReopenIfFaulted();
+        var generation = _session.Log!.Generation;
+        T result;
+        try
+        {
+            result = write();
+        }
+        catch (Exception ex)
+        {
+            _faulted |= ex is IOException or LiteException or ObjectDisposedException;
+            throw;
+        }
+
+        WaitDurable(generation);
+        return result;
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("This store was opened to read: it never writes.");
+        }
+    }
+
+    /// <exception cref="IOException">The commit's pages could not be written: they are not in the file.</exception>
+    private void WaitDurable(long generation)
+    {
+        try
+        {
+            _session.Log!.WaitDurable(generation, LogLength());
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    // What LiteDB has queued for the log so far: the end this commit's pages are written up to.
+    private long LogLength() => _database.Execute("SELECT logFileSize FROM $database").ToEnumerable().Single()["logFileSize"].AsInt64;
+
+    // After a save is on disk, so its checkpoint waits for an empty write queue. A failed checkpoint loses nothing
+    // (the log is cut only after the data file is synced): the next write reopens the file.
+    private void CheckpointIfLarge()
+    {
+        try
+        {
+            if (LogLength() > CheckpointPages * (long)DatabaseHeader.PageSize)
+            {
+                _database.Checkpoint();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            _faulted = true;
+        }
+    }
+
+    /// <summary>
+    /// Stores a batch in one transaction, and returns once it is on disk. Upsert by id, so a replayed execution is stored once.
+    /// </summary>
+    /// <exception cref="IOException">The batch is not in the file (a full disk): retry; the next save reopens the file.</exception>
     public void Save(IReadOnlyList<ExecutionRecord> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -108,7 +241,10 @@ internal sealed class RecordStore : IDisposable
             return;
         }
 
+        ThrowIfReadOnly();
+        using var writing = _writeGate.EnterScope();
         ReopenIfFaulted();
+        var generation = _session.Log!.Generation;
         try
         {
             if (!_database.BeginTrans())
@@ -121,18 +257,22 @@ internal sealed class RecordStore : IDisposable
         }
         catch (Exception ex)
         {
-            _faulted = ex is IOException or LiteException;
+            _faulted = ex is IOException or LiteException or ObjectDisposedException;
             try
             {
                 _database.Rollback();
             }
-            catch (Exception rollback) when (rollback is IOException or LiteException)
+            catch (Exception rollback) when (rollback is IOException or LiteException or ObjectDisposedException)
             {
                 // A faulted engine rethrows its first error here too; the save's own error is the one to report.
             }
 
             throw;
         }
+
+        // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
+        WaitDurable(generation);
+        CheckpointIfLarge();
     }
 
     /// <summary>
@@ -219,7 +359,7 @@ internal sealed class RecordStore : IDisposable
     public long DeleteStartedBefore(DateTime before, bool dryRun = false)
     {
         var term = BsonExpression.Create("$.StartedAt < @0", new BsonValue(RecordFilter.Utc(before)));
-        return dryRun ? _executions.LongCount(term) : _executions.DeleteMany(term);
+        return dryRun ? _executions.LongCount(term) : Durably(() => _executions.DeleteMany(term));
     }
 
     /// <summary>The start time of the execution after the <paramref name="skip"/> oldest: where size-based retention cuts.</summary>
@@ -230,27 +370,71 @@ internal sealed class RecordStore : IDisposable
     }
 
     /// <summary>Writes the -log file into the data file, so the log cannot grow without bound.</summary>
-    public void Checkpoint() => _database.Checkpoint();
+    public void Checkpoint()
+    {
+        using var writing = _writeGate.EnterScope();
+        ReopenIfFaulted();
+        try
+        {
+            _database.Checkpoint();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            _faulted = true;
+            throw;
+        }
+    }
 
     /// <summary>
     /// A shim's handshake reported executions it dropped whole since it started (its buffer was full). Kept per
     /// shim process, latest count wins, so <c>tap stats</c> can show what was never recorded.
     /// </summary>
     public void ReportShimLoss(ClientIdentity client, long dropped, DateTime at) =>
-        _database.GetCollection(ShimLossCollection).Upsert(new BsonDocument
+        Durably(() => _database.GetCollection(ShimLossCollection).Upsert(new BsonDocument
         {
             ["_id"] = $"{client.Host}/{client.Process}/{client.ProcessId}",
             ["gateway"] = client.Gateway,
             ["dropped"] = dropped,
             ["reported_at"] = at,
-        });
+        }));
 
     /// <summary>Executions dropped by shims, summed over every shim process that reported any.</summary>
     public long ShimLosses() => _database.CollectionExists(ShimLossCollection)
         ? _database.GetCollection(ShimLossCollection).FindAll().Sum(d => d["dropped"].AsInt64)
         : 0;
 
-    public void Dispose() => _database.Dispose();
+    /// <summary>A writer checkpoints first, so a cleanly stopped database is one file again (LiteDB's own close no longer does).</summary>
+    public void Dispose()
+    {
+        using var writing = _writeGate.EnterScope();
+        if (_faulted || _session.Log?.Failure is not null)
+        {
+            Retire(_session);
+            return;
+        }
+
+        var log = _session.Log;
+        try
+        {
+            if (log is not null)
+            {
+                _database.Checkpoint();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or LiteException)
+        {
+            // The log keeps what the checkpoint could not move; the next open reads it.
+        }
+
+        var emptyLog = log is not null && log.Length == 0;
+        _session.Dispose();
+
+        // The lock (held by whoever opened this writer) makes this safe: no other writer uses the log.
+        if (emptyLog)
+        {
+            File.Delete(DatabasePaths.Log(_path));
+        }
+    }
 
     private ILiteQueryable<ExecutionRecord> Filter(RecordQuery query)
     {

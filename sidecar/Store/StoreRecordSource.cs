@@ -2,9 +2,9 @@ namespace Tap.Sidecar.Store;
 
 /// <summary>
 /// <see cref="IRecordSource"/> over a <see cref="RecordStore"/>: the sidecar's own (served on the control
-/// endpoint) or one the CLI opened on the file.
+/// endpoint) or one the CLI opened on the file, with the file's lock when the CLI writes.
 /// </summary>
-internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore) : IRecordSource
+internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore, IDisposable? lease = null) : IRecordSource
 {
     /// <summary>Other attempts shown with an execution at most: retries beyond that are a loop, not a story.</summary>
     public const int MaxAttempts = 20;
@@ -56,6 +56,8 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
         {
             store.Dispose();
         }
+
+        lease?.Dispose();
 
         return ValueTask.CompletedTask;
     }
