@@ -165,6 +165,54 @@ internal sealed class RecordStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A read that meets an engine a failed write closed (a full disk) reopens the file (opening writes nothing) and
+    /// tries again, so readers on the control endpoint keep their answers while the writer retries.
+    /// </summary>
+    private T Read<T>(Func<T> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            RecoverForRead();
+            var database = _database;
+            try
+            {
+                return read();
+            }
+            catch (Exception ex) when (attempt < ReadAttempts && ex is IOException or LiteException or ObjectDisposedException
+                && (Faulted || !ReferenceEquals(database, _database)))
+            {
+                _faulted = true;
+            }
+        }
+    }
+
+    private const int ReadAttempts = 5;
+
+    private bool Faulted => _faulted || _session.Log?.Failure is not null;
+
+    // Waits briefly for a write in progress (milliseconds on a full disk); a stalled disk makes the read fail instead.
+    internal void RecoverForRead()
+    {
+        if (!Faulted || !_writeGate.TryEnter(TimeSpan.FromSeconds(2)))
+        {
+            return;
+        }
+
+        try
+        {
+            ReopenIfFaulted();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            // Still failing: the read reports it.
+        }
+        finally
+        {
+            _writeGate.Exit();
+        }
+    }
+
     /// <summary>Under the write gate: runs a write of LiteDB's (an auto-transaction), then waits until it is on disk.</summary>
     private T Durably<T>(Func<T> write)
     {
@@ -281,6 +329,7 @@ internal sealed class RecordStore : IDisposable
     /// </summary>
     public IReadOnlyList<ExecutionRecord> Query(RecordQuery query)
     {
+        RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         return BuildQuery(query).Limit(query.Limit).ToList();
@@ -301,6 +350,11 @@ internal sealed class RecordStore : IDisposable
     public ExecutionRecord? Find(string idOrPrefix)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
+        return Read(() => FindNow(idOrPrefix));
+    }
+
+    private ExecutionRecord? FindNow(string idOrPrefix)
+    {
         var text = idOrPrefix.Trim();
         if (Guid.TryParse(text, out var id))
         {
@@ -325,7 +379,7 @@ internal sealed class RecordStore : IDisposable
         };
     }
 
-    public long Count() => _executions.LongCount();
+    public long Count() => Read(() => _executions.LongCount());
 
     private static bool Matches(string id, string text) =>
         id.StartsWith(text, StringComparison.Ordinal) || id.EndsWith(text, StringComparison.Ordinal);
@@ -333,6 +387,7 @@ internal sealed class RecordStore : IDisposable
     /// <summary>How many executions match <paramref name="query"/>, ignoring its limit and order.</summary>
     public long Count(RecordQuery query)
     {
+        RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         return Filter(query).LongCount();
     }
@@ -340,6 +395,7 @@ internal sealed class RecordStore : IDisposable
     /// <summary>Every execution matching <paramref name="query"/> in its order, ignoring its limit, read lazily.</summary>
     public IEnumerable<ExecutionRecord> Scan(RecordQuery query)
     {
+        RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         return BuildQuery(query).ToEnumerable();
     }
@@ -348,24 +404,24 @@ internal sealed class RecordStore : IDisposable
     public IReadOnlyList<ExecutionRecord> Attempts(string requestId, Guid exceptId, int limit)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        return [.. _executions.Find(LiteDB.Query.EQ(nameof(ExecutionRecord.RequestId), requestId))
+        return Read<IReadOnlyList<ExecutionRecord>>(() => [.. _executions.Find(LiteDB.Query.EQ(nameof(ExecutionRecord.RequestId), requestId))
             .Where(r => r.Id != exceptId)
             .OrderBy(r => r.Attempt)
             .ThenBy(r => r.StartedAt)
-            .Take(limit)];
+            .Take(limit)]);
     }
 
     /// <summary>Deletes (or with <paramref name="dryRun"/> only counts) the executions started before <paramref name="before"/>.</summary>
     public long DeleteStartedBefore(DateTime before, bool dryRun = false)
     {
         var term = BsonExpression.Create("$.StartedAt < @0", new BsonValue(RecordFilter.Utc(before)));
-        return dryRun ? _executions.LongCount(term) : Durably(() => _executions.DeleteMany(term));
+        return dryRun ? Read(() => _executions.LongCount(term)) : Durably(() => _executions.DeleteMany(term));
     }
 
     /// <summary>The start time of the execution after the <paramref name="skip"/> oldest: where size-based retention cuts.</summary>
     public DateTime? StartOfOldest(int skip)
     {
-        var oldest = _executions.Query().OrderBy(x => x.StartedAt).Select(x => x.StartedAt).Skip(skip).Limit(1).ToList();
+        var oldest = Read(() => _executions.Query().OrderBy(x => x.StartedAt).Select(x => x.StartedAt).Skip(skip).Limit(1).ToList());
         return oldest.Count == 0 ? null : oldest[0];
     }
 
@@ -399,9 +455,12 @@ internal sealed class RecordStore : IDisposable
         }));
 
     /// <summary>Executions dropped by shims, summed over every shim process that reported any.</summary>
-    public long ShimLosses() => _database.CollectionExists(ShimLossCollection)
-        ? _database.GetCollection(ShimLossCollection).FindAll().Sum(d => d["dropped"].AsInt64)
-        : 0;
+    public long ShimLosses()
+    {
+        return Read(() => _database.CollectionExists(ShimLossCollection)
+            ? _database.GetCollection(ShimLossCollection).FindAll().Sum(d => d["dropped"].AsInt64)
+            : 0);
+    }
 
     /// <summary>A writer checkpoints first, so a cleanly stopped database is one file again (LiteDB's own close no longer does).</summary>
     public void Dispose()

@@ -37,9 +37,20 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
 
     public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken)
     {
-        var stats = StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by);
-        stats.ExecutionsLostByShims = store.ShimLosses();
-        return Task.FromResult(stats);
+        // A scan is lazy, so the store cannot retry it: a scan that met an engine a failed write closed runs again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var stats = StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by);
+                stats.ExecutionsLostByShims = store.ShimLosses();
+                return Task.FromResult(stats);
+            }
+            catch (Exception ex) when (attempt < 3 && ex is IOException or LiteDB.LiteException or ObjectDisposedException)
+            {
+                store.RecoverForRead();
+            }
+        }
     }
 
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
