@@ -82,6 +82,13 @@ internal static class SidecarHost
     private static RecordStore OpenStore(IServiceProvider services)
     {
         var path = services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath;
+
+        // Refused before the lock, so not even a lock file appears beside a file that is not a database.
+        if (DatabaseHeader.Inspect(path) is { State: DatabaseHeader.State.Foreign or DatabaseHeader.State.Damaged, Reason: { } reason })
+        {
+            throw new DatabaseRefusedException(DatabaseRefusal.Unusable, reason);
+        }
+
         _ = services.GetRequiredService<DatabaseLock>();
         var store = new RecordStore(path);
         if (OwnerOnly.IsWorldReadable(path))

@@ -138,7 +138,7 @@ public class DiskFullTests
                 Assert.That(missing, Is.Empty, "every acknowledged execution is in the file");
                 Assert.That(counters.ExecutionsDropped, Is.Zero);
                 Assert.That(store.Count(), Is.EqualTo(recorded.Count), "the index and the collection agree");
-                Assert.That(slowestAnswer, Is.LessThan(TimeSpan.FromSeconds(10)), "the control endpoint answered while the disk was full");
+                Assert.That(slowestAnswer, Is.LessThan(TimeSpan.FromSeconds(30)), "the control endpoint answered while the disk was full, not minutes later");
             });
         }
         finally
