@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Cli;
 
@@ -18,13 +19,14 @@ internal static class CliSource
         CliContext context,
         bool writable,
         Func<IRecordSource, Task<int>> command,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool exclusive = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(command);
         var error = result.InvocationConfiguration.Error;
-        var (exitCode, source) = await OpenAsync(result.GetRequiredValue(context.EndpointOption), result.GetRequiredValue(context.DatabaseOption), writable, error, cancellationToken);
+        var (exitCode, source) = await OpenAsync(result.GetRequiredValue(context.EndpointOption), result.GetRequiredValue(context.DatabaseOption), writable, error, cancellationToken, exclusive);
         if (source is null)
         {
             return exitCode;
@@ -46,11 +48,17 @@ internal static class CliSource
                 await error.WriteLineAsync(failed.Message);
                 return ExitCodes.SidecarFailed;
             }
+            catch (Exception damaged) when (source is StoreRecordSource && damaged is not OperationCanceledException)
+            {
+                // A page the start-up probe did not read: whatever its bytes decode to, one line and no trace.
+                await error.WriteLineAsync($"{source.Description} is damaged: {damaged.Message.ReplaceLineEndings(" ")} (run tap check; tap compact --salvage copies what is readable)");
+                return ExitCodes.DatabaseUnavailable;
+            }
         }
     }
 
     public static async Task<(int ExitCode, IRecordSource? Source)> OpenAsync(
-        string endpoint, string databasePath, bool writable, TextWriter error, CancellationToken cancellationToken)
+        string endpoint, string databasePath, bool writable, TextWriter error, CancellationToken cancellationToken, bool exclusive = false)
     {
         ArgumentNullException.ThrowIfNull(error);
         if (await ControlClient.TryConnectAsync(endpoint, ConnectTimeout, cancellationToken) is { } client)
@@ -58,18 +66,43 @@ internal static class CliSource
             return (ExitCodes.Ok, client);
         }
 
-        if (!File.Exists(databasePath))
+        if (DatabaseHeader.Inspect(databasePath).State == DatabaseHeader.State.New)
         {
             await error.WriteLineAsync($"No database at {databasePath} yet: nothing has been recorded.");
             return (ExitCodes.Ok, EmptyRecordSource.Instance);
         }
 
+        DatabaseLock? held = null;
         try
         {
-            return (ExitCodes.Ok, new StoreRecordSource(new RecordStore(databasePath, readOnly: !writable), $"the database {databasePath}", ownsStore: true));
+            // A writer holds the file (a sidecar on another endpoint): reading beside it sees torn pages, writing breaks it.
+            if (writable || exclusive)
+            {
+                held = DatabaseLock.Acquire(databasePath);
+            }
+            else if (DatabaseLock.ProbeHeld(databasePath) is { } locked)
+            {
+                throw locked;
+            }
+
+            return (ExitCodes.Ok, new StoreRecordSource(new RecordStore(databasePath, readOnly: !writable), $"the database {databasePath}", ownsStore: true, held));
+        }
+        catch (DatabaseRefusedException refused)
+        {
+            held?.Dispose();
+            await error.WriteLineAsync(refused.Message);
+            if (refused.Refusal == DatabaseRefusal.Locked)
+            {
+                await error.WriteLineAsync(
+                    $"No sidecar answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}: give the running tap serve's endpoint (--endpoint or TAP_ENDPOINT), or stop it.");
+            }
+
+            return (ExitCodes.DatabaseUnavailable, null);
         }
         catch (Exception exception)
         {
+            held?.Dispose();
+
             // Not only IOException and LiteException: LiteDB reading a file that is not a database throws whatever
             // the garbage decodes to (ArgumentOutOfRangeException for impossible dates, for one).
             await error.WriteLineAsync($"Cannot open the database {databasePath}: {exception.Message}");

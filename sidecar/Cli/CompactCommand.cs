@@ -11,12 +11,15 @@ internal static class CompactCommand
         ArgumentNullException.ThrowIfNull(context);
         var file = new Option<string>("--output", "-o") { Description = "The new database file (must not exist)", Required = true, HelpName = "path" };
         var json = new Option<bool>("--json") { Description = "Print the result as a JSON object" };
+        var salvage = new Option<bool>("--salvage") { Description = "Copy every readable record of a damaged database file (read, never changed)" };
 
         var command = new Command("compact", "Copy every execution into a new database file without free space; swap it in while tap serve is stopped")
         {
-            file, json,
+            file, json, salvage,
         };
-        command.SetAction((result, cancellationToken) => CliSource.RunAsync(result, context, writable: false, async source =>
+        command.SetAction((result, cancellationToken) => result.GetValue(salvage)
+            ? SalvageAction.RunAsync(result, context, Path.GetFullPath(result.GetRequiredValue(file)), result.GetValue(json), cancellationToken)
+            : CliSource.RunAsync(result, context, writable: false, async source =>
         {
             var target = Path.GetFullPath(result.GetRequiredValue(file));
             var error = result.InvocationConfiguration.Error;
@@ -44,7 +47,7 @@ internal static class CompactCommand
             }
 
             return ExitCodes.Ok;
-        }, cancellationToken));
+        }, cancellationToken, exclusive: true));
         return command;
     }
 }

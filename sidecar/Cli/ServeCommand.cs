@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Tap.Sidecar.Hosting;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Cli;
 
@@ -33,7 +34,13 @@ internal static class ServeCommand
 
             try
             {
+                SidecarHost.ClaimDatabase(host.Services);
                 await host.RunAsync(cancellationToken);
+            }
+            catch (DatabaseRefusedException refused)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync("tap serve could not start: " + refused.Message);
+                return refused.Refusal == DatabaseRefusal.Locked ? ExitCodes.ServeFailed : ExitCodes.DatabaseUnavailable;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or LiteDB.LiteException)
             {

@@ -45,6 +45,7 @@ internal static class TapCommandLine
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(PurgeCommand.Create(context));
         root.Subcommands.Add(CompactCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context));
         root.Subcommands.Add(ServiceCommand.Create(context));
         root.Subcommands.Add(ReplayCommand.Create(context));

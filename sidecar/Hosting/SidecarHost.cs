@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -67,6 +68,37 @@ internal static class SidecarHost
         return failures;
     }
 
+    /// <summary>
+    /// Takes the database's lock and opens it, before anything listens: a second writer, or a file that is not a
+    /// sound database, stops the start here with nothing touched.
+    /// </summary>
+    /// <exception cref="DatabaseRefusedException">Another writer holds the database, or it is damaged or foreign.</exception>
+    public static void ClaimDatabase(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _ = services.GetRequiredService<RecordStore>();
+    }
+
+    private static RecordStore OpenStore(IServiceProvider services)
+    {
+        var path = services.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath;
+
+        // Refused before the lock, so not even a lock file appears beside a file that is not a database.
+        if (DatabaseHeader.Inspect(path) is { State: DatabaseHeader.State.Foreign or DatabaseHeader.State.Damaged, Reason: { } reason })
+        {
+            throw new DatabaseRefusedException(DatabaseRefusal.Unusable, reason);
+        }
+
+        _ = services.GetRequiredService<DatabaseLock>();
+        var store = new RecordStore(path);
+        if (OwnerOnly.IsWorldReadable(path))
+        {
+            StoreLog.DatabaseWorldReadable(services.GetRequiredService<ILoggerFactory>().CreateLogger<RecordStore>(), Path.GetFullPath(path));
+        }
+
+        return store;
+    }
+
     public static void AddSidecar(IServiceCollection services, IConfiguration configuration)
     {
         // One options class per concern, each checked once at start: a wrong key stops tap serve with its name.
@@ -79,7 +111,8 @@ internal static class SidecarHost
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlOptions>, ControlOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new RecordStore(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
+        services.TryAddSingleton(sp => DatabaseLock.Acquire(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
+        services.TryAddSingleton(OpenStore);
         services.TryAddSingleton<RecordFactory>();
         services.TryAddSingleton<ExecutionRecorder>();
         services.TryAddSingleton<OrphanRegistry>();

@@ -1,63 +1,123 @@
 using LiteDB;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Store;
 
 /// <summary>
 /// The one LiteDB database of the process over the record file. In direct mode LiteDB shares the file for reading
 /// but coordinates nothing across processes, so a reader beside a running writer may see a stale or torn state:
-/// while the sidecar runs, the CLI reads through it (the control endpoint) rather than opening the file.
+/// while the sidecar runs, the CLI reads through it (the control endpoint) rather than opening the file, and a
+/// writer holds the file's lock (<see cref="DatabaseLock"/>). A writer's save returns once its records are on disk.
 /// </summary>
 internal sealed class RecordStore : IDisposable
 {
     private const string CollectionName = "executions";
-    private static readonly List<LiteDatabase> Retired = [];
-    private readonly ConnectionString _connection;
-    private LiteDatabase _database;
-    private ILiteCollection<ExecutionRecord> _executions;
+
+    /// <summary>Log pages after which a save checkpoints the log into the data file (LiteDB's own default, 8 MiB).</summary>
+    private const int CheckpointPages = 1000;
+
+    private static readonly List<DatabaseSession> Retired = [];
+    private readonly string _path;
+    private readonly bool _readOnly;
+
+    // Every write, and every reopen: a save waits for its pages to reach the disk before the next write begins, so a
+    // checkpoint (which waits for LiteDB's write queue) never meets a queue whose writer died on a full disk.
+    private readonly Lock _writeGate = new();
+    private volatile DatabaseSession _session;
+    private volatile LiteDatabase _database;
+    private volatile ILiteCollection<ExecutionRecord> _executions;
     private volatile bool _faulted;
 
+    /// <summary>Opens (a writer: creates when missing or empty) the database at <paramref name="path"/>.</summary>
+    /// <exception cref="DatabaseRefusedException">The file is not a LiteDB database, or is damaged; it is left untouched.</exception>
     public RecordStore(string path, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var fullPath = Path.GetFullPath(path);
-        if (!readOnly)
+        _path = Path.GetFullPath(path);
+        _readOnly = readOnly;
+        var (state, reason) = DatabaseHeader.Inspect(_path);
+        if (state is DatabaseHeader.State.Foreign or DatabaseHeader.State.Damaged)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            throw new DatabaseRefusedException(DatabaseRefusal.Unusable, reason!);
         }
 
-        _connection = new ConnectionString
+        if (readOnly && state == DatabaseHeader.State.New)
         {
-            Filename = fullPath,
-            Connection = ConnectionType.Direct,
-            ReadOnly = readOnly,
-        };
-        (_database, _executions) = Open(_connection);
+            throw new DatabaseRefusedException(DatabaseRefusal.Unusable, $"{_path} holds no database yet");
+        }
+
+        if (state == DatabaseHeader.State.Valid)
+        {
+            // Read-only first: LiteDB marks a file it finds damaged for rebuild, which a reader's streams refuse.
+            Probe(_path);
+        }
+
+        if (!readOnly)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        }
+
+        (_session, _database, _executions) = Open();
     }
 
-    private static (LiteDatabase, ILiteCollection<ExecutionRecord>) Open(ConnectionString connection)
+    /// <summary>Whether a database a writer would open is readable: its collection counts and its newest records.</summary>
+    private static void Probe(string path)
     {
-        var readOnly = connection.ReadOnly;
-        var database = new LiteDatabase(connection, CreateMapper());
         try
         {
-            if (!readOnly)
+            using var session = DatabaseSession.OpenReader(path, CreateMapper());
+            var executions = session.Database.GetCollection<ExecutionRecord>(CollectionName);
+            _ = executions.LongCount();
+            _ = executions.Query().OrderByDescending(x => x.StartedAt).Limit(1).ToList();
+            _ = executions.Query().OrderByDescending(x => x.RecordedAt).Limit(1).ToList();
+            _ = ShimLossBook.Count(session.Database, new RecordQuery());
+        }
+        catch (Exception exception) when (exception is not DatabaseRefusedException and not UnauthorizedAccessException)
+        {
+            // Not only LiteException: a damaged page decodes to whatever its bytes say (ArgumentOutOfRangeException
+            // for an impossible date, InvalidCastException, OverflowException).
+            throw new DatabaseRefusedException(
+                DatabaseRefusal.Unusable,
+                $"{path} is damaged: {exception.Message.ReplaceLineEndings(" ")} (tap check tells more; tap compact --salvage copies what is readable)",
+                exception);
+        }
+    }
+
+    private (DatabaseSession, LiteDatabase, ILiteCollection<ExecutionRecord>) Open()
+    {
+        var session = _readOnly ? DatabaseSession.OpenReader(_path, CreateMapper()) : DatabaseSession.OpenWriter(_path, CreateMapper());
+        try
+        {
+            var database = session.Database;
+            if (!_readOnly)
             {
                 // LiteDB 5 hands back local times unless this pragma is set. It is persisted in the file header,
-                // so read-only openers (which cannot set it) read UTC too.
-                database.UtcDate = true;
+                // so read-only openers (which cannot set it) read UTC too. Set only when unset: each set is a write.
+                if (!database.UtcDate)
+                {
+                    database.UtcDate = true;
+                }
+
+                // LiteDB's own checkpoint runs inside a commit and waits for its write queue without a timeout: on a
+                // full disk that queue's writer is dead, so it waited forever holding the exclusive lock (issue 11).
+                // Saves checkpoint themselves once their pages are on disk.
+                if (database.CheckpointSize != 0)
+                {
+                    database.CheckpointSize = 0;
+                }
             }
 
             var executions = database.GetCollection<ExecutionRecord>(CollectionName);
-            if (!readOnly)
+            if (!_readOnly)
             {
                 EnsureIndexes(executions);
             }
 
-            return (database, executions);
+            return (session, database, executions);
         }
         catch
         {
-            database.Dispose();
+            Retire(session);
             throw;
         }
     }
@@ -75,33 +135,152 @@ internal sealed class RecordStore : IDisposable
     }
 
     /// <summary>
-    /// LiteDB 5's engine keeps the first I/O error (a full disk, an unwritable file) and rethrows it on every later
-    /// call: the store reopens the file before the next save, so the writer's retries can succeed once space is back.
+    /// LiteDB 5's engine closes itself on the first I/O error (a full disk, an unwritable file) and rethrows it on
+    /// every later call: the store opens the file anew before the next write, so the writer's retries succeed once
+    /// space is back. The new engine ignores the failed transaction's pages in the log (never confirmed).
     /// </summary>
     private void ReopenIfFaulted()
     {
-        if (!_faulted)
+        if (!_faulted && _session.Log?.Failure is null)
         {
             return;
         }
 
-        // The faulted engine is never disposed and stays reachable for the life of the process: LiteDB 5.0.20 leaves
-        // the failed transaction behind, and its finalizer throws "discarded page must be writable" (LiteDB issues
-        // #2574, #2586), which would kill the sidecar. One retired engine costs a few hundred KiB per disk fault.
-        lock (Retired)
-        {
-            Retired.Add(_database);
-        }
-
-        (_database, _executions) = Open(_connection);
+        Retire(_session);
+        (_session, _database, _executions) = Open();
         _faulted = false;
     }
 
+    // A faulted engine is never disposed and stays reachable for the life of the process: LiteDB 5.0.20 leaves the
+    // failed transaction behind, and its finalizer throws "discarded page must be writable" (LiteDB issues #2574,
+    // #2586), which would kill the sidecar; and its Dispose waits for a write queue whose writer died. One retired
+    // engine costs a few hundred KiB per disk fault.
+    private static void Retire(DatabaseSession session)
+    {
+        lock (Retired)
+        {
+            Retired.Add(session);
+        }
+    }
+
     /// <summary>
-    /// Stores a batch, and the shims' loss reports that came with it, in one transaction. By id, so a replayed execution
-    /// is stored once, and a stored record is replaced only by a report with at least as much evidence
-    /// (<see cref="RecordSupersession"/>).
+    /// A read that meets an engine a failed write closed (a full disk) reopens the file (opening writes nothing) and
+    /// tries again, so readers on the control endpoint keep their answers while the writer retries.
     /// </summary>
+    private T Read<T>(Func<T> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            RecoverForRead();
+            var database = _database;
+            try
+            {
+                return read();
+            }
+            catch (Exception ex) when (attempt < ReadAttempts && ex is IOException or LiteException or ObjectDisposedException
+                && (Faulted || !ReferenceEquals(database, _database)))
+            {
+                _faulted = true;
+            }
+        }
+    }
+
+    private const int ReadAttempts = 5;
+
+    private bool Faulted => _faulted || _session.Log?.Failure is not null;
+
+    // Waits briefly for a write in progress (milliseconds on a full disk); a stalled disk makes the read fail instead.
+    internal void RecoverForRead()
+    {
+        if (!Faulted || !_writeGate.TryEnter(TimeSpan.FromSeconds(2)))
+        {
+            return;
+        }
+
+        try
+        {
+            ReopenIfFaulted();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            // Still failing: the read reports it.
+        }
+        finally
+        {
+            _writeGate.Exit();
+        }
+    }
+
+    /// <summary>Under the write gate: runs a write of LiteDB's (an auto-transaction), then waits until it is on disk.</summary>
+    private T Durably<T>(Func<T> write)
+    {
+        ThrowIfReadOnly();
+        using var writing = _writeGate.EnterScope();
+        ReopenIfFaulted();
+        var generation = _session.Log!.Generation;
+        T result;
+        try
+        {
+            result = write();
+        }
+        catch (Exception ex)
+        {
+            _faulted |= ex is IOException or LiteException or ObjectDisposedException;
+            throw;
+        }
+
+        WaitDurable(generation);
+        return result;
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("This store was opened to read: it never writes.");
+        }
+    }
+
+    /// <exception cref="IOException">The commit's pages could not be written: they are not in the file.</exception>
+    private void WaitDurable(long generation)
+    {
+        try
+        {
+            _session.Log!.WaitDurable(generation, LogLength());
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    // What LiteDB has queued for the log so far: the end this commit's pages are written up to.
+    private long LogLength() => _database.Execute("SELECT logFileSize FROM $database").ToEnumerable().Single()["logFileSize"].AsInt64;
+
+    // After a save is on disk, so its checkpoint waits for an empty write queue. A failed checkpoint loses nothing
+    // (the log is cut only after the data file is synced): the next write reopens the file.
+    private void CheckpointIfLarge()
+    {
+        try
+        {
+            if (LogLength() > CheckpointPages * (long)DatabaseHeader.PageSize)
+            {
+                _database.Checkpoint();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            _faulted = true;
+        }
+    }
+
+    /// <summary>
+    /// Stores a batch, and the shims' loss reports that came with it, in one transaction, and returns once it is on
+    /// disk. By id, so a replayed execution is stored once, and a stored record is replaced only by a report with at
+    /// least as much evidence (<see cref="RecordSupersession"/>).
+    /// </summary>
+    /// <exception cref="IOException">The batch is not in the file (a full disk): retry; the next save reopens the file.</exception>
     public void Save(IReadOnlyList<ExecutionRecord> batch) => Save(batch, []);
 
     /// <inheritdoc cref="Save(IReadOnlyList{ExecutionRecord})"/>
@@ -114,7 +293,10 @@ internal sealed class RecordStore : IDisposable
             return;
         }
 
+        ThrowIfReadOnly();
+        using var writing = _writeGate.EnterScope();
         ReopenIfFaulted();
+        var generation = _session.Log!.Generation;
         try
         {
             if (!_database.BeginTrans())
@@ -129,18 +311,22 @@ internal sealed class RecordStore : IDisposable
         }
         catch (Exception ex)
         {
-            _faulted = ex is IOException or LiteException;
+            _faulted = ex is IOException or LiteException or ObjectDisposedException;
             try
             {
                 _database.Rollback();
             }
-            catch (Exception rollback) when (rollback is IOException or LiteException)
+            catch (Exception rollback) when (rollback is IOException or LiteException or ObjectDisposedException)
             {
                 // A faulted engine rethrows its first error here too; the save's own error is the one to report.
             }
 
             throw;
         }
+
+        // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
+        WaitDurable(generation);
+        CheckpointIfLarge();
     }
 
     /// <summary>
@@ -149,6 +335,7 @@ internal sealed class RecordStore : IDisposable
     /// </summary>
     public IReadOnlyList<ExecutionRecord> Query(RecordQuery query)
     {
+        RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
         return BuildQuery(query).Limit(query.Limit).ToList();
@@ -169,6 +356,11 @@ internal sealed class RecordStore : IDisposable
     public ExecutionRecord? Find(string idOrPrefix)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
+        return Read(() => FindNow(idOrPrefix));
+    }
+
+    private ExecutionRecord? FindNow(string idOrPrefix)
+    {
         var text = idOrPrefix.Trim();
         if (Guid.TryParse(text, out var id))
         {
@@ -193,7 +385,7 @@ internal sealed class RecordStore : IDisposable
         };
     }
 
-    public long Count() => _executions.LongCount();
+    public long Count() => Read(() => _executions.LongCount());
 
     private static bool Matches(string id, string text) =>
         id.StartsWith(text, StringComparison.Ordinal) || id.EndsWith(text, StringComparison.Ordinal);
@@ -201,6 +393,7 @@ internal sealed class RecordStore : IDisposable
     /// <summary>How many executions match <paramref name="query"/>, ignoring its limit and order.</summary>
     public long Count(RecordQuery query)
     {
+        RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         return Filter(query).LongCount();
     }
@@ -208,6 +401,7 @@ internal sealed class RecordStore : IDisposable
     /// <summary>Every execution matching <paramref name="query"/> in its order, ignoring its limit, read lazily.</summary>
     public IEnumerable<ExecutionRecord> Scan(RecordQuery query)
     {
+        RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         return BuildQuery(query).ToEnumerable();
     }
@@ -216,34 +410,78 @@ internal sealed class RecordStore : IDisposable
     public IReadOnlyList<ExecutionRecord> Attempts(string requestId, Guid exceptId, int limit)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        return [.. _executions.Find(LiteDB.Query.EQ(nameof(ExecutionRecord.RequestId), requestId))
+        return Read<IReadOnlyList<ExecutionRecord>>(() => [.. _executions.Find(LiteDB.Query.EQ(nameof(ExecutionRecord.RequestId), requestId))
             .Where(r => r.Id != exceptId)
             .OrderBy(r => r.Attempt)
             .ThenBy(r => r.StartedAt)
-            .Take(limit)];
+            .Take(limit)]);
     }
 
     /// <summary>Deletes (or with <paramref name="dryRun"/> only counts) the executions started before <paramref name="before"/>.</summary>
     public long DeleteStartedBefore(DateTime before, bool dryRun = false)
     {
         var term = BsonExpression.Create("$.StartedAt < @0", new BsonValue(RecordFilter.Utc(before)));
-        return dryRun ? _executions.LongCount(term) : _executions.DeleteMany(term);
+        return dryRun ? Read(() => _executions.LongCount(term)) : Durably(() => _executions.DeleteMany(term));
     }
 
     /// <summary>The start time of the execution after the <paramref name="skip"/> oldest: where size-based retention cuts.</summary>
     public DateTime? StartOfOldest(int skip)
     {
-        var oldest = _executions.Query().OrderBy(x => x.StartedAt).Select(x => x.StartedAt).Skip(skip).Limit(1).ToList();
+        var oldest = Read(() => _executions.Query().OrderBy(x => x.StartedAt).Select(x => x.StartedAt).Skip(skip).Limit(1).ToList());
         return oldest.Count == 0 ? null : oldest[0];
     }
 
     /// <summary>Writes the -log file into the data file, so the log cannot grow without bound.</summary>
-    public void Checkpoint() => _database.Checkpoint();
+    public void Checkpoint()
+    {
+        using var writing = _writeGate.EnterScope();
+        ReopenIfFaulted();
+        try
+        {
+            _database.Checkpoint();
+        }
+        catch (Exception ex) when (ex is IOException or LiteException or ObjectDisposedException)
+        {
+            _faulted = true;
+            throw;
+        }
+    }
 
     /// <summary>Served executions that were never recorded, as the shims reported them, by gateway and reason (<see cref="ShimLossBook"/>).</summary>
-    public List<LossCount> ShimLosses(RecordQuery window) => ShimLossBook.Count(_database, window);
+    public List<LossCount> ShimLosses(RecordQuery window) => Read(() => ShimLossBook.Count(_database, window));
 
-    public void Dispose() => _database.Dispose();
+    /// <summary>A writer checkpoints first, so a cleanly stopped database is one file again (LiteDB's own close no longer does).</summary>
+    public void Dispose()
+    {
+        using var writing = _writeGate.EnterScope();
+        if (_faulted || _session.Log?.Failure is not null)
+        {
+            Retire(_session);
+            return;
+        }
+
+        var log = _session.Log;
+        try
+        {
+            if (log is not null)
+            {
+                _database.Checkpoint();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or LiteException)
+        {
+            // The log keeps what the checkpoint could not move; the next open reads it.
+        }
+
+        var emptyLog = log is not null && log.Length == 0;
+        _session.Dispose();
+
+        // The lock (held by whoever opened this writer) makes this safe: no other writer uses the log.
+        if (emptyLog)
+        {
+            File.Delete(DatabasePaths.Log(_path));
+        }
+    }
 
     private ILiteQueryable<ExecutionRecord> Filter(RecordQuery query)
     {

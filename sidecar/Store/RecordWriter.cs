@@ -23,7 +23,8 @@ internal sealed class RecordWriter : BackgroundService
     public const int QueueCapacity = 4096;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+    // Short: once space is back on a full disk, the writer should find out within seconds.
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan BehindLogInterval = TimeSpan.FromMinutes(1);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions

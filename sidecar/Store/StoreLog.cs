@@ -40,4 +40,8 @@ internal static partial class StoreLog
     [LoggerMessage(EventId = 1008, EventName = "MaintenanceFailed", Level = LogLevel.Error,
         Message = "Database maintenance (retention, checkpoint) failed; it runs again at the next interval")]
     public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1010, EventName = "DatabaseWorldReadable", Level = LogLevel.Warning,
+        Message = "The database {Path} is readable by every user of this machine, and holds response text: chmod 600 it (Tap creates its files owner-only, and leaves an existing file's mode alone)")]
+    public static partial void DatabaseWorldReadable(ILogger logger, string path);
 }

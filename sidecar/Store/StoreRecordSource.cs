@@ -2,9 +2,9 @@ namespace Tap.Sidecar.Store;
 
 /// <summary>
 /// <see cref="IRecordSource"/> over a <see cref="RecordStore"/>: the sidecar's own (served on the control
-/// endpoint) or one the CLI opened on the file.
+/// endpoint) or one the CLI opened on the file, with the file's lock when the CLI writes.
 /// </summary>
-internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore) : IRecordSource
+internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore, IDisposable? lease = null) : IRecordSource
 {
     /// <summary>Other attempts shown with an execution at most: retries beyond that are a loop, not a story.</summary>
     public const int MaxAttempts = 20;
@@ -37,10 +37,21 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
 
     public Task<RecordStats> StatsAsync(RecordQuery window, string by, CancellationToken cancellationToken)
     {
-        var stats = StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by);
-        stats.Losses = store.ShimLosses(window);
-        stats.ExecutionsLostByShims = stats.Losses.Sum(loss => loss.Count);
-        return Task.FromResult(stats);
+        // A scan is lazy, so the store cannot retry it: a scan that met an engine a failed write closed runs again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var stats = StatsCalculator.Compute(store.Scan(window with { Sort = RecordSort.Started, Ascending = false }), window, by);
+                stats.Losses = store.ShimLosses(window);
+                stats.ExecutionsLostByShims = stats.Losses.Sum(loss => loss.Count);
+                return Task.FromResult(stats);
+            }
+            catch (Exception ex) when (attempt < 3 && ex is IOException or LiteDB.LiteException or ObjectDisposedException)
+            {
+                store.RecoverForRead();
+            }
+        }
     }
 
     public Task<long> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
@@ -58,6 +69,8 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
         {
             store.Dispose();
         }
+
+        lease?.Dispose();
 
         return ValueTask.CompletedTask;
     }

@@ -31,8 +31,8 @@ internal sealed class TapServeProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) { TestContext.Progress.WriteLine("[tap serve] " + line); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { TestContext.Progress.WriteLine("[tap serve] " + line); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await Eventually.TrueAsync(() => Listening(pipe) || process.HasExited, "tap serve listens", TimeSpan.FromSeconds(30));
