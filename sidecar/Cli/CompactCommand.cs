@@ -9,7 +9,7 @@ internal static class CompactCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var file = new Option<string>("--output", "-o") { Description = "The new database file (must not exist)", Required = true, HelpName = "path" };
+        var file = NonEmpty.Require(new Option<string>("--output", "-o") { Description = "The new database file (must not exist)", Required = true, HelpName = "path" });
         var json = new Option<bool>("--json") { Description = "Print the result as a JSON object" };
 
         var command = new Command("compact", "Copy every execution into a new database file without free space; swap it in while tap serve is stopped")

@@ -40,9 +40,9 @@ internal sealed class IngestOptions
 
     public IEnumerable<string> Errors()
     {
-        if (string.IsNullOrWhiteSpace(Endpoint))
+        if (EndpointName.Problem(Endpoint) is { } problem)
         {
-            yield return "Tap:Ingest:Endpoint must not be empty.";
+            yield return $"Tap:Ingest:Endpoint {problem}.";
         }
 
         if (MaxFrameBytes is < ProtocolConstants.MinMaxFrameBytes or > ProtocolConstants.MaxMaxFrameBytes)
