@@ -17,7 +17,7 @@ internal static class ChoiceOption
         return option;
     }
 
-    public static Option<string> Create(string name, string description, IReadOnlyList<string> choices, string defaultValue, params string[] aliases)
+    public static Option<string> WithDefault(string name, string description, IReadOnlyList<string> choices, string defaultValue, params string[] aliases)
     {
         var option = new Option<string>(name, aliases) { Description = description, HelpName = "value", DefaultValueFactory = _ => defaultValue };
         option.CustomParser = result => Parse(result, option.Name, choices) ?? defaultValue;

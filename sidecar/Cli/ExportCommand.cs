@@ -12,7 +12,7 @@ internal static class ExportCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var filters = new FilterOptions(context.TimeProvider, withFormat: false);
-        var format = ChoiceOption.Create("--format", "File format: jsonl (whole records) or csv (one row per execution)", ["jsonl", "csv"], "jsonl", "-f");
+        var format = ChoiceOption.WithDefault("--format", "File format: jsonl (whole records) or csv (one row per execution)", ["jsonl", "csv"], "jsonl", "-f");
         var apiFormat = ChoiceOption.Create("--api-format", "Only this API format (--format is the file format here)", AggregatorFactory.Formats);
         var file = NonEmpty.Require(new Option<string>("--output", "-o") { Description = "The file to write ('-' for standard output)", DefaultValueFactory = _ => "-", HelpName = "path" });
         var json = new Option<bool>("--json") { Description = "Print the summary as a JSON object" };

@@ -70,10 +70,17 @@ internal static class TapCommandLine
         // one line each, the pointer to the help on the last.
         if (parsed.Errors.Count > 0)
         {
-            var help = $" Run '{CommandPath(parsed.CommandResult)} --help' for usage.";
-            for (var i = 0; i < parsed.Errors.Count; i++)
+            // "tap frob" is both a missing and an unknown command: the unknown one says more.
+            var messages = parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")).ToList();
+            if (messages.Count > 1)
             {
-                await error.WriteLineAsync(parsed.Errors[i].Message.ReplaceLineEndings(" ") + (i == parsed.Errors.Count - 1 ? help : ""));
+                messages.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
+            }
+
+            var help = $" Run '{CommandPath(parsed.CommandResult)} --help' for usage.";
+            for (var i = 0; i < messages.Count; i++)
+            {
+                await error.WriteLineAsync(messages[i] + (i == messages.Count - 1 ? help : ""));
             }
 
             return ExitCodes.Usage;
