@@ -4,10 +4,14 @@ namespace Tap.Samples.Gateway;
 
 /// <summary>
 /// A YARP gateway with the Tap shim attached: every request goes to one upstream provider and is reported to
-/// the sidecar. The upstream and listen addresses come from the command line.
+/// the sidecar. The upstream and listen addresses come from the command line; the sidecar's endpoint, like the tap
+/// CLI's, from <c>--endpoint</c>, else <c>TAP_ENDPOINT</c>, else <c>Tap:Endpoint</c> (default <c>tap</c>).
 /// </summary>
 internal static class GatewayApp
 {
+    /// <summary>The name records show for this gateway unless <c>Tap:GatewayName</c> says otherwise.</summary>
+    public const string DefaultGatewayName = "sample-gateway";
+
     public static WebApplication Create(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -26,7 +30,14 @@ internal static class GatewayApp
         // --tap false runs the same gateway without the shim, to compare what clients receive.
         if (builder.Configuration.GetValue("tap", defaultValue: true))
         {
-            proxy.AddTap();
+            var endpoint = builder.Configuration["endpoint"] is { Length: > 0 } given ? given
+                : Environment.GetEnvironmentVariable("TAP_ENDPOINT") is { Length: > 0 } fromEnvironment ? fromEnvironment
+                : null;
+            proxy.AddTap(options =>
+            {
+                options.Endpoint = endpoint ?? options.Endpoint;
+                options.GatewayName ??= DefaultGatewayName;
+            });
         }
 
         configureServices?.Invoke(builder.Services);

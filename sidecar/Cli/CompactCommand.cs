@@ -9,7 +9,7 @@ internal static class CompactCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var file = new Option<string>("--output", "-o") { Description = "The new database file (must not exist)", Required = true, HelpName = "path" };
+        var file = NonEmpty.Require(new Option<string>("--output", "-o") { Description = "The new database file (must not exist)", Required = true, HelpName = "path" });
         var json = new Option<bool>("--json") { Description = "Print the result as a JSON object" };
         var salvage = new Option<bool>("--salvage") { Description = "Copy every readable record of a damaged database file (read, never changed)" };
 

@@ -27,10 +27,14 @@ internal static class ConfigCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async result =>
         {
-            var builder = SidecarHost.CreateBuilder([.. result.UnmatchedTokens], ServeCommand.Overrides(result, context));
-            var entries = ConfigurationReport.Describe((IConfigurationRoot)builder.Configuration);
-            using var host = builder.Build();
-            var failures = SidecarHost.ValidateOptions(host.Services);
+            if (ConfigurationFlags.Problem(result.UnmatchedTokens, ServeCommand.OptionNames(result, context)) is { } problem)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync(problem + " Run 'tap config --help' for usage.");
+                return ExitCodes.Usage;
+            }
+
+            using var configuration = ServeConfiguration.Load([.. result.UnmatchedTokens], ServeCommand.Overrides(result, context));
+            var (entries, failures) = (configuration.Entries, configuration.Failures);
             var output = result.InvocationConfiguration.Output;
             if (result.GetValue(json))
             {
@@ -38,7 +42,7 @@ internal static class ConfigCommand
                     entries.Select(e => new Dictionary<string, string> { ["key"] = e.Key, ["value"] = e.Value, ["source"] = e.Source }),
                     Indented));
             }
-            else
+            else if (entries.Count > 0)
             {
                 Print(TapConsole.Create(output), entries);
             }

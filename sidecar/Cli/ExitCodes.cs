@@ -7,7 +7,8 @@ namespace Tap.Sidecar.Cli;
 /// (unreadable or corrupt file, or a running <c>tap serve</c> holding it that does not answer on the control endpoint);
 /// 4 <c>tap serve</c> could not start (endpoint taken or invalid, database unwritable, invalid configuration);
 /// 5 the sidecar was reached but refused or broke off a request; 6 <c>tap purge</c> was not confirmed (no --yes);
-/// 7 a file could not be written (<c>tap export --output</c>, <c>tap service install</c>).
+/// 7 a file could not be written (<c>tap export --output</c>, <c>tap service install</c>);
+/// 70 an unexpected failure, a bug in tap (one line naming the exception, never a stack trace).
 /// </summary>
 internal static class ExitCodes
 {
@@ -19,4 +20,5 @@ internal static class ExitCodes
     public const int SidecarFailed = 5;
     public const int NotConfirmed = 6;
     public const int WriteFailed = 7;
+    public const int Unexpected = 70;
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Cli;
 
@@ -11,10 +12,9 @@ internal static class ExportCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var filters = new FilterOptions(context.TimeProvider, withFormat: false);
-        var format = new Option<string>("--format", "-f") { Description = "File format: jsonl (whole records) or csv (one row per execution)", DefaultValueFactory = _ => "jsonl" };
-        format.AcceptOnlyFromAmong("jsonl", "csv");
-        var apiFormat = new Option<string?>("--api-format") { Description = "Only this API format (openai-chat, ...); --format is the file format here", HelpName = "text" };
-        var file = new Option<string>("--output", "-o") { Description = "The file to write ('-' for standard output)", DefaultValueFactory = _ => "-" };
+        var format = ChoiceOption.WithDefault("--format", "File format: jsonl (whole records) or csv (one row per execution)", ["jsonl", "csv"], "jsonl", "-f");
+        var apiFormat = ChoiceOption.Create("--api-format", "Only this API format (--format is the file format here)", AggregatorFactory.Formats);
+        var file = NonEmpty.Require(new Option<string>("--output", "-o") { Description = "The file to write ('-' for standard output)", DefaultValueFactory = _ => "-", HelpName = "path" });
         var json = new Option<bool>("--json") { Description = "Print the summary as a JSON object" };
 
         var command = new Command("export", "Export executions to JSON Lines or CSV") { format, apiFormat, file, json };

@@ -1,15 +1,17 @@
 using System.CommandLine;
+using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Cli;
 
 /// <summary>The filters <c>list</c>, <c>tail</c>, <c>export</c> and <c>stats</c> share, read into a <see cref="RecordQuery"/>.</summary>
 internal sealed class FilterOptions
 {
-    private readonly Option<string?> _status = Text("--status", "Only this status: completed, incomplete, failed, canceled, abandoned");
-    private readonly Option<string?> _reason = Text("--reason", "Only this reason code (client_aborted, upstream_error, ...)");
+    private readonly Option<string?> _status = ChoiceOption.Create("--status", "Only this status", ExecutionStatus.All);
+    private readonly Option<string?> _reason = ChoiceOption.Create("--reason", "Only this reason code (docs/outcomes.md)", ExecutionReasons.All);
     private readonly Option<string?> _model = Text("--model", "Only this model (the response model, else the requested one)");
-    private readonly Option<string?> _format = Text("--format", "Only this API format (openai-chat, ...)");
+    private readonly Option<string?> _format = ChoiceOption.Create("--format", "Only this API format", AggregatorFactory.Formats);
     private readonly Option<string?> _route = Text("--route", "Only this gateway route");
     private readonly Option<string?> _requestId = Text("--request-id", "Only the attempts of this request");
     private readonly Option<string?> _client = Text("--client", "Only executions reported by this gateway name");
@@ -35,6 +37,14 @@ internal sealed class FilterOptions
         {
             command.Options.Add(option);
         }
+
+        command.Validators.Add(result =>
+        {
+            if (ValidValue.Of(result, _since) is { } since && ValidValue.Of(result, _until) is { } until && until <= since)
+            {
+                result.AddError($"--until ({RecordPrinter.FormatTime(until)} UTC) is not after --since ({RecordPrinter.FormatTime(since)} UTC): no execution can match.");
+            }
+        });
     }
 
     public RecordQuery Read(ParseResult result)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Tap.Sidecar.Cli;
 
@@ -7,14 +8,20 @@ internal static class LimitOption
 {
     public static Option<int> Create(int defaultValue)
     {
-        var limit = new Option<int>("--limit", "-n") { Description = "At most this many executions", DefaultValueFactory = _ => defaultValue };
-        limit.Validators.Add(result =>
+        var limit = new Option<int>("--limit", "-n") { Description = "At most this many executions", DefaultValueFactory = _ => defaultValue, HelpName = "count" };
+
+        // A custom parser, not a validator: a validator reading a value that did not parse throws instead of reporting.
+        limit.CustomParser = result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > Control.ControlDispatcher.MaxListLimit)
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= Control.ControlDispatcher.MaxListLimit)
             {
-                result.AddError($"--limit must be between 1 and {Control.ControlDispatcher.MaxListLimit} (tap export has no limit).");
+                return value;
             }
-        });
+
+            result.AddError($"--limit: '{text}' is not a whole number from 1 to {Control.ControlDispatcher.MaxListLimit} (tap export has no limit).");
+            return defaultValue;
+        };
         return limit;
     }
 }

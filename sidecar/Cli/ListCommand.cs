@@ -10,12 +10,7 @@ internal static class ListCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var filters = new FilterOptions(context.TimeProvider);
-        var sort = new Option<string>("--sort")
-        {
-            Description = "Order: started (newest first), latency or ttft (slowest first)",
-            DefaultValueFactory = _ => "started",
-        };
-        sort.AcceptOnlyFromAmong("started", "latency", "ttft");
+        var sort = ChoiceOption.WithDefault("--sort", "Order: started (newest first), latency or ttft (slowest first)", ["started", "latency", "ttft"], "started");
         var ascending = new Option<bool>("--asc") { Description = "Reverse the order: oldest or fastest first" };
         var limit = LimitOption.Create(20);
         var output = new OutputOptions();

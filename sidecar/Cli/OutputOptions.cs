@@ -17,7 +17,7 @@ internal sealed class OutputOptions
         command.Options.Add(_csv);
         command.Validators.Add(result =>
         {
-            if (new[] { _json, _jsonl, _csv }.Count(option => result.GetValue(option)) > 1)
+            if (new[] { _json, _jsonl, _csv }.Count(option => ValidValue.Of(result, option)) > 1)
             {
                 result.AddError("Give at most one of --json, --jsonl and --csv.");
             }

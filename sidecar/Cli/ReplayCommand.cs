@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using Tap.Sidecar.Replay;
+using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Cli;
 
@@ -11,16 +13,13 @@ internal static class ReplayCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("file-or-id")
+        var file = NonEmpty.Require(new Argument<string>("file-or-id")
         {
             Description = "A raw upstream response body, byte for byte (an SSE transcript or a JSON body), or the id of a recorded execution",
-        };
-        var format = new Option<string?>("--format", "-f")
-        {
-            Description = "The API format of a transcript file: openai-chat, openai-responses, anthropic-messages or gemini",
-        };
-        var status = new Option<int>("--status") { Description = "The upstream HTTP status to simulate", DefaultValueFactory = _ => 200 };
-        var contentType = new Option<string?>("--content-type") { Description = "The upstream Content-Type (default: application/json when the file starts with '{', else text/event-stream)" };
+        });
+        var format = ChoiceOption.Create("--format", "The API format of a transcript file", AggregatorFactory.Formats, "-f");
+        var status = Whole("--status", "The upstream HTTP status to simulate", 100, 599, 200, "code");
+        var contentType = new Option<string?>("--content-type") { Description = "The upstream Content-Type (default: application/json when the file starts with '{', else text/event-stream)", HelpName = "type" };
         var clientAbortAt = Offset("--client-abort-at", "The client aborts after this many bytes were read");
         var upstreamErrorAt = Offset("--upstream-error-at", "The upstream connection resets after this many bytes");
         var eofAt = Offset("--eof-at", "The upstream ends cleanly after this many bytes");
@@ -32,7 +31,8 @@ internal static class ReplayCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(file) is { } target && !IsId(target) && result.GetValue(format) is null)
+            // The token, not the value: reading the value here would skip the argument's own validation.
+            if (result.GetResult(file)?.Tokens is [{ Value: var target }] && !string.IsNullOrWhiteSpace(target) && !IsId(target) && result.GetResult(format) is null)
             {
                 result.AddError("--format is required to replay a transcript file.");
             }
@@ -75,13 +75,34 @@ internal static class ReplayCommand
     private static Option<long?> Offset(string name, string description)
     {
         var option = new Option<long?>(name) { Description = description, HelpName = "byte" };
-        option.Validators.Add(r =>
+        option.CustomParser = result =>
         {
-            if (r.GetValueOrDefault<long?>() < 0)
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
             {
-                r.AddError($"{name} must not be negative.");
+                return offset;
             }
-        });
+
+            result.AddError($"{name}: '{text}' is not a byte offset (a whole number, 0 or more).");
+            return null;
+        };
+        return option;
+    }
+
+    private static Option<int> Whole(string name, string description, int min, int max, int defaultValue, string helpName)
+    {
+        var option = new Option<int>(name) { Description = description, HelpName = helpName, DefaultValueFactory = _ => defaultValue };
+        option.CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            result.AddError($"{name}: '{text}' is not a whole number from {min} to {max}.");
+            return defaultValue;
+        };
         return option;
     }
 }

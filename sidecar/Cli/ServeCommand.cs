@@ -10,23 +10,26 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("serve", "Run the sidecar: receive frames from shims, decide outcomes, record executions");
+        var command = new Command("serve", "Run the sidecar: receive frames from shims, decide outcomes, record executions (configuration flags like --Tap:Store:RetentionDays=7 are accepted)");
 
-        // Anything else (--Tap:Store:MaxResponseChars=1000, ...) is host configuration.
+        // Configuration flags (--Tap:Store:MaxResponseChars=1000, ...) reach the host; ConfigurationFlags refuses the rest.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
-            var overrides = Overrides(result, context);
-
-            using var host = SidecarHost.CreateBuilder([.. result.UnmatchedTokens], overrides).Build();
-
-            // Before the host starts: its services are built from these options and would fail less clearly.
-            if (SidecarHost.ValidateOptions(host.Services) is { Count: > 0 } failures)
+            var error = result.InvocationConfiguration.Error;
+            if (ConfigurationFlags.Problem(result.UnmatchedTokens, OptionNames(result, context)) is { } problem)
             {
-                await result.InvocationConfiguration.Error.WriteLineAsync("tap serve could not start: invalid configuration:");
-                foreach (var failure in failures)
+                await error.WriteLineAsync(problem + " Run 'tap serve --help' for usage.");
+                return ExitCodes.Usage;
+            }
+
+            var startLog = new StartFailureLog();
+            using var configuration = ServeConfiguration.Load([.. result.UnmatchedTokens], Overrides(result, context), builder => startLog.AddTo(builder.Logging));
+            if (configuration is not { Host: { } host, Failures.Count: 0 })
+            {
+                foreach (var failure in configuration.Failures)
                 {
-                    await result.InvocationConfiguration.Error.WriteLineAsync("  " + failure);
+                    await error.WriteLineAsync("tap serve could not start: invalid configuration: " + failure);
                 }
 
                 return ExitCodes.ServeFailed;
@@ -35,22 +38,35 @@ internal static class ServeCommand
             try
             {
                 SidecarHost.ClaimDatabase(host.Services);
-                await host.RunAsync(cancellationToken);
+                await host.StartAsync(cancellationToken);
             }
             catch (DatabaseRefusedException refused)
             {
-                await result.InvocationConfiguration.Error.WriteLineAsync("tap serve could not start: " + refused.Message);
+                await error.WriteLineAsync("tap serve could not start: " + refused.Message);
                 return refused.Refusal == DatabaseRefusal.Locked ? ExitCodes.ServeFailed : ExitCodes.DatabaseUnavailable;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or LiteDB.LiteException)
             {
-                await result.InvocationConfiguration.Error.WriteLineAsync("tap serve could not start: " + ex.Message);
+                await error.WriteLineAsync("tap serve could not start: " + ex.Message.ReplaceLineEndings(" "));
                 return ExitCodes.ServeFailed;
             }
+            finally
+            {
+                startLog.StartEnded();
+            }
 
+            await host.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The options a mistyped flag is compared with: the command's own and the global ones.</summary>
+    public static IReadOnlyCollection<string> OptionNames(ParseResult result, CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(context);
+        return [.. result.CommandResult.Command.Options.Append(context.DatabaseOption).Append(context.EndpointOption).SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct()];
     }
 
     /// <summary>An explicit --endpoint/--db or TAP_ENDPOINT/TAP_DB wins over configuration files; the built-in defaults do not.</summary>

@@ -9,11 +9,18 @@ internal static class ServiceCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var unitPath = new Option<string>("--unit-path") { Description = "Where the systemd unit is written (Linux)", DefaultValueFactory = _ => SystemdUnit.DefaultPath, HelpName = "path" };
-        var user = new Option<string?>("--user") { Description = "Run the service as this user (Linux; default root)", HelpName = "name" };
+        var unitPath = NonEmpty.Require(new Option<string>("--unit-path") { Description = "Where the systemd unit is written (Linux)", DefaultValueFactory = _ => SystemdUnit.DefaultPath, HelpName = "path" });
+        var user = NonEmpty.Require(new Option<string?>("--user") { Description = "Run the service as this existing user and its primary group (Linux; without it, root)", HelpName = "name" });
         var json = new Option<bool>("--json") { Description = "Print the unit path and the commands to run next as a JSON object" };
 
-        var install = new Command("install", "Write the systemd unit (and print the systemctl commands to run), or register the Windows service") { unitPath, user, json };
+        var install = new Command(
+            "install",
+            "Write the systemd unit (and print the systemctl commands to run), or register the Windows service. "
+            + $"The unit runs tap serve with TAP_ENDPOINT={SystemdUnit.Endpoint} and TAP_DB={SystemdUnit.DatabasePath} unless --endpoint or --db is given here "
+            + "(the defaults shown for those two are the CLI's own, not the unit's)")
+        {
+            unitPath, user, json,
+        };
         install.SetAction(result => Install(result, context, result.GetRequiredValue(unitPath), result.GetValue(user), result.GetValue(json)));
         var uninstall = new Command("uninstall", "Remove the systemd unit, or the Windows service") { unitPath, json };
         uninstall.SetAction(result => Uninstall(result, result.GetRequiredValue(unitPath), result.GetValue(json)));
@@ -29,17 +36,30 @@ internal static class ServiceCommand
             return Sc(WindowsServiceCommands.Install(ServiceDefinition.ForCurrentProcess(ServeArguments(result, context))), output, error);
         }
 
+        UnixAccount? account = null;
+        if (user is not null && (account = UnixAccount.Find(user)) is null)
+        {
+            error.WriteLine($"No user '{user}' on this machine (/etc/passwd): create it first (useradd --system {user}), or leave out --user to run as root.");
+            return ExitCodes.Usage;
+        }
+
         // An explicit --endpoint/--db goes into the unit; otherwise the socket and database live in systemd's folders.
         var endpoint = result.GetResult(context.EndpointOption) is { Implicit: false } ? result.GetRequiredValue(context.EndpointOption) : SystemdUnit.Endpoint;
         var database = result.GetResult(context.DatabaseOption) is { Implicit: false } ? Path.GetFullPath(result.GetRequiredValue(context.DatabaseOption)) : SystemdUnit.DatabasePath;
+        var service = ServiceDefinition.ForCurrentProcess([]);
         try
         {
-            ServiceInstaller.WriteUnit(unitPath, SystemdUnit.Create(ServiceDefinition.ForCurrentProcess([]), user, endpoint, database));
+            ServiceInstaller.WriteUnit(unitPath, SystemdUnit.Create(service, account, endpoint, database));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"Cannot write {unitPath}: {ex.Message} (run as root, or give --unit-path).");
             return ExitCodes.WriteFailed;
+        }
+
+        foreach (var warning in InstallWarnings.For(service))
+        {
+            error.WriteLine(warning);
         }
 
         Report(output, json, "Wrote", unitPath, SystemdUnit.AfterInstall(unitPath, endpoint, database));

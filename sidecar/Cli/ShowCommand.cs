@@ -8,7 +8,7 @@ internal static class ShowCommand
     public static Command Create(CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var id = new Argument<string>("id") { Description = "The execution id, or a unique prefix of it (as tap list shows)" };
+        var id = NonEmpty.Require(new Argument<string>("id") { Description = "The execution id, or a unique prefix or suffix of it (as tap list shows)" });
         var json = new Option<bool>("--json") { Description = "Print the record as a JSON object, with an \"attempts\" summary" };
         var body = new Option<bool>("--body") { Description = $"Print the aggregated response even when it is long (over {RecordPrinter.MaxInlineBodyLines} lines or {RecordPrinter.MaxInlineBodyChars} characters)" };
 

@@ -10,8 +10,7 @@ internal static class StatsCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var filters = new FilterOptions(context.TimeProvider);
-        var by = new Option<string>("--by") { Description = "Group by status, model, format or route", DefaultValueFactory = _ => StatsGrouping.Status };
-        by.AcceptOnlyFromAmong([.. StatsGrouping.All]);
+        var by = ChoiceOption.WithDefault("--by", "Group by status, model, format or route", StatsGrouping.All, StatsGrouping.Status);
         var json = new Option<bool>("--json") { Description = "Print the statistics as a JSON object" };
 
         var command = new Command("stats", "Summarize the executions of a window (all of them unless --since/--until)") { by, json };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
@@ -15,7 +16,7 @@ internal static class TapCommandLine
     public static RootCommand Build(TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var database = new Option<string>("--db")
+        var database = NonEmpty.Require(new Option<string>("--db")
         {
             Description = $"The record database (${DatabaseEnvironmentVariable} when set, else the per-user data folder)",
             HelpName = "path",
@@ -23,7 +24,7 @@ internal static class TapCommandLine
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DatabaseEnvironmentVariable) is { Length: > 0 } path
                 ? path
                 : StoreOptions.DefaultDatabasePath,
-        };
+        });
         var endpoint = new Option<string>("--endpoint")
         {
             Description = $"The sidecar's pipe name, or on Linux a rooted socket path (${EndpointEnvironmentVariable} when set, else tap); "
@@ -34,6 +35,14 @@ internal static class TapCommandLine
                 ? name
                 : Shim.Protocol.ProtocolConstants.DefaultEndpoint,
         };
+        endpoint.Validators.Add(result =>
+        {
+            // TAP_ENDPOINT is checked too: a default from the environment is as much the operator's typo.
+            if (EndpointName.Problem(result.GetValueOrDefault<string>()) is { } problem)
+            {
+                result.AddError($"--endpoint {problem}{(result.Implicit ? $" (from ${EndpointEnvironmentVariable})" : "")}.");
+            }
+        });
         var context = new CliContext(database, endpoint, timeProvider);
 
         var root = new RootCommand("Tap records the true outcome of streamed LLM responses.") { database, endpoint };
@@ -55,21 +64,55 @@ internal static class TapCommandLine
     public static async Task<int> InvokeAsync(
         string[] args, TextWriter output, TextWriter error, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(error);
         var parsed = Build(timeProvider ?? TimeProvider.System).Parse(args);
 
-        // System.CommandLine exits with 1 on parse errors; tap keeps 1 for "not found" and reports usage errors as 2.
+        // System.CommandLine exits with 1 on parse errors; tap keeps 1 for "not found" and reports usage errors as 2,
+        // one line each, the pointer to the help on the last.
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors)
+            // "tap frob" is both a missing and an unknown command: the unknown one says more.
+            var messages = parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ")).ToList();
+            if (messages.Count > 1)
             {
-                await error.WriteLineAsync(parseError.Message);
+                messages.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
             }
 
-            await error.WriteLineAsync("Run 'tap --help' for usage.");
+            var help = $" Run '{CommandPath(parsed.CommandResult)} --help' for usage.";
+            for (var i = 0; i < messages.Count; i++)
+            {
+                await error.WriteLineAsync(messages[i] + (i == messages.Count - 1 ? help : ""));
+            }
+
             return ExitCodes.Usage;
         }
 
-        // No process-termination timeout: on SIGTERM or Ctrl+C, tap serve's host must finish its graceful stop.
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellationToken);
+        try
+        {
+            // No process-termination timeout: on SIGTERM or Ctrl+C, tap serve's host must finish its graceful stop.
+            // No default exception handler: it prints a stack trace; a bug gets one line and its own exit code.
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false },
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"tap failed unexpectedly ({ex.GetType().Name}): {ex.Message.ReplaceLineEndings(" ")} This is a bug in tap; please report it.");
+            return ExitCodes.Unexpected;
+        }
+    }
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? current = result; current is not null; current = current.Parent)
+        {
+            if (current is System.CommandLine.Parsing.CommandResult command)
+            {
+                names.Insert(0, command.Command is RootCommand ? "tap" : command.Command.Name);
+            }
+        }
+
+        return string.Join(' ', names);
     }
 }

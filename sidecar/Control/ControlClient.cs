@@ -49,7 +49,8 @@ internal sealed class ControlClient : IRecordSource
             await stream.ConnectAsync(timeout, cancellationToken);
             return new ControlClient(stream, endpoint, replyTimeout ?? DefaultReplyTimeout);
         }
-        catch (Exception ex) when (ex is TimeoutException or IOException or UnauthorizedAccessException)
+        // A socket this user may not open (another user's sidecar: EACCES) is no answer either: the file is read instead.
+        catch (Exception ex) when (ex is TimeoutException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
             await stream.DisposeAsync();
             return null;

@@ -28,6 +28,33 @@ internal static class ConfigurationReport
         ];
     }
 
+    /// <summary>
+    /// One line for every key under <c>Tap:</c>, in any source, that no options class reads, naming the source and
+    /// the nearest valid key: the binder ignores such a key, so a typo would silently leave the default in force.
+    /// </summary>
+    public static IReadOnlyList<string> UnknownKeys(IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var known = Describe(configuration).Select(entry => entry.Key).ToList();
+        var unknown = new List<string>();
+        foreach (var (key, value) in configuration.GetSection(Root).AsEnumerable())
+        {
+            // Sections (null values) are not settings; a value on a section itself (--Tap:Store=1) is one.
+            if (value is null || known.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var provider = configuration.Providers.LastOrDefault(p => p.TryGet(key, out _));
+            var source = provider is null ? "" : $" (from {Describe(provider, key)})";
+            unknown.Add($"Unknown configuration key {key}{source}; did you mean {NearestName.Of(key, known)}?");
+        }
+
+        return unknown;
+    }
+
+    private const string Root = "Tap";
+
     private static IEnumerable<ConfigEntry> Entries<T>(IConfigurationRoot configuration, string section)
         where T : new()
     {

@@ -57,15 +57,9 @@ internal sealed class IngestOptions
 
     public IEnumerable<string> Errors()
     {
-        if (string.IsNullOrWhiteSpace(Endpoint))
+        if (EndpointName.Problem(Endpoint) is { } problem)
         {
-            yield return "Tap:Ingest:Endpoint must not be empty: give a pipe name (tap) or an absolute socket path (/run/tap/tap.sock).";
-            yield break;
-        }
-
-        if (!OperatingSystem.IsWindows() && !Path.IsPathRooted(Endpoint) && Endpoint.Contains('/', StringComparison.Ordinal))
-        {
-            yield return $"Tap:Ingest:Endpoint '{Endpoint}' is a relative path: give a pipe name without '/' (tap) or an absolute socket path (/run/tap/tap.sock).";
+            yield return $"Tap:Ingest:Endpoint {problem}.";
         }
         else if (!OperatingSystem.IsWindows() && Encoding.UTF8.GetByteCount(EndpointGuard.SocketPath(ControlEndpoint.For(Endpoint))) > MaxSocketPathBytes)
         {

@@ -9,6 +9,8 @@ internal static class ExecutionStatus
     public const string Canceled = "canceled";
     public const string Abandoned = "abandoned";
 
+    public static IReadOnlyList<string> All { get; } = [Completed, Incomplete, Failed, Canceled, Abandoned];
+
     public const string ProofTerminalEvent = "terminal_event";
     public const string ProofAggregatedUsage = "aggregated_usage";
     public const string ProofNone = "none";

@@ -30,7 +30,7 @@ internal static class OutcomeEngine
         {
             var message = ProviderErrorBody.TryGetMessage(state.ErrorBody);
             var detail = message is null ? "" : ": " + message;
-            return new(ExecutionStatus.Failed, "upstream_http_error", ExecutionStatus.ProofNone, 1,
+            return new(ExecutionStatus.Failed, ExecutionReasons.UpstreamHttpError, ExecutionStatus.ProofNone, 1,
                 $"Failed: the upstream answered HTTP {state.UpstreamStatus}{detail}.", message ?? $"HTTP {state.UpstreamStatus}", notes);
         }
 
@@ -41,10 +41,10 @@ internal static class OutcomeEngine
             var status = ExecutionStatus.Of(terminal.Class);
             var reason = terminal.Class switch
             {
-                TerminalClass.Completed => "terminal_event",
-                TerminalClass.Incomplete => "provider_incomplete",
-                TerminalClass.Failed => "provider_error",
-                _ => "provider_canceled",
+                TerminalClass.Completed => ExecutionReasons.TerminalEvent,
+                TerminalClass.Incomplete => ExecutionReasons.ProviderIncomplete,
+                TerminalClass.Failed => ExecutionReasons.ProviderError,
+                _ => ExecutionReasons.ProviderCanceled,
             };
             var finish = agg.FinishReason is null ? "" : $" (finish reason {agg.FinishReason})";
             var detail = terminal.Detail is null ? "" : ": " + terminal.Detail;
@@ -66,7 +66,7 @@ internal static class OutcomeEngine
             var why = state.ClientAbort is { } abort
                 ? $"the client aborted at {Offset(abort.At, start)} before the terminal event, but"
                 : how == Finalization.Ended ? "no terminal event arrived, but" : $"the proxy stopped reporting ({Describe(how)}), but";
-            return new(status, "final_usage_seen", ExecutionStatus.ProofAggregatedUsage, 4,
+            return new(status, ExecutionReasons.FinalUsageSeen, ExecutionStatus.ProofAggregatedUsage, 4,
                 $"{Capitalize(status)}: {why} the answer was complete (finish reason {agg.FinishReason}) and the provider's final usage had arrived ({usage.Input ?? 0} in, {usage.Output ?? 0} out).",
                 null, notes);
         }
@@ -74,7 +74,7 @@ internal static class OutcomeEngine
         // Rule 5: the client left before the answer was proven complete.
         if (state.ClientAbort is { } clientAbort)
         {
-            return new(ExecutionStatus.Canceled, "client_aborted", ExecutionStatus.ProofNone, 5,
+            return new(ExecutionStatus.Canceled, ExecutionReasons.ClientAborted, ExecutionStatus.ProofNone, 5,
                 $"Canceled: the client aborted at {Offset(clientAbort.At, start)}, after {clientAbort.AfterBytes} bytes, before any terminal event or final usage.",
                 null, notes);
         }
@@ -82,7 +82,7 @@ internal static class OutcomeEngine
         // Rule 6: the upstream closed cleanly in the middle of the answer.
         if (state.UpstreamEnd is { } end)
         {
-            return new(ExecutionStatus.Failed, "stream_interrupted", ExecutionStatus.ProofNone, 6,
+            return new(ExecutionStatus.Failed, ExecutionReasons.StreamInterrupted, ExecutionStatus.ProofNone, 6,
                 $"Failed: the upstream ended cleanly at {Offset(end.At, start)} after {end.AfterBytes} bytes with neither a terminal event nor final usage.",
                 "The stream ended without a terminal event.", notes);
         }
@@ -92,9 +92,9 @@ internal static class OutcomeEngine
         {
             var reason = how switch
             {
-                Finalization.Shutdown => "sidecar_shutdown",
-                Finalization.ShimDropped => "shim_dropped",
-                _ => "proxy_connection_lost",
+                Finalization.Shutdown => ExecutionReasons.SidecarShutdown,
+                Finalization.ShimDropped => ExecutionReasons.ShimDropped,
+                _ => ExecutionReasons.ProxyConnectionLost,
             };
             return new(ExecutionStatus.Abandoned, reason, ExecutionStatus.ProofNone, 7,
                 $"Abandoned: the proxy stopped reporting before it ended the execution ({Describe(how)}), after {state.Bytes} bytes, with no proof of completion.",
@@ -104,12 +104,12 @@ internal static class OutcomeEngine
         // Rule 8: End came with no upstream outcome at all.
         if (state.UpstreamStatus is null && state.Bytes == 0)
         {
-            return new(ExecutionStatus.Failed, "no_upstream_response", ExecutionStatus.ProofNone, 8,
+            return new(ExecutionStatus.Failed, ExecutionReasons.NoUpstreamResponse, ExecutionStatus.ProofNone, 8,
                 "Failed: the proxy ended the execution without reporting any upstream response.",
                 "No upstream response.", notes);
         }
 
-        return new(ExecutionStatus.Canceled, "ended_before_upstream_end", ExecutionStatus.ProofNone, 8,
+        return new(ExecutionStatus.Canceled, ExecutionReasons.EndedBeforeUpstreamEnd, ExecutionStatus.ProofNone, 8,
             $"Canceled: the proxy ended the execution after {state.Bytes} bytes without the upstream ending and without a client abort; it stopped reading.",
             null, notes);
     }
@@ -121,7 +121,7 @@ internal static class OutcomeEngine
         var error = state.UpstreamError;
         if (fault is not null && (error is null || fault.At <= error.At))
         {
-            var reason = fault.Code == "provider_error" ? "provider_error" : "malformed_stream";
+            var reason = fault.Code == "provider_error" ? ExecutionReasons.ProviderError : ExecutionReasons.MalformedStream;
             var what = fault.Code == "provider_error" ? "the provider sent an error in the stream" : $"the stream was malformed ({fault.Code})";
             return new(ExecutionStatus.Failed, reason, ExecutionStatus.ProofNone, 3,
                 $"Failed: {what} at {Offset(fault.At, start)}, before any terminal event: {fault.Message}", fault.Message, []);
@@ -130,7 +130,7 @@ internal static class OutcomeEngine
         if (error is not null)
         {
             var message = error.Message is null ? "" : ": " + error.Message;
-            return new(ExecutionStatus.Failed, "upstream_error", ExecutionStatus.ProofNone, 3,
+            return new(ExecutionStatus.Failed, ExecutionReasons.UpstreamError, ExecutionStatus.ProofNone, 3,
                 $"Failed: reading the upstream failed ({error.ErrorKind}) at {Offset(error.At, start)} after {error.AfterBytes} bytes, before any terminal event{message}.",
                 error.Message ?? error.ErrorKind, []);
         }

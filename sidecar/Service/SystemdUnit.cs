@@ -19,7 +19,7 @@ internal static class SystemdUnit
     /// <summary>systemd kills what is still running after this: the host must have finished its graceful stop first.</summary>
     public static TimeSpan StopTimeout { get; } = SidecarHost.ShutdownTimeout + TimeSpan.FromSeconds(15);
 
-    public static string Create(ServiceDefinition service, string? user, string endpoint = Endpoint, string databasePath = DatabasePath)
+    public static string Create(ServiceDefinition service, UnixAccount? account, string endpoint = Endpoint, string databasePath = DatabasePath)
     {
         ArgumentNullException.ThrowIfNull(service);
         var text = new StringBuilder();
@@ -42,9 +42,9 @@ internal static class SystemdUnit
             TimeoutStopSec={(int)StopTimeout.TotalSeconds}
 
             """);
-        if (!string.IsNullOrWhiteSpace(user))
+        if (account is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"User={user}\nGroup={user}\n");
+            text.Append(CultureInfo.InvariantCulture, $"User={account.User}\nGroup={account.Group}\n");
         }
 
         text.Append("\n[Install]\nWantedBy=multi-user.target\n");

@@ -6,6 +6,9 @@ namespace Tap.Sidecar.Streams;
 
 internal static class AggregatorFactory
 {
+    /// <summary>The API formats the sidecar parses (docs/protocol.md, Start's api_format).</summary>
+    public static IReadOnlyList<string> Formats { get; } = [ApiFormats.OpenAIChat, ApiFormats.OpenAIResponses, ApiFormats.AnthropicMessages, ApiFormats.Gemini];
+
     /// <summary>The aggregator for a recorded format and the upstream response's content type.</summary>
     public static IFormatAggregator Create(string format, string? contentType)
     {

@@ -41,7 +41,7 @@ public sealed class ServiceCommandTests
 
         using var folder = new TempFolder();
         var unitPath = folder.File("tap.service");
-        await File.WriteAllTextAsync(unitPath, SystemdUnit.Create(ServiceDefinition.ForCurrentProcess([]), user: null));
+        await File.WriteAllTextAsync(unitPath, SystemdUnit.Create(ServiceDefinition.ForCurrentProcess([]), account: null));
 
         var verify = new ProcessStartInfo("systemd-analyze") { RedirectStandardError = true, RedirectStandardOutput = true };
         verify.ArgumentList.Add("verify");
@@ -101,8 +101,87 @@ public sealed class ServiceCommandTests
     [Test]
     public void A_path_with_spaces_is_quoted_in_exec_start()
     {
-        var unit = SystemdUnit.Create(new ServiceDefinition("/opt/my tools/tap", ["serve"]), "tap");
+        var unit = SystemdUnit.Create(new ServiceDefinition("/opt/my tools/tap", ["serve"]), new UnixAccount("tap", 998, "tap"));
 
         Assert.That(unit, Does.Contain("ExecStart=\"/opt/my tools/tap\" serve").And.Contain("User=tap"));
+    }
+
+    [Test]
+    [Platform(Exclude = "Win")]
+    public async Task Install_for_a_user_that_does_not_exist_exits_2_and_writes_no_unit()
+    {
+        using var folder = new TempFolder();
+        var unitPath = folder.File("tap.service");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("service", "install", "--unit-path", unitPath, "--user", "nosuchuser");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error, Does.StartWith("No user 'nosuchuser' on this machine"));
+        Assert.That(File.Exists(unitPath), Is.False);
+    }
+
+    [Test]
+    [Platform(Exclude = "Win")]
+    public async Task Install_for_a_user_runs_the_service_in_that_users_primary_group()
+    {
+        if (UnixAccount.Find("nobody") is not { } nobody)
+        {
+            Assert.Ignore("This machine has no user nobody.");
+            return;
+        }
+
+        using var folder = new TempFolder();
+        var unitPath = folder.File("tap.service");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("service", "install", "--unit-path", unitPath, "--user", "nobody");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok), error);
+        var unit = await File.ReadAllTextAsync(unitPath);
+        Assert.That(unit, Does.Contain("User=nobody\n").And.Contain($"Group={nobody.Group}\n"));
+        Assert.That(nobody.Group, Is.Not.EqualTo("nobody"), "on Debian and Ubuntu nobody's group is nogroup: the unit must not guess it");
+    }
+
+    [Test]
+    public void An_account_is_found_by_name_or_uid_with_the_name_of_its_primary_group()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("passwd"), "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\ntap:x:998:1500::/var/lib/tap:/usr/sbin/nologin\n");
+        File.WriteAllText(folder.File("group"), "root:x:0:\nnogroup:x:65534:\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(UnixAccount.Find("nobody", folder.File("passwd"), folder.File("group")), Is.EqualTo(new UnixAccount("nobody", 65534, "nogroup")));
+            Assert.That(UnixAccount.Find("0", folder.File("passwd"), folder.File("group")), Is.EqualTo(new UnixAccount("root", 0, "root")));
+            Assert.That(UnixAccount.Find("tap", folder.File("passwd"), folder.File("group")), Is.EqualTo(new UnixAccount("tap", 998, "1500")), "a gid without a group entry stays numeric");
+            Assert.That(UnixAccount.Find("nosuchuser", folder.File("passwd"), folder.File("group")), Is.Null);
+        });
+    }
+
+    [Test]
+    [Platform(Exclude = "Win")]
+    public async Task Install_from_a_debug_build_inside_a_source_tree_warns_about_both()
+    {
+        using var folder = new TempFolder();
+
+        // The tests run tap from bin/Debug of this repository: exactly what an operator installing from a clone does.
+        var (exitCode, _, error) = await CliRunner.RunAsync("service", "install", "--unit-path", folder.File("tap.service"));
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok), error);
+        Assert.That(error, Does.Contain("Warning: the unit runs a Debug build").And.Contain("inside the source tree"));
+    }
+
+    [Test]
+    public void A_published_executable_outside_any_source_tree_gets_no_warning()
+    {
+        Assert.That(InstallWarnings.For(new ServiceDefinition("/opt/tap/tap", ["serve"])), Is.Empty);
+    }
+
+    [Test]
+    public async Task Install_help_names_the_endpoint_and_database_the_unit_really_uses()
+    {
+        var (exitCode, output, _) = await CliRunner.RunAsync("service", "install", "--help");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(output, Does.Contain("TAP_ENDPOINT=" + SystemdUnit.Endpoint).And.Contain("TAP_DB=" + SystemdUnit.DatabasePath).And.Contain("primary group"));
     }
 }
