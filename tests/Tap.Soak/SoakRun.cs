@@ -54,34 +54,45 @@ internal static class SoakRun
     }
 
     /// <summary>
-    /// Waits until the running sidecar's record count has not moved for <see cref="SoakOptions.Settle"/> while it stayed
-    /// idle (under a tenth of a core): a count alone also stands still while a cold sidecar commits its first backlog.
+    /// Waits until the running sidecar has stayed idle (under a tenth of a core) for <see cref="SoakOptions.Settle"/>, twice,
+    /// with the same record count after each quiet period. Idle first: a count alone also stands still while a cold
+    /// sidecar commits its first backlog; and the CLI runs only twice, so it does not slow the sidecar it waits for.
     /// </summary>
     private static async Task<long> SettleAsync(TapCli cli, SoakFolder folder, TapServe tap, SoakOptions options)
     {
-        var deadline = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         long last = -1;
-        var stable = Stopwatch.StartNew();
-        while (deadline.Elapsed < options.MaxSettle)
+        while (clock.Elapsed < options.MaxSettle)
         {
-            var cpuBefore = tap.CpuTime;
-            var wallBefore = deadline.Elapsed;
+            await WaitUntilIdleAsync(tap, options.Settle, clock, options.MaxSettle, Path.Combine(folder.Path, "settle.log"));
             var count = await cli.StatsAsync(folder.Socket, null, folder.Path) is { } stats && stats.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt64() : -1;
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            var busy = (tap.CpuTime - cpuBefore) / (deadline.Elapsed - wallBefore);
-            await File.AppendAllTextAsync(Path.Combine(folder.Path, "settle.log"), $"{DateTime.UtcNow:HH:mm:ss.fff} count {count}, sidecar CPU {busy:P0}\n");
-            if (count != last || count < 0 || busy > 0.1)
-            {
-                last = count;
-                stable.Restart();
-            }
-            else if (stable.Elapsed >= options.Settle)
+            await File.AppendAllTextAsync(Path.Combine(folder.Path, "settle.log"), $"{DateTime.UtcNow:HH:mm:ss.fff} idle for {options.Settle.TotalSeconds:0} s, count {count}\n");
+            if (count >= 0 && count == last)
             {
                 return count;
             }
+
+            last = count;
         }
 
         options.Log.WriteLine($"  the sidecar was still busy after {options.MaxSettle.TotalMinutes:0} min; reading what is there");
         return last;
+    }
+
+    private static async Task WaitUntilIdleAsync(TapServe tap, TimeSpan quiet, Stopwatch clock, TimeSpan deadline, string log)
+    {
+        var idleSince = clock.Elapsed;
+        while (clock.Elapsed - idleSince < quiet && clock.Elapsed < deadline)
+        {
+            var cpu = tap.CpuTime;
+            var wall = clock.Elapsed;
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var busy = (tap.CpuTime - cpu) / (clock.Elapsed - wall);
+            await File.AppendAllTextAsync(log, $"{DateTime.UtcNow:HH:mm:ss.fff} sidecar CPU {busy:P0}\n");
+            if (busy > 0.1)
+            {
+                idleSince = clock.Elapsed;
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ public class SoakTests
             Terms = 1,
             // A shim that retries every 200 ms: the records can be read after a few quiet seconds.
             GatewayArgs = ["--Tap:MaxReconnectDelay", "00:00:00.200"],
-            Settle = TimeSpan.FromSeconds(4),
+            Settle = TimeSpan.FromSeconds(3),
             MaxSettle = TimeSpan.FromMinutes(1),
             Log = TestContext.Out,
         });
