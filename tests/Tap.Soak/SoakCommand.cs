@@ -3,13 +3,13 @@ using System.Globalization;
 namespace Tap.Soak;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Tap.Soak -- restarts|outage|diskfull [--runs N] [--streams N] [--seconds D]
-/// [--pace-ms P] [--kills K] [--terms T] [--fault-at S] [--fault-for S] [--settle S] [--seed N] [--tap PATH] [--tap-arg X]...
+/// <c>dotnet run -c Release --project tests/Tap.Soak -- restarts|outage|diskfull|replays [--runs N] [--streams N] [--seconds D]
+/// [--pace-ms P] [--kills K] [--terms T] [--fault-at S] [--fault-for S] [--cut-every S] [--settle S] [--seed N] [--tap PATH] [--tap-arg X]...
 /// [--gateway-arg X]... [--keep]</c>. Exit code 0 when every run was clean, 1 when one was not, 2 for bad usage.
 /// </summary>
 internal static class SoakCommand
 {
-    private const string Usage = "usage: dotnet run -c Release --project tests/Tap.Soak -- restarts|outage|diskfull [--runs N] [--streams N] [--seconds D] [--pace-ms P] [--kills K] [--terms T] [--fault-at S] [--fault-for S] [--settle S] [--seed N] [--tap PATH] [--tap-arg X]... [--gateway-arg X]... [--keep]";
+    private const string Usage = "usage: dotnet run -c Release --project tests/Tap.Soak -- restarts|outage|diskfull|replays [--runs N] [--streams N] [--seconds D] [--pace-ms P] [--kills K] [--terms T] [--fault-at S] [--fault-for S] [--cut-every S] [--settle S] [--seed N] [--tap PATH] [--tap-arg X]... [--gateway-arg X]... [--keep]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -48,7 +48,7 @@ internal static class SoakCommand
 
     private static (SoakOptions Options, int Runs) Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("restarts" or "outage" or "diskfull"))
+        if (args.Length == 0 || args[0] is not ("restarts" or "outage" or "diskfull" or "replays"))
         {
             throw new ArgumentException("Name a scenario.");
         }
@@ -57,6 +57,7 @@ internal static class SoakCommand
         var options = scenario switch
         {
             "outage" => new SoakOptions { Scenario = scenario, Streams = 50, Duration = TimeSpan.FromSeconds(90), FaultAt = TimeSpan.FromSeconds(10), FaultFor = TimeSpan.FromSeconds(60) },
+            "replays" => new SoakOptions { Scenario = scenario, Streams = 20, Duration = TimeSpan.FromSeconds(60), FaultAt = TimeSpan.FromSeconds(5) },
             "diskfull" => new SoakOptions { Scenario = scenario, Streams = 30, Duration = TimeSpan.FromSeconds(60), FaultAt = TimeSpan.FromSeconds(10), FaultFor = TimeSpan.FromSeconds(30) },
             _ => new SoakOptions { Scenario = scenario },
         };
@@ -84,6 +85,7 @@ internal static class SoakCommand
                 "--fault-at" => options with { FaultAt = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--fault-for" => options with { FaultFor = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--settle" => options with { Settle = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--cut-every" => options with { CutEvery = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--tap" => options with { TapPath = Path.GetFullPath(value) },
                 "--tap-arg" => options,

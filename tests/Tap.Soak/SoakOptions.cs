@@ -45,6 +45,9 @@ internal sealed record SoakOptions
 
     public TimeSpan MaxSettle { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>replays: how often the shim's connection is cut.</summary>
+    public TimeSpan CutEvery { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>A published tap (apphost or tap.dll); the one built beside the harness otherwise.</summary>
     public string? TapPath { get; init; }
 

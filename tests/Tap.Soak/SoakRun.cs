@@ -18,6 +18,7 @@ internal static class SoakRun
         "restarts" => new RestartsScenario(),
         "outage" => new OutageScenario(),
         "diskfull" => new DiskFullScenario(),
+        "replays" => new ReplaysScenario(),
         _ => throw new ArgumentException($"unknown scenario '{name}'"),
     };
 
@@ -29,7 +30,7 @@ internal static class SoakRun
         var tap = options.TapPath ?? Binaries.Tap;
         var cli = new TapCli(tap);
         options.Log.WriteLine($"  run folder {folder.Path}, seed {options.Seed}, {options.Streams} streams for {options.Duration.TotalSeconds:0} s, tap {tap}");
-        await using var hosts = await SoakHosts.StartAsync(options, folder);
+        await using var hosts = await SoakHosts.StartAsync(options, folder, scenario.GatewayEndpoint(folder));
 
         var clock = Stopwatch.StartNew();
         var context = new FaultContext(hosts.Tap, options, clock);

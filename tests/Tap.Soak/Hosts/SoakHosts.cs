@@ -18,7 +18,7 @@ internal sealed class SoakHosts : IAsyncDisposable
 
     public Uri GatewayAddress { get; }
 
-    public static async Task<SoakHosts> StartAsync(SoakOptions options, SoakFolder folder)
+    public static async Task<SoakHosts> StartAsync(SoakOptions options, SoakFolder folder, string gatewayEndpoint)
     {
         var tap = new TapServe(options.TapPath ?? Binaries.Tap, folder.Socket, folder.Database, folder.Path, options.TapArgs);
         await tap.StartAsync();
@@ -35,7 +35,7 @@ internal sealed class SoakHosts : IAsyncDisposable
         var gateway = HostProcess.Start(
             Binaries.Gateway,
             [
-                "--upstream", $"http://127.0.0.1:{providerPort}", "--listen", $"http://127.0.0.1:{gatewayPort}", "--Tap:Endpoint", folder.Socket,
+                "--upstream", $"http://127.0.0.1:{providerPort}", "--listen", $"http://127.0.0.1:{gatewayPort}", "--Tap:Endpoint", gatewayEndpoint,
                 "--Tap:Spool:Path", Path.Combine(folder.Path, "spool"), "--Logging:LogLevel:Default", "Warning", .. options.GatewayArgs,
             ],
             Path.Combine(folder.Path, "gateway.log"));

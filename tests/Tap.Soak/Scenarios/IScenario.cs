@@ -9,6 +9,9 @@ internal interface IScenario : IAsyncDisposable
 {
     Task PrepareAsync(SoakFolder folder) => Task.CompletedTask;
 
+    /// <summary>Where the gateway's shim connects: the sidecar's socket, unless the scenario stands in between.</summary>
+    string GatewayEndpoint(SoakFolder folder) => folder.Socket;
+
     /// <summary>Injects the faults; returns with <c>tap serve</c> running again.</summary>
     Task InjectAsync(FaultContext context);
 
