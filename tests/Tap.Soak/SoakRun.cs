@@ -76,7 +76,7 @@ internal static class SoakRun
             last = count;
         }
 
-        options.Log.WriteLine($"  the sidecar was still busy after {options.MaxSettle.TotalMinutes:0} min; reading what is there");
+        options.Log.WriteLine($"  no settled record count after {options.MaxSettle.TotalMinutes:0} min (tap stats did not answer, or the count kept moving); reading what is there");
         return last;
     }
 
