@@ -15,9 +15,11 @@ switch ($Target) {
     'test' { dotnet test Tap.sln -c $Configuration }
     'run' { dotnet run --project sidecar -c $Configuration -- serve }
     'publish' {
-        $publishArgs = @('publish', 'sidecar', '-c', $Configuration, '-o', 'artifacts/tap')
-        if ($Runtime) { $publishArgs += @('-r', $Runtime, '--self-contained') }
-        dotnet @publishArgs
+        # A runtime identifier turns on ReadyToRun (sidecar/Tap.Sidecar.csproj; docs/benchmarks.md "Cold start"):
+        # this machine's for a framework-dependent publish, the one given for a self-contained one.
+        $rid = if ($Runtime) { $Runtime } else { [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier }
+        $selfContained = if ($Runtime) { 'true' } else { 'false' }
+        dotnet publish sidecar -c $Configuration -r $rid --self-contained $selfContained -o artifacts/tap
     }
 }
 exit $LASTEXITCODE

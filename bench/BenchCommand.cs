@@ -1,3 +1,4 @@
+using Tap.Benchmarks.ColdStart;
 using Tap.Benchmarks.Gateway;
 using Tap.Benchmarks.Hosts;
 using Tap.Benchmarks.Ingest;
@@ -13,7 +14,7 @@ namespace Tap.Benchmarks;
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "ingest", "memory"];
+    private static readonly string[] Sections = ["micro", "gateway", "ingest", "cold", "memory"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -24,7 +25,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,ingest,memory]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,ingest,cold,memory]");
             return 2;
         }
 
@@ -47,6 +48,7 @@ internal static class BenchCommand
                 "micro" => MicroSection.Run(settings),
                 "gateway" => await GatewaySection.RunAsync(settings),
                 "ingest" => await IngestSection.RunAsync(settings),
+                "cold" => await ColdStartSection.RunAsync(settings),
                 _ => await MemorySection.RunAsync(settings),
             };
             report.Add(section, markdown, LoadSampler.Current());

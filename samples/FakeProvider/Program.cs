@@ -1,5 +1,6 @@
 // A stand-in LLM provider for the README demo: it answers each API's path with a recorded transcript
-// from tests/Tap.Tests/Fixtures, one SSE event per write, --pace-ms apart.
+// from tests/Tap.Tests/Fixtures, one SSE event per write, --pace-ms apart. A request header x-fixture: NAME
+// answers with NAME.sse of that format instead of text.sse (the soak harness asks for error-mid-stream).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["listen"] ?? "http://127.0.0.1:8081");
 var fixtures = builder.Configuration["fixtures"] ?? Path.Combine(AppContext.BaseDirectory, "../../../../../tests/Tap.Tests/Fixtures");
@@ -18,7 +19,9 @@ async Task Serve(HttpContext context, string format)
     var request = await reader.ReadToEndAsync(context.RequestAborted);
     var streamed = request.Contains("\"stream\": true", StringComparison.Ordinal) || request.Contains("\"stream\":true", StringComparison.Ordinal)
         || context.Request.Path.Value!.Contains(":streamGenerateContent", StringComparison.Ordinal);
-    var file = Path.Combine(fixtures, format, streamed ? "text.sse" : "body.json");
+    var fixture = context.Request.Headers["x-fixture"].ToString();
+    var name = fixture.Length > 0 && fixture.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') ? fixture : "text";
+    var file = Path.Combine(fixtures, format, streamed ? name + ".sse" : "body.json");
     if (!File.Exists(file))
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;

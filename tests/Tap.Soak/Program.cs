@@ -1,0 +1,3 @@
+using Tap.Soak;
+
+return await SoakCommand.RunAsync(args);
