@@ -183,6 +183,11 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         }
 
         Interlocked.Increment(ref _counters.FramesQueued);
+        if (_buffer.Bytes > _options.MaxBufferedBytes)
+        {
+            _delivery.OverCap();
+        }
+
         return true;
     }
 

@@ -47,6 +47,7 @@ internal sealed class DeliveryLoop
     private Task? _sessionClosed;
     private Task? _writing;
     private long _epoch;
+    private bool _lossReportsRefused;
 
     // spoolOwner: this client's name among the spool's owners (its instance id); spoolName: the gateway's, for the default folder.
     public DeliveryLoop(TapClientOptions options, OutboundBuffer buffer, ShimCounters counters, TimeProvider time, Func<HelloMessage> hello, string spoolOwner, string spoolName)
@@ -84,6 +85,9 @@ internal sealed class DeliveryLoop
 
         Wake();
     }
+
+    /// <summary>From a proxy thread: memory is over its cap, so the loop should move the oldest to the spool now, even mid-write.</summary>
+    public void OverCap() => Wake();
 
     /// <summary>From a proxy thread: a frame of this execution did not fit, so all of it goes.</summary>
     public void Lost(TapExecution execution)
@@ -476,6 +480,12 @@ internal sealed class DeliveryLoop
     {
         if (_losses.Pending && _session is { } session)
         {
+            if (_lossReportsRefused)
+            {
+                _losses.Take(session.MaxFrameBytes, 0);
+                return;
+            }
+
             AddReports(session.MaxFrameBytes);
         }
     }
@@ -485,8 +495,8 @@ internal sealed class DeliveryLoop
         foreach (var message in _losses.Take(maxFrameBytes, Timestamps.ToWire(_time.GetUtcNow())))
         {
             ShimEventSource.Log.ExecutionsLost(message.ExecutionIds.Length + message.Uncounted, message.Reason!);
+            // Not counted against the memory cap: a report must never push out the executions it is about.
             var pooled = ProtocolSerializer.ToPooledFrame(message, out var length);
-            _buffer.Hold(pooled);
             var entry = new LedgerEntry(ExecutionIds.FromBytes(message.ExecutionId), owner: null, isReport: true);
             entry.Frames.Add(new LedgerFrame { Buffer = pooled, Length = length, IsEnd = true });
             _ledger.Add(entry);
@@ -630,6 +640,8 @@ internal sealed class DeliveryLoop
             await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        RefuseReportsIfTheSidecarCannotTakeThem(session.LastErrorCode);
+
         _used = 0;
         _writeCancel.Dispose();
         _writeCancel = null;
@@ -641,6 +653,25 @@ internal sealed class DeliveryLoop
         while (_closings.TryDequeue(out var end))
         {
             end.Return();
+        }
+    }
+
+    /// <summary>
+    /// A sidecar from before Loss messages closes the connection on one (an unknown execution or message type): it
+    /// would do so on every replay. For this client's life only the handshake's count reaches it.
+    /// </summary>
+    private void RefuseReportsIfTheSidecarCannotTakeThem(string? errorCode)
+    {
+        if (errorCode is not (ProtocolErrorCodes.UnknownExecution or ProtocolErrorCodes.UnknownMessageType)
+            || !_ledger.InOrder.Any(e => e.IsReport && e.SentEpoch == _epoch && e.Sent > 0))
+        {
+            return;
+        }
+
+        _lossReportsRefused = true;
+        foreach (var report in _ledger.InOrder.Where(e => e.IsReport).ToList())
+        {
+            _ledger.Remove(report);
         }
     }
 
@@ -658,7 +689,11 @@ internal sealed class DeliveryLoop
                 Spill(entry);
             }
 
-            AddReports(_options.MaxFrameBytes);
+            if (!_lossReportsRefused)
+            {
+                AddReports(_options.MaxFrameBytes);
+            }
+
             foreach (var report in _ledger.InOrder.Where(e => e.IsReport && e.Frames.Count > 0 && e.Frames[0].Segment is null).ToList())
             {
                 SpoolFrame(report, 0);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Tap.Shim.Spool;
 
 namespace Tap.Shim.Core;
@@ -87,7 +88,16 @@ internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counte
         {
             if (frame.Buffer is { } held)
             {
-                buffer.Release(held);
+                // A loss report's array is the loop's own, outside the buffer's count.
+                if (entry.IsReport)
+                {
+                    ArrayPool<byte>.Shared.Return(held);
+                }
+                else
+                {
+                    buffer.Release(held);
+                }
+
                 frame.Buffer = null;
             }
         }

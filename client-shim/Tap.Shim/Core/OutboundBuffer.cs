@@ -42,9 +42,6 @@ internal sealed class OutboundBuffer(long maxBytes)
         return false;
     }
 
-    /// <summary>Counts a pooled array the loop itself made (a loss report), beyond the cap: reports are never refused.</summary>
-    public void Hold(byte[] pooled) => Interlocked.Add(ref _bytes, pooled.Length);
-
     /// <summary>Called by the writer once a frame is no longer needed in memory: acknowledged, dropped, or moved to the spool.</summary>
     public void Release(byte[] pooled)
     {

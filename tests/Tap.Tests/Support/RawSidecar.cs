@@ -32,6 +32,9 @@ internal sealed class RawSidecar : IAsyncDisposable
 
     public int Connections;
 
+    /// <summary>Frames it could not decode (each ended its connection).</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     public IEnumerable<T> OfType<T>() => Received.OfType<T>();
 
     /// <summary>Acknowledges every execution that has ended, as the real sidecar does after committing records.</summary>
@@ -111,7 +114,17 @@ internal sealed class RawSidecar : IAsyncDisposable
             var buffer = result.Buffer;
             while (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
             {
-                var message = ProtocolSerializer.Decode(payload);
+                ProtocolMessage message;
+                try
+                {
+                    message = ProtocolSerializer.Decode(payload);
+                }
+                catch (Exception ex)
+                {
+                    Errors.Enqueue(ex.Message);
+                    return;
+                }
+
                 Received.Enqueue(message);
                 if (message is HelloMessage)
                 {
