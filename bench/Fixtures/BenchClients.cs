@@ -7,7 +7,7 @@ internal static class BenchClients
 {
     public static async Task<TapClient> ConnectAsync(string pipe, long maxBufferedBytes = 16 * 1024 * 1024)
     {
-        var client = new TapClient(new TapClientOptions { Endpoint = pipe, MaxBufferedBytes = maxBufferedBytes, GatewayName = "bench" });
+        var client = new TapClient(new TapClientOptions { Endpoint = pipe, MaxBufferedBytes = maxBufferedBytes, GatewayName = "bench", Spool = { Mode = TapSpoolMode.Off } });
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!client.IsConnected)
         {

@@ -23,7 +23,7 @@ internal sealed class ShimCapRole(string result) : IRole
         var chunkBytes = int.Parse(args["chunk"], CultureInfo.InvariantCulture);
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var before = ProcessMemory.Self();
-        var options = new TapClientOptions { Endpoint = Endpoints.UniquePipeName() };
+        var options = new TapClientOptions { Endpoint = Endpoints.UniquePipeName(), Spool = { Mode = TapSpoolMode.Off } };
         await using var client = new TapClient(options);
         var fixtures = FixtureSet.All;
         var fixed_ = new byte[chunkBytes];

@@ -18,7 +18,7 @@ public class ShimDropBenchmarks : IDisposable
     public void Setup()
     {
         // Nobody listens on this pipe; the smallest buffer the options allow fills at once.
-        _client = new TapClient(new TapClientOptions { Endpoint = Endpoints.UniquePipeName(), MaxBufferedBytes = 2 * 1024 * 1024 });
+        _client = new TapClient(new TapClientOptions { Endpoint = Endpoints.UniquePipeName(), MaxBufferedBytes = 2 * 1024 * 1024, Spool = { Mode = TapSpoolMode.Off } });
         _execution = ExecutionReplay.Start(_client, FixtureSet.Text("openai-chat"), 0);
         while (_client.Counters.FramesDropped == 0)
         {

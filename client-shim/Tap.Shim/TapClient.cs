@@ -26,6 +26,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     private volatile int _maxChunkData;
     private readonly ShimCounters _counters = new();
     private readonly DeliveryLoop _delivery;
+    private readonly byte[] _instanceId = new byte[16];
 
     /// <summary>Creates the client and starts connecting in the background.</summary>
     /// <exception cref="ArgumentException">The options are out of their documented ranges.</exception>
@@ -45,7 +46,8 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _processName = process.ProcessName;
         _processId = process.Id;
 
-        _delivery = new DeliveryLoop(options, _buffer, _counters, _time, CreateHello)
+        System.Security.Cryptography.RandomNumberGenerator.Fill(_instanceId);
+        _delivery = new DeliveryLoop(options, _buffer, _counters, _time, CreateHello, Convert.ToHexString(_instanceId).ToLowerInvariant(), options.GatewayName ?? _processName)
         {
             Connected = maxFrameBytes => _maxChunkData = Math.Min(maxFrameBytes, options.MaxFrameBytes) - ChunkFrameEncoder.Overhead,
         };
@@ -73,7 +75,15 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _buffer.Bytes,
         Interlocked.Read(ref _counters.Connects),
         Interlocked.Read(ref _counters.ConnectFailures),
-        IsConnected);
+        IsConnected)
+    {
+        SpoolBytes = Interlocked.Read(ref _counters.SpoolBytes),
+        FramesSpilled = Interlocked.Read(ref _counters.FramesSpilled),
+        FramesReadFromSpool = Interlocked.Read(ref _counters.FramesReadFromSpool),
+        ExecutionsAdopted = Interlocked.Read(ref _counters.ExecutionsAdopted),
+        SpoolCorruptSegments = Interlocked.Read(ref _counters.SpoolCorruptSegments),
+        LossReportsAcknowledged = Interlocked.Read(ref _counters.LossReportsAcknowledged),
+    };
 
     internal int MaxChunkData => _maxChunkData;
 
@@ -110,8 +120,8 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every frame reported before the call has left the buffer (written, or dropped with a
-    /// broken connection). Returns false when <paramref name="timeout"/> passes first.
+    /// Waits until every frame reported before the call has left the buffer: written to the sidecar or to the spool, or
+    /// dropped. Returns false when <paramref name="timeout"/> passes first.
     /// </summary>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -130,7 +140,10 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         return true;
     }
 
-    /// <summary>Writes what is buffered for up to <see cref="TapClientOptions.ShutdownTimeout"/>, then closes. Idempotent.</summary>
+    /// <summary>
+    /// Writes what is buffered for up to <see cref="TapClientOptions.ShutdownTimeout"/>, abandons a write the sidecar does
+    /// not take by then, leaves what is not acknowledged in the spool, and closes. Idempotent.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -148,10 +161,10 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
 
         _buffer.Complete();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _writer.ConfigureAwait(false);
+        await _writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (_buffer.Reader.TryRead(out var frame))
         {
-            _buffer.Release(frame);
+            _buffer.Release(frame.Buffer);
         }
 
         _stopping.Dispose();
@@ -170,6 +183,11 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         }
 
         Interlocked.Increment(ref _counters.FramesQueued);
+        if (_buffer.Bytes > _options.MaxBufferedBytes)
+        {
+            _delivery.OverCap();
+        }
+
         return true;
     }
 
@@ -199,6 +217,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         GatewayName = _options.GatewayName ?? _processName,
         ShimVersion = typeof(TapClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
         DroppedExecutions = Interlocked.Read(ref _counters.ExecutionsDropped),
+        InstanceId = _instanceId,
     };
 
 }

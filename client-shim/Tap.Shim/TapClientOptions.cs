@@ -14,7 +14,10 @@ public sealed class TapClientOptions
     /// <summary>The gateway's name as shown in records; defaults to the process name.</summary>
     public string? GatewayName { get; set; }
 
-    /// <summary>Most memory held for frames (their pooled arrays) while the sidecar is slow or away (default 16 MiB); beyond it frames are dropped and counted.</summary>
+    /// <summary>
+    /// Most memory held for frames (their pooled arrays) while the sidecar is slow or away (default 16 MiB); beyond it the
+    /// oldest executions move to the spool (<see cref="Spool"/>), or with the spool off are dropped whole and reported.
+    /// </summary>
     public long MaxBufferedBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Largest frame payload (default 1 MiB); larger chunks are split. The sidecar may lower it in its handshake reply.</summary>
@@ -47,7 +50,13 @@ public sealed class TapClientOptions
     /// <summary>Keeping the upstream read after the client left, so the record carries the usage the provider billed.</summary>
     public TapDrainOptions Drain { get; set; } = new();
 
-    /// <summary>How long disposing the client waits for buffered frames to be written (default 2 s).</summary>
+    /// <summary>The spool on disk for frames that cannot be delivered yet.</summary>
+    public TapSpoolOptions Spool { get; set; } = new();
+
+    /// <summary>
+    /// How long disposing the client waits for buffered frames to be written (default 2 s); then a write the sidecar
+    /// does not take is abandoned, what is left goes to the spool, and the client closes.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Whether a route (or path) is tapped.</summary>
@@ -81,6 +90,11 @@ public sealed class TapClientOptions
         }
 
         Drain.Validate();
+        Spool.Validate();
+        if (Spool.Mode != TapSpoolMode.Off && Spool.MaxBytes < 2L * MaxFrameBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Spool), Spool.MaxBytes, "Spool MaxBytes must hold at least two frames of MaxFrameBytes.");
+        }
         if (ConnectTimeout <= TimeSpan.Zero || MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay || ShutdownTimeout < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), "Timeouts must be positive and MaxReconnectDelay at least MinReconnectDelay.");

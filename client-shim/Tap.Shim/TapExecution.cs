@@ -19,6 +19,7 @@ public sealed class TapExecution : IDisposable
     private bool _ended;
     private volatile bool _lost;
     private bool _abandoned;
+    private int _lossReported;
 
     internal TapExecution(TapClient client, Guid id)
     {
@@ -32,6 +33,9 @@ public sealed class TapExecution : IDisposable
 
     /// <summary>Dropped whole: nothing more of it is sent.</summary>
     internal bool IsLost => _lost;
+
+    /// <summary>True the first time only: a dropped execution is named in one loss report, whichever path dropped it.</summary>
+    internal bool TryClaimLossReport() => Interlocked.Exchange(ref _lossReported, 1) == 0;
 
     /// <summary>Reports the upstream's status code and content type.</summary>
     public void Response(int statusCode, string? contentType) =>
@@ -139,7 +143,7 @@ public sealed class TapExecution : IDisposable
             }
             catch (OutOfMemoryException)
             {
-                Lose(isStart: false);
+                Lose();
                 return;
             }
 
@@ -176,7 +180,7 @@ public sealed class TapExecution : IDisposable
         {
             // The host must never see a shim failure: the frame is lost and counted like a full buffer.
             ShimEventSource.Log.InternalError(ex.ToString());
-            Lose(message is StartMessage);
+            Lose();
             return;
         }
 
@@ -192,11 +196,11 @@ public sealed class TapExecution : IDisposable
         }
 
         frame.Return();
-        Lose(frame.IsStart);
+        Lose();
     }
 
     /// <summary>A frame did not fit: rather than send part of the execution, the writer drops all of it.</summary>
-    private void Lose(bool isStart)
+    private void Lose()
     {
         _client.CountFrameDropped();
         if (_lost)
@@ -207,10 +211,9 @@ public sealed class TapExecution : IDisposable
         _lost = true;
         _ended = true;
         _client.CountExecutionDropped();
-        if (!isStart)
-        {
-            _client.ExecutionLost(this);
-        }
+
+        // Also when the Start did not fit: the sidecar never hears of the execution, so only a loss report counts it.
+        _client.ExecutionLost(this);
     }
 
     private static string ToWire(TapUpstreamErrorKind kind) => kind switch

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Channels;
 
 namespace Tap.Shim.Core;
@@ -41,11 +42,11 @@ internal sealed class OutboundBuffer(long maxBytes)
         return false;
     }
 
-    /// <summary>Called by the writer once a frame is no longer needed: acknowledged, or dropped.</summary>
-    public void Release(in OutboundFrame frame)
+    /// <summary>Called by the writer once a frame is no longer needed in memory: acknowledged, dropped, or moved to the spool.</summary>
+    public void Release(byte[] pooled)
     {
-        Interlocked.Add(ref _bytes, -frame.Buffer.Length);
-        frame.Return();
+        Interlocked.Add(ref _bytes, -pooled.Length);
+        ArrayPool<byte>.Shared.Return(pooled);
     }
 
     public void Complete() => _channel.Writer.TryComplete();

@@ -16,4 +16,10 @@ internal sealed class ShimCounters
     public long BytesWritten;
     public long Connects;
     public long ConnectFailures;
+    public long SpoolBytes;
+    public long FramesSpilled;
+    public long FramesReadFromSpool;
+    public long ExecutionsAdopted;
+    public long SpoolCorruptSegments;
+    public long LossReportsAcknowledged;
 }

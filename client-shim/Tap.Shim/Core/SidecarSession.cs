@@ -22,6 +22,9 @@ internal sealed class SidecarSession : IAsyncDisposable
 
     public int MaxFrameBytes { get; private set; }
 
+    /// <summary>The code of the last Error the sidecar sent; complete once the session is disposed.</summary>
+    public string? LastErrorCode { get; private set; }
+
     public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, Func<HelloMessage> hello, Action<byte[][]> onAck, CancellationToken cancellationToken)
     {
         var stream = new NamedPipeClientStream(".", options.Endpoint, PipeDirection.InOut, PipeOptions.Asynchronous);
@@ -87,6 +90,7 @@ internal sealed class SidecarSession : IAsyncDisposable
                         onAck(ack.ExecutionIds);
                         break;
                     case ErrorMessage error:
+                        LastErrorCode = error.Code;
                         ShimEventSource.Log.SidecarError(error.Code, error.Message);
                         break;
                 }

@@ -52,4 +52,28 @@ internal sealed class ShimEventSource : EventSource
 
     [Event(7, Level = EventLevel.Error, Message = "Tap shim internal error (the frame was dropped): {0}")]
     public void InternalError(string error) => WriteEvent(7, error);
+
+    [Event(9, Level = EventLevel.Error, Message = "The Tap spool folder '{0}' cannot be used, frames stay in memory only: {1}")]
+    public void SpoolUnavailable(string path, string error) => WriteEvent(9, path, error);
+
+    [Event(10, Level = EventLevel.Warning, Message = "Writing or reading the Tap spool failed: {0}")]
+    public void SpoolWriteFailed(string error)
+    {
+        if (IsEnabled(EventLevel.Warning, EventKeywords.None))
+        {
+            WriteEvent(10, error);
+        }
+    }
+
+    [Event(11, Level = EventLevel.Warning, Message = "Tap spool segment '{0}' has a torn or corrupt record after byte {1}; the rest of it was skipped.")]
+    public void SpoolCorrupt(string path, long validBytes) => WriteEvent(11, path, validBytes);
+
+    [Event(12, Level = EventLevel.Warning, Message = "Tap shim dropped {0} executions whole ({1}); reported to the sidecar.")]
+    public void ExecutionsLost(long count, string reason)
+    {
+        if (IsEnabled(EventLevel.Warning, EventKeywords.None))
+        {
+            WriteEvent(12, count, reason);
+        }
+    }
 }

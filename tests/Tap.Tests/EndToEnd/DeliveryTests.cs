@@ -120,7 +120,7 @@ public class DeliveryTests
     {
         using var folder = new TempFolder();
         var pipe = TestEndpoints.UniquePipeName();
-        await using var client = new TapClient(new TapClientOptions { Endpoint = pipe, MaxBufferedBytes = 64 * 1024, MaxFrameBytes = 8 * 1024, MaxReconnectDelay = TimeSpan.FromMilliseconds(100) });
+        await using var client = new TapClient(new TapClientOptions { Endpoint = pipe, MaxBufferedBytes = 64 * 1024, MaxFrameBytes = 8 * 1024, MaxReconnectDelay = TimeSpan.FromMilliseconds(100), Spool = { Mode = TapSpoolMode.Off } });
         for (var i = 0; i < 100; i++)
         {
             using var execution = client.StartExecution(new TapExecutionInfo { RequestId = $"away-{i}", Format = TapApiFormat.OpenAIChatCompletions, Stream = true });

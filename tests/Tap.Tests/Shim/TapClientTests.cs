@@ -59,7 +59,7 @@ public class TapClientTests
     public async Task Without_a_sidecar_reporting_never_blocks_and_memory_stays_within_the_cap()
     {
         const long cap = 256 * 1024;
-        await using var client = new TapClient(new TapClientOptions { Endpoint = TestEndpoints.UniquePipeName(), MaxBufferedBytes = cap, MaxFrameBytes = 64 * 1024 });
+        await using var client = new TapClient(new TapClientOptions { Endpoint = TestEndpoints.UniquePipeName(), MaxBufferedBytes = cap, MaxFrameBytes = 64 * 1024, Spool = { Mode = TapSpoolMode.Off } });
         var chunk = new byte[1024];
 
         var stopwatch = Stopwatch.StartNew();

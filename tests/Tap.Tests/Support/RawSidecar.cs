@@ -15,6 +15,7 @@ internal sealed class RawSidecar : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private NamedPipeServerStream? _current;
+    private TaskCompletionSource _reading = CompletedGate();
 
     public RawSidecar(string pipeName, bool acceptHandshake = true)
     {
@@ -31,6 +32,9 @@ internal sealed class RawSidecar : IAsyncDisposable
 
     public int Connections;
 
+    /// <summary>Frames it could not decode (each ended its connection).</summary>
+    public ConcurrentQueue<string> Errors { get; } = new();
+
     public IEnumerable<T> OfType<T>() => Received.OfType<T>();
 
     /// <summary>Acknowledges every execution that has ended, as the real sidecar does after committing records.</summary>
@@ -38,6 +42,18 @@ internal sealed class RawSidecar : IAsyncDisposable
     {
         var ended = Received.OfType<EndMessage>().Select(e => e.ExecutionId).ToArray();
         await _current!.WriteAsync(ProtocolSerializer.ToFrame(new AckMessage { ExecutionIds = ended }));
+        await _current.FlushAsync();
+    }
+
+    /// <summary>Stops reading, as a sidecar whose store falls behind does: the shim's writes then block.</summary>
+    public void PauseReading() => _reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResumeReading() => _reading.TrySetResult();
+
+    /// <summary>Acknowledges these ids (executions or loss reports).</summary>
+    public async Task AcknowledgeAsync(IEnumerable<byte[]> ids)
+    {
+        await _current!.WriteAsync(ProtocolSerializer.ToFrame(new AckMessage { ExecutionIds = ids.ToArray() }));
         await _current.FlushAsync();
     }
 
@@ -81,16 +97,34 @@ internal sealed class RawSidecar : IAsyncDisposable
         }
     }
 
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
+
     private async Task ServeAsync(Stream stream)
     {
         var reader = PipeReader.Create(stream);
         while (true)
         {
+            await _reading.Task.WaitAsync(_stop.Token);
             var result = await reader.ReadAsync(_stop.Token);
             var buffer = result.Buffer;
             while (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
             {
-                var message = ProtocolSerializer.Decode(payload);
+                ProtocolMessage message;
+                try
+                {
+                    message = ProtocolSerializer.Decode(payload);
+                }
+                catch (Exception ex)
+                {
+                    Errors.Enqueue(ex.Message);
+                    return;
+                }
+
                 Received.Enqueue(message);
                 if (message is HelloMessage)
                 {
