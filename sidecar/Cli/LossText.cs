@@ -14,10 +14,10 @@ internal static class LossText
         $"{loss.Gateway}: {loss.Count} {Reason(loss.Reason)}");
 
     /// <summary>The one line <c>tap list</c> writes on stderr.</summary>
-    public static string Note(IReadOnlyList<LossCount> losses) =>
-        $"Note: {Headline(losses.Sum(l => l.Count)).TrimEnd(':')} {string.Join("; ", losses.Select(Describe))}. See tap stats.";
+    public static string Note(IReadOnlyList<LossCount> losses) => string.Create(CultureInfo.InvariantCulture,
+        $"Note: {losses.Sum(l => l.Count)} served executions were never recorded (dropped whole by shims; {string.Join("; ", losses.Select(Describe))}). See tap stats.");
 
     public static string Reason(string reason) => reason == ShimLossBook.HandshakeReason
-        ? "counted by a shim without Loss reports (not checked against the records)"
+        ? "handshake (an older shim's count; not checked against records)"
         : reason;
 }
