@@ -68,6 +68,63 @@ public class LossAccountingTests
         }
     }
 
+    [Test]
+    public async Task Shim_loss_report_on_a_full_disk_goes_through_the_writer()
+    {
+        var mountPoint = Path.Combine(Path.GetTempPath(), "tap-tests", "tinyfs-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(mountPoint);
+        if (Environment.UserName != "root" || await RunAsync("mount", $"-t tmpfs -o size=512k tmpfs {mountPoint}") != 0)
+        {
+            Assert.Ignore("Needs root and mount to give the sidecar a small real file system.");
+        }
+
+        try
+        {
+            await using var sidecar = await SidecarProcess.StartAsync(databasePath: Path.Combine(mountPoint, "tap.db"));
+            var writer = sidecar.Services.GetRequiredService<RecordWriter>();
+            await using var shim = await RawShim.ConnectAsync(sidecar.PipeName, Guid.NewGuid(), gateway: "gw-full");
+            var filling = Enumerable.Range(0, 400).Select(_ => Guid.NewGuid()).ToList();
+            await shim.SendAsync(filling.SelectMany((id, i) => RawShim.Execution(id, $"fill-{i}")));
+            await Eventually.TrueAsync(() => writer.FailedAttempts > 0, "the disk fills up", TimeSpan.FromSeconds(30));
+
+            // Both kinds of report arrive while the disk is full: neither may cost its shim the connection.
+            var report = Guid.NewGuid();
+            await shim.SendAsync(RawShim.Loss(report, LossReasons.SpoolFull, [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()]));
+            await using var old = await RawShim.ConnectAsync(sidecar.PipeName, instance: null, gateway: "gw-old", droppedExecutions: 4);
+            var afterHandshake = Guid.NewGuid();
+            await old.SendAsync(RawShim.Execution(afterHandshake, "after-handshake"));
+
+            Assert.That(await RunAsync("mount", $"-o remount,size=64m {mountPoint}"), Is.Zero);
+            await shim.WaitForAcksAsync([.. filling, report], TimeSpan.FromSeconds(60));
+            await old.WaitForAcksAsync([afterHandshake], TimeSpan.FromSeconds(60));
+            var losses = sidecar.Records.ShimLosses(new RecordQuery());
+            Assert.Multiple(() =>
+            {
+                Assert.That(losses.Select(l => $"{l.Gateway}/{l.Reason}={l.Count}"), Is.EqualTo(new[] { "gw-old/handshake=4", "gw-full/spool_full=3" }));
+                Assert.That((shim.Error, old.Error), Is.EqualTo(((ErrorMessage?)null, (ErrorMessage?)null)));
+                Assert.That(writer.Dropped, Is.Zero);
+            });
+        }
+        finally
+        {
+            await RunAsync("umount", "-l " + mountPoint);
+        }
+    }
+
+    private static async Task<int> RunAsync(string file, string arguments)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1;
+        }
+    }
+
     private static string[] Losses(JsonElement stats) => [.. stats.GetProperty("losses").EnumerateArray()
         .Select(l => $"{l.GetProperty("gateway").GetString()}/{l.GetProperty("reason").GetString()}={l.GetProperty("count").GetInt64()}")];
 }
