@@ -31,6 +31,9 @@ internal sealed class PipeListener(
     /// <summary>The bytes all connections' frames in progress hold together; one per listener, shared by its connections.</summary>
     internal PartialFrameBudget PartialFrames { get; } = new(options.Value.MaxPartialFrameBytes);
 
+    /// <summary>Shim connections served now, at most Tap:Ingest:MaxConnections.</summary>
+    internal int OpenConnections => _limit.Open;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _options.Validate();

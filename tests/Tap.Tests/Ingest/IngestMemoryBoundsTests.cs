@@ -50,6 +50,8 @@ public sealed class IngestMemoryBoundsTests
         }
 
         // A slot freed by a closed connection is served again.
+        var listener = sidecar.Services.GetServices<IHostedService>().OfType<PipeListener>().Single();
+        await Eventually.TrueAsync(() => listener.OpenConnections == 1, "the closed connections free their slots");
         await using var later = await RawConnection.ConnectAsync(sidecar.PipeName);
         Assert.That(await later.HelloAsync(), Is.InstanceOf<HelloReplyMessage>());
     }
