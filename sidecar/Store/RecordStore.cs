@@ -27,6 +27,7 @@ internal sealed class RecordStore : IDisposable
     private volatile LiteDatabase _database;
     private volatile ILiteCollection<ExecutionRecord> _executions;
     private volatile bool _faulted;
+    private bool _disposed;
 
     /// <summary>Opens (a writer: creates when missing or empty) the database at <paramref name="path"/>.</summary>
     /// <exception cref="DatabaseRefusedException">The file is not a LiteDB database, or is damaged; it is left untouched.</exception>
@@ -454,6 +455,12 @@ internal sealed class RecordStore : IDisposable
     public void Dispose()
     {
         using var writing = _writeGate.EnterScope();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (_faulted || _session.Log?.Failure is not null)
         {
             Retire(_session);

@@ -23,12 +23,12 @@ internal static class RecordSalvager
         using var reader = new TolerantReader(source);
         using var store = new RecordStore(target);
         var batch = new List<ExecutionRecord>(RecordCompactor.BatchSize);
-        foreach (var id in reader.Ids(problems))
+        var saved = new HashSet<Guid>();
+        void Add(ExecutionRecord record)
         {
-            if (reader.TryRead(id, out _) is not { } record)
+            if (!saved.Add(record.Id))
             {
-                unreadable++;
-                continue;
+                return;
             }
 
             batch.Add(record);
@@ -40,7 +40,27 @@ internal static class RecordSalvager
             }
         }
 
+        foreach (var id in reader.Ids(problems))
+        {
+            if (reader.TryRead(id, out _) is { } record)
+            {
+                Add(record);
+            }
+            else
+            {
+                unreadable++;
+            }
+        }
+
+        // Records the indexes no longer lead to (a truncated file), read from the data pages themselves.
+        var foundByScan = 0;
+        foreach (var record in PageScanner.Records(source, RecordStore.CreateMapper()))
+        {
+            foundByScan += saved.Contains(record.Id) ? 0 : 1;
+            Add(record);
+        }
+
         store.Save(batch);
-        return (copied + batch.Count, unreadable);
+        return (copied + batch.Count, Math.Max(0, unreadable - foundByScan));
     }
 }
