@@ -11,6 +11,7 @@ internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private bool _logClosed;
 
     private HostProcess(Process process, StreamWriter log)
     {
@@ -101,6 +102,7 @@ internal sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
         lock (_log)
         {
+            _logClosed = true;
             _log.Dispose();
         }
     }
@@ -135,7 +137,8 @@ internal sealed class HostProcess : IAsyncDisposable
 
         lock (_log)
         {
-            if (_log.BaseStream.CanWrite)
+            // The output readers may still deliver a line after the process was disposed.
+            if (!_logClosed)
             {
                 _log.WriteLine(line);
             }
