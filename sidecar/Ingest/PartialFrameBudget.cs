@@ -14,8 +14,6 @@ internal sealed class PartialFrameBudget(long capacity)
     private readonly LinkedList<Waiter> _waiters = [];
     private long _used;
 
-    public long Capacity => capacity;
-
     /// <summary>Bytes reserved now by frames in progress.</summary>
     public long Used
     {
