@@ -156,7 +156,8 @@ public sealed class TapCommandLineTests
         var (exitCode, _, error) = await RunAsync("list", "--db", _path);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.DatabaseUnavailable), error);
-        Assert.That(error, Does.Contain(_path).And.Contain("tap serve"));
+        Assert.That(error, Does.Contain(_path).And.Contain("is not a LiteDB database"));
+        Assert.That(await File.ReadAllTextAsync(_path), Is.EqualTo(new string('x', 10_000)), "left as it was (LiteDB used to crop it to 8 KiB)");
     }
 
     [TestCase("list", "--limit", "0")]
