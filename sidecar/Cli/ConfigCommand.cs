@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Spectre.Console;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Hosting;
 
@@ -44,7 +43,7 @@ internal static class ConfigCommand
             }
             else if (entries.Count > 0)
             {
-                Print(TapConsole.Create(output), entries);
+                Print(output, entries);
             }
 
             foreach (var failure in failures)
@@ -57,19 +56,28 @@ internal static class ConfigCommand
         return command;
     }
 
-    private static void Print(IAnsiConsole console, IReadOnlyList<ConfigEntry> entries)
+    /// <summary>
+    /// Key, value and source in aligned columns. Not a table: a value (a path, an endpoint) is never wrapped or cut,
+    /// so that it can be copied; when a row would pass 80 columns its source goes on the next line instead.
+    /// </summary>
+    private static void Print(TextWriter output, IReadOnlyList<ConfigEntry> entries)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn(RecordPrinter.Column("key").NoWrap())
-            .AddColumn(RecordPrinter.Column("value"))
-            .AddColumn(RecordPrinter.Column("source"));
+        var keyWidth = entries.Max(e => e.Key.Length);
+        // Room for the usual sources (default, command line, --db or TAP_DB); a longer one moves to the next line.
+        var valueWidth = Math.Min(entries.Max(e => RecordPrinter.Or(e.Value).Length), TapConsole.RedirectedWidth - keyWidth - 3 - 14);
+        string Line(string key, string value) => (key.PadRight(keyWidth) + " " + value.PadRight(valueWidth)).TrimEnd();
+        output.WriteLine(Line("key", "value") + "  source");
+        output.WriteLine(new string('─', TapConsole.RedirectedWidth));
         foreach (var entry in entries)
         {
-            table.AddRow(RecordPrinter.Cell(entry.Key), RecordPrinter.Cell(entry.Value), RecordPrinter.Cell(entry.Source));
+            var line = Line(entry.Key, RecordPrinter.Or(entry.Value));
+            output.WriteLine(Math.Max(line.Length, keyWidth + 1 + valueWidth) + 2 + entry.Source.Length <= TapConsole.RedirectedWidth
+                ? line.PadRight(keyWidth + 1 + valueWidth) + "  " + entry.Source
+                : line + "\n" + new string(' ', keyWidth + 1) + "(" + entry.Source + ")");
         }
 
-        console.Write(table);
         var endpoint = entries.First(e => e.Key == SidecarHost.IngestSection + ":Endpoint").Value;
-        console.Write(new Text($"control endpoint (for the CLI): {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}\n"));
+        output.WriteLine();
+        output.WriteLine($"control endpoint (for the CLI): {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}");
     }
 }

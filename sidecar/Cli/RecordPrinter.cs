@@ -16,33 +16,59 @@ internal static class RecordPrinter
     public const int MaxInlineBodyLines = 40;
     public const int MaxInlineBodyChars = 2000;
 
+    /// <summary>Columns, padding and edges of <see cref="PrintTable"/> take this many characters besides the values.</summary>
+    private const int TableOverhead = 14;
+
+    /// <summary>The model column is never narrower than its header ("format"); a longer model or format is shortened with an ellipsis.</summary>
+    private const int MinModelWidth = 6;
+
     /// <summary>
-    /// Two lines per record so that everything fits 80 columns: the start date over its time, the status over
-    /// its reason, the model over the wire format. Values longer than their cell wrap inside it.
+    /// Two lines per record so that everything fits the console's width (80 columns unless a terminal): the start
+    /// date over its time, the status over its reason, the model over the wire format. No value wraps; the model
+    /// and format, the only free text, get the width that is left and are shortened with an ellipsis beyond it.
     /// </summary>
     public static void PrintTable(IAnsiConsole console, IReadOnlyList<ExecutionRecord> records)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(records);
+        var rows = records.Select(record => new
+        {
+            Record = record,
+            Tokens = $"{FormatTokens(record.Usage?.Input)}/{FormatTokens(record.Usage?.Output)}",
+            Ms = record.LatencyMs >= 10_000 ? Math.Round(record.LatencyMs.Value).ToString(CultureInfo.InvariantCulture) : FormatMs(record.LatencyMs),
+        }).ToList();
+        var statusWidth = rows.Select(r => Math.Max(Or(r.Record.Status).Length, Or(r.Record.Reason).Length)).Append("status".Length).Max();
+        var tokensWidth = rows.Select(r => r.Tokens.Length).Append("tokens".Length).Max();
+        var msWidth = rows.Select(r => r.Ms.Length).Append("ms".Length).Max();
+        var modelWidth = Math.Max(MinModelWidth, console.Profile.Width - TableOverhead - 8 - 10 - statusWidth - tokensWidth - msWidth);
+
         var table = new Table().Border(TableBorder.Simple).ShowRowSeparators();
         table.AddColumn(Column("id").NoWrap());
-        table.AddColumn(Column("started UTC").NoWrap());
-        table.AddColumn(Column("status\nreason"));
-        table.AddColumn(Column("model\nformat"));
-        table.AddColumn(Column("tokens\nin/out").RightAligned());
-        table.AddColumn(Column("ms").RightAligned());
-        foreach (var record in records)
+        table.AddColumn(Column("started\nUTC").NoWrap());
+        table.AddColumn(Column("status\nreason").NoWrap());
+        table.AddColumn(Column("model\nformat").NoWrap());
+        table.AddColumn(Column("tokens\nin/out").RightAligned().NoWrap());
+        table.AddColumn(Column("ms").RightAligned().NoWrap());
+        foreach (var row in rows)
         {
+            var record = row.Record;
             table.AddRow(
                 Cell(ShortId(record.Id)),
                 Cell(FormatTime(record.StartedAt).Replace(' ', '\n')),
                 Cell($"{Or(record.Status)}\n{Or(record.Reason)}"),
-                Cell($"{record.Model ?? None}\n{Or(record.Format)}"),
-                Cell($"{FormatCount(record.Usage?.Input)}/{FormatCount(record.Usage?.Output)}"),
-                Cell(FormatMs(record.LatencyMs)));
+                Cell($"{Shorten(record.Model ?? None, modelWidth)}\n{Shorten(Or(record.Format), modelWidth)}"),
+                Cell(row.Tokens),
+                Cell(row.Ms));
         }
 
         console.Write(table);
+    }
+
+    /// <summary>The text, or its first <paramref name="width"/> - 1 characters and an ellipsis: never split over two lines.</summary>
+    public static string Shorten(string text, int width)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length <= width ? text : text[..Math.Max(0, width - 1)] + "…";
     }
 
     /// <summary>One record as JSON, or in full for a person.</summary>
@@ -154,6 +180,24 @@ internal static class RecordPrinter
         milliseconds is { } ms ? ms.ToString("0.#", CultureInfo.InvariantCulture) : None;
 
     public static string FormatCount(long? count) => count?.ToString(CultureInfo.InvariantCulture) ?? None;
+
+    /// <summary>A token count in at most 5 characters: exact below 100,000, then 123k, 1.2M, 12.3M, 123M.</summary>
+    public static string FormatTokens(long? tokens) => tokens switch
+    {
+        null => None,
+        >= 100_000_000 => string.Create(CultureInfo.InvariantCulture, $"{tokens / 1_000_000.0:0}M"),
+        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{tokens / 1_000_000.0:0.#}M"),
+        >= 100_000 => string.Create(CultureInfo.InvariantCulture, $"{tokens / 1_000.0:0}k"),
+        _ => tokens.Value.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A latency for a narrow cell: milliseconds below 10 s ("950.5ms"), then seconds ("123.5s").</summary>
+    public static string FormatLatency(double? milliseconds) => milliseconds switch
+    {
+        null => None,
+        >= 10_000 => string.Create(CultureInfo.InvariantCulture, $"{milliseconds / 1000:0.#}s"),
+        _ => FormatMs(milliseconds) + "ms",
+    };
 
     private static string FormatNumber(int? number) => number?.ToString(CultureInfo.InvariantCulture) ?? None;
 

@@ -30,7 +30,7 @@ internal static class StatsPrinter
             table.AddRow(
                 RecordPrinter.Cell(group.Key),
                 RecordPrinter.Cell(group.Count.ToString(CultureInfo.InvariantCulture)),
-                RecordPrinter.Cell($"{Compact(group.InputTokens)}/{Compact(group.OutputTokens)}"),
+                RecordPrinter.Cell($"{RecordPrinter.FormatTokens(group.InputTokens)}/{RecordPrinter.FormatTokens(group.OutputTokens)}"),
                 RecordPrinter.Cell(Describe(group.LatencyMs)),
                 RecordPrinter.Cell(Describe(group.TtftMs)));
         }
@@ -59,11 +59,4 @@ internal static class StatsPrinter
     private static string Describe(Percentiles? percentiles) => percentiles is null
         ? "-"
         : string.Create(CultureInfo.InvariantCulture, $"{percentiles.P50:0}/{percentiles.P95:0}/{percentiles.P99:0}");
-
-    private static string Compact(long tokens) => tokens switch
-    {
-        >= 10_000_000 => string.Create(CultureInfo.InvariantCulture, $"{tokens / 1_000_000.0:0.#}M"),
-        >= 100_000 => string.Create(CultureInfo.InvariantCulture, $"{tokens / 1_000.0:0.#}k"),
-        _ => tokens.ToString(CultureInfo.InvariantCulture),
-    };
 }

@@ -2,7 +2,10 @@ using Spectre.Console;
 
 namespace Tap.Sidecar.Cli;
 
-/// <summary>A Spectre console over a command's output writer.</summary>
+/// <summary>
+/// A Spectre console over a command's output writer: plain text (tap prints no colours or other ANSI codes, so
+/// there is nothing for NO_COLOR to turn off), no trailing spaces, and 80 columns unless the output is a terminal.
+/// </summary>
 internal static class TapConsole
 {
     /// <summary>Width used when the output is not a terminal, so files and pipes get stable, diffable text.</summary>
@@ -14,16 +17,12 @@ internal static class TapConsole
         var terminal = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(new TrailingSpaceTrimmer(writer)),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
         });
-        if (!terminal)
-        {
-            console.Profile.Width = RedirectedWidth;
-        }
-
+        console.Profile.Width = terminal && Console.WindowWidth > 0 ? Console.WindowWidth : RedirectedWidth;
         return console;
     }
 }

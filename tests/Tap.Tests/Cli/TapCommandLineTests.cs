@@ -172,7 +172,7 @@ public sealed class TapCommandLineTests
         var (exitCode, _, error) = await RunAsync([.. args, "--db", _path]);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(error, Does.Contain("tap --help"));
+        Assert.That(error, Does.Contain("--help' for usage."));
     }
 
     [Test]
