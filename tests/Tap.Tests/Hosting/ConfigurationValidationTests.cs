@@ -20,4 +20,29 @@ public sealed class ConfigurationValidationTests
             .And.Contain("Tap:Control")
             .And.Contain("Tap:Ingest:MaxFrameBytes"));
     }
+
+    [Test]
+    public async Task Serve_with_a_malformed_configuration_file_exits_4_in_one_line_and_creates_no_database()
+    {
+        using var folder = new TempFolder();
+
+        // appsettings.ENV.json beside the executable, read only with --environment ENV: no other test sees it.
+        var environment = "broken" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(AppContext.BaseDirectory, $"appsettings.{environment}.json");
+        await File.WriteAllTextAsync(file, "{\"Tap\": {\"Store\": ");
+        try
+        {
+            var (exitCode, _, error) = await CliRunner.RunAsync(
+                "serve", "--environment", environment, "--endpoint", folder.File("tap.sock"), "--db", folder.File("tap.db"));
+
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.ServeFailed), error);
+            Assert.That(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1));
+            Assert.That(error, Does.Contain($"Failed to load configuration from file '{file}'"));
+            Assert.That(Directory.EnumerateFileSystemEntries(folder.Path), Is.Empty, "no database, no socket");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
