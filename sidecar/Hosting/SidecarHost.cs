@@ -65,7 +65,9 @@ internal static class SidecarHost
         Check<StoreOptions>();
         Check<RetentionOptions>();
         Check<ControlOptions>();
-        return failures;
+
+        // Store and retention options bind the same section: a value neither can convert is one mistake, said once.
+        return [.. failures.Distinct()];
     }
 
     /// <summary>

@@ -10,8 +10,11 @@ namespace Tap.Sidecar.Store.Files;
 internal sealed class SyncedFileStream(FileStream file) : Stream
 {
     private readonly object _gate = new();
-    private long _writtenEnd;
-    private long _durableEnd;
+    // What the file held when it was opened (a log a killed sidecar left) is on disk as far as this process can make
+    // it: counting it as durable lets a write that changes nothing (a purge that deletes nothing) return at once instead
+    // of waiting for a sync of bytes that will never be written again.
+    private long _writtenEnd = file.Length;
+    private long _durableEnd = file.Length;
     private long _generation;
     private Exception? _failure;
 

@@ -75,7 +75,7 @@ public class CrashRecoveryTests
         await Task.WhenAll(load);
         await sampling;
 
-        await Eventually.TrueAsync(() => gateway.Tap.Counters.BufferedBytes == 0, "every execution is acknowledged", TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => gateway.Tap.Counters.BufferedBytes == 0, () => $"every execution is acknowledged ({gateway.Tap.Counters})", TimeSpan.FromSeconds(60));
         await last.StopAsync();
         using var store = new RecordStore(database, readOnly: true);
         var records = store.Query(new RecordQuery { Limit = 1_000_000 });

@@ -111,11 +111,12 @@ public sealed class EndpointGuardTests
     [TestCase("   ", "must not be empty")]
     [TestCase("./x.sock", "'./x.sock' is a relative path")]
     [TestCase("a/b", "'a/b' is a relative path")]
-    public async Task Empty_or_relative_endpoint_is_a_clear_error(string endpoint, string expected)
+    public async Task Empty_or_relative_endpoint_in_configuration_is_a_clear_error(string endpoint, string expected)
     {
         using var folder = new TempFolder();
 
-        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "--endpoint", endpoint, "--db", folder.File("tap.db"));
+        // The --endpoint option is refused by the command line itself (exit 2, BadInvocationTests); configuration is checked here.
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "--db", folder.File("tap.db"), $"--Tap:Ingest:Endpoint={endpoint}");
 
         Assert.That(exitCode, Is.EqualTo(4));
         Assert.That(error, Does.Contain(expected).And.Not.Contain("   at "));
