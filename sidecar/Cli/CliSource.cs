@@ -66,15 +66,15 @@ internal static class CliSource
             return (ExitCodes.Ok, client);
         }
 
-        if (DatabaseHeader.Inspect(databasePath).State == DatabaseHeader.State.New)
-        {
-            await error.WriteLineAsync($"No database at {databasePath} yet: nothing has been recorded.");
-            return (ExitCodes.Ok, EmptyRecordSource.Instance);
-        }
-
         DatabaseLock? held = null;
         try
         {
+            if (DatabaseHeader.Inspect(databasePath).State == DatabaseHeader.State.New)
+            {
+                await error.WriteLineAsync($"No database at {databasePath} yet: nothing has been recorded.");
+                return (ExitCodes.Ok, EmptyRecordSource.Instance);
+            }
+
             // A writer holds the file (a sidecar on another endpoint): reading beside it sees torn pages, writing breaks it.
             if (writable || exclusive)
             {
@@ -97,6 +97,15 @@ internal static class CliSource
                     $"No sidecar answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}: give the running tap serve's endpoint (--endpoint or TAP_ENDPOINT), or stop it.");
             }
 
+            return (ExitCodes.DatabaseUnavailable, null);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            held?.Dispose();
+
+            // Another user's sidecar: its control socket and its files are owner-only (docs/operations.md).
+            await error.WriteLineAsync(
+                $"Cannot read the database {databasePath}: permission denied, and no sidecar this user may reach answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}; run tap as the sidecar's user.");
             return (ExitCodes.DatabaseUnavailable, null);
         }
         catch (Exception exception)

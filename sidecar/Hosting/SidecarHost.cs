@@ -71,13 +71,15 @@ internal static class SidecarHost
     }
 
     /// <summary>
-    /// Takes the database's lock and opens it, before anything listens: a second writer, or a file that is not a
-    /// sound database, stops the start here with nothing touched.
+    /// Takes the database's lock and opens it, before anything listens: a taken endpoint, a second writer, or a file
+    /// that is not a sound database, stops the start here with nothing touched or created.
     /// </summary>
+    /// <exception cref="EndpointInUseException">Another process listens on the endpoint.</exception>
     /// <exception cref="DatabaseRefusedException">Another writer holds the database, or it is damaged or foreign.</exception>
     public static void ClaimDatabase(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        EndpointGuard.ThrowIfTaken(services.GetRequiredService<IOptions<IngestOptions>>().Value.Endpoint);
         _ = services.GetRequiredService<RecordStore>();
     }
 

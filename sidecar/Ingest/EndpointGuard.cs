@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Ingest;
 
@@ -37,20 +38,49 @@ internal static partial class EndpointGuard
             return false;
         }
 
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(path));
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+        if (!Answers(path))
         {
             File.Delete(path);
             return true;
         }
 
-        throw new EndpointInUseException(
-            $"Another process is already listening on '{endpoint}' ({path}); a tap sidecar is probably running there. Stop it, or give this one another endpoint (--endpoint).");
+        throw InUse(endpoint, path);
     }
+
+    /// <summary>
+    /// Throws <see cref="EndpointInUseException"/> when something listens at the endpoint; touches nothing. Checked
+    /// before the database is opened, so a start that would fail on a taken endpoint creates no file.
+    /// </summary>
+    public static void ThrowIfTaken(string endpoint)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = SocketPath(endpoint);
+        if (UnixFileType.Of(path) == UnixFileType.Kind.Socket && Answers(path))
+        {
+            throw InUse(endpoint, path);
+        }
+    }
+
+    private static bool Answers(string socketPath)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.AddressNotAvailable)
+        {
+            return false;
+        }
+    }
+
+    private static EndpointInUseException InUse(string endpoint, string path) => new(
+        $"Another process is already listening on '{endpoint}' ({path}); a tap sidecar is probably running there. Stop it, or give this one another endpoint (--endpoint).");
 
     /// <summary>
     /// Why the sidecar may not bind a socket at <paramref name="socketPath"/> (null when it may): the path holds
@@ -72,7 +102,7 @@ internal static partial class EndpointGuard
                 return $"The endpoint {socketPath} is the database path (--db): refusing to replace it; give the socket a path of its own, e.g. /run/tap/tap.sock.";
             }
 
-            if (socket == LogFile(database))
+            if (socket == DatabasePaths.Log(database))
             {
                 return $"The endpoint {socketPath} is the database's log file: refusing to replace it; give the socket a path of its own, e.g. /run/tap/tap.sock.";
             }
@@ -89,10 +119,6 @@ internal static partial class EndpointGuard
         };
         return kind is null ? null : $"The endpoint {socketPath} is {kind}, not a socket: refusing to replace it (is --endpoint swapped with --db?).";
     }
-
-    // LiteDB keeps its write-ahead log beside the database: tap.db -> tap-log.db.
-    private static string LogFile(string database) =>
-        Path.Combine(Path.GetDirectoryName(database)!, Path.GetFileNameWithoutExtension(database) + "-log" + Path.GetExtension(database));
 
     /// <summary>Restricts the socket file to its owner, or to its owner and <paramref name="group"/>.</summary>
     public static void Protect(string endpoint, string? group)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Store;
 
@@ -89,8 +90,7 @@ internal sealed class RetentionService(
 
     private long DatabaseBytes()
     {
-        var log = Path.Combine(Path.GetDirectoryName(_path)!, Path.GetFileNameWithoutExtension(_path) + "-log" + Path.GetExtension(_path));
-        return Length(_path) + Length(log);
+        return Length(_path) + Length(DatabasePaths.Log(_path));
 
         static long Length(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
     }

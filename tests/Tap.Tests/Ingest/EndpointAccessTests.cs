@@ -24,10 +24,14 @@ public class EndpointAccessTests
         SkipOnWindows();
         await using var first = await SidecarProcess.StartAsync();
 
-        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "--endpoint", first.PipeName, "--db", Path.Combine(Path.GetTempPath(), "tap-tests", Guid.NewGuid() + ".db"));
+        using var folder = new TempFolder();
+        var database = folder.File("second.db");
+
+        var (exitCode, _, error) = await CliRunner.RunAsync("serve", "--endpoint", first.PipeName, "--db", database);
 
         Assert.That(exitCode, Is.EqualTo(4));
         Assert.That(error, Does.Contain("already listening").And.Contain(first.PipeName));
+        Assert.That(Directory.GetFiles(folder.Path), Is.Empty, "a start refused for a taken endpoint creates no database, log or lock file");
         await using var client = new TapClient(new TapClientOptions { Endpoint = first.PipeName });
         using (var execution = client.StartExecution(new TapExecutionInfo { RequestId = "still-first" }))
         {
@@ -78,6 +82,27 @@ public class EndpointAccessTests
         await using var grouped = await SidecarProcess.StartAsync(settings: new Dictionary<string, string?> { ["Tap:Ingest:SocketGroup"] = "tap-test-group" });
         var (accepted, groupOutput) = await ConnectAsOtherUserAsync(grouped.PipeName);
         Assert.That(accepted, Is.Zero, "a member of the configured group connects: " + groupOutput);
+    }
+
+    [Test]
+    public async Task Cli_of_another_user_that_may_not_reach_the_control_socket_answers_in_one_line_instead_of_crashing()
+    {
+        SkipOnWindows();
+        if (Environment.UserName != "root" || !File.Exists("/usr/sbin/runuser") || !File.Exists("/usr/bin/dotnet"))
+        {
+            Assert.Ignore("Needs root, runuser and /usr/bin/dotnet to run the CLI as a real second user.");
+        }
+
+        await using var sidecar = await SidecarProcess.StartAsync();
+        var tap = Path.Combine(AppContext.BaseDirectory, "tap.dll");
+
+        // The control socket is owner-only, so connecting fails with EACCES: the CLI falls back to the file, which is
+        // owner-only too and held by the running sidecar, and says so in one line (it used to crash with a SocketException).
+        var (exitCode, output) = await RunAsync("/usr/sbin/runuser", $"-u nobody -- /usr/bin/dotnet {tap} list --endpoint {sidecar.PipeName} --db {sidecar.DatabasePath}");
+
+        Assert.That(exitCode, Is.EqualTo(3), output);
+        Assert.That(output, Does.Not.Contain("SocketException").And.Not.Contain("   at "));
+        Assert.That(output.Trim().Split('\n'), Has.Length.EqualTo(1), output);
     }
 
     private static async Task<(int ExitCode, string Output)> ConnectAsOtherUserAsync(string pipe) =>
