@@ -20,6 +20,10 @@ internal sealed class DatabaseLock : IDisposable
     public static DatabaseLock Acquire(string database)
     {
         var path = DatabasePaths.Lock(database);
+
+        // The lock is the first file a writer creates: on a fresh machine the default folder (~/.local/share/tap)
+        // does not exist yet. A new folder is owner-only, like the files in it.
+        CreateFolder(Path.GetDirectoryName(path)!);
         FileStream file;
         try
         {
@@ -80,4 +84,16 @@ internal sealed class DatabaseLock : IDisposable
     private static DatabaseRefusedException Held(string database) => new(
         DatabaseRefusal.Locked,
         $"The database {Path.GetFullPath(database)} is in use by another tap process (its pid is in {DatabasePaths.Lock(database)}): one writer per database.");
+
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
 }

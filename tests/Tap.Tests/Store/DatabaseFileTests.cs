@@ -187,6 +187,20 @@ public class DatabaseFileTests
         }
     }
 
+    [Test]
+    public async Task Serve_on_a_database_in_a_folder_that_does_not_exist_yet_creates_the_folder_owner_only()
+    {
+        // What the README's first command meets on a fresh machine: ~/.local/share/tap is not there yet.
+        var database = Path.Combine(_folder.Path, "fresh", "tap", "tap.db");
+        await using var sidecar = await TapServeProcess.StartAsync(TestEndpoints.UniquePipeName(), database);
+
+        Assert.That(File.Exists(database), Is.True);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(Path.GetDirectoryName(database)!), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+        }
+    }
+
     private string Prepare(string kind, out string someId)
     {
         var database = _folder.File("tap.db");
