@@ -49,7 +49,7 @@ internal static class SoakRun
         context.Note($"settled at {recorded:N0} records");
         await hosts.Tap.TerminateAsync();
         var records = await cli.ExportAsync(folder.Database, folder.Path);
-        var stats = await cli.StatsAsync(null, folder.Database, folder.Path);
+        var stats = await cli.StatsAnswerAsync(null, folder.Database, folder.Path);
         await hosts.StopGatewayAsync();
         return SoakSummary.Compute(options.Scenario, context.Timeline, load.Served, records, stats);
     }

@@ -33,9 +33,9 @@ internal sealed record SoakSummary
     public IReadOnlyDictionary<string, int> WrongStatusCounts { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Nothing lost, duplicated or misstated, the gateway never failed a client because of Tap, and tap stats agrees.</summary>
-    public bool Clean => Lost == 0 && Duplicated == 0 && WrongStatus == 0 && GatewayErrors == 0 && TransportErrors == 0 && (StatsLost ?? 0) == Lost;
+    public bool Clean => Lost == 0 && Duplicated == 0 && WrongStatus == 0 && GatewayErrors == 0 && TransportErrors == 0 && StatsLost == Lost;
 
-    public static SoakSummary Compute(string scenario, string timeline, IReadOnlyCollection<ServedRequest> served, IReadOnlyList<RecordLine> records, JsonElement? stats)
+    public static SoakSummary Compute(string scenario, string timeline, IReadOnlyCollection<ServedRequest> served, IReadOnlyList<RecordLine> records, (JsonElement? Json, string Failure) stats)
     {
         var byRequest = records.Where(r => r.RequestId is not null).GroupBy(r => r.RequestId!).ToDictionary(g => g.Key, g => g.ToList());
         var answered = served.Where(s => s.Outcome is ServedOutcome.ReadInFull or ServedOutcome.Aborted).ToList();
@@ -86,11 +86,11 @@ internal sealed record SoakSummary
     };
 
     // The stats' loss fields by name, so a sidecar that reports loss in more detail is still read.
-    private static (long? Lost, string Fields) LostFromStats(JsonElement? stats)
+    private static (long? Lost, string Fields) LostFromStats((JsonElement? Json, string Failure) stats)
     {
-        if (stats is not { ValueKind: JsonValueKind.Object } root)
+        if (stats.Json is not { ValueKind: JsonValueKind.Object } root)
         {
-            return (null, "tap stats did not answer");
+            return (null, stats.Failure.Length > 0 ? stats.Failure : "tap stats did not answer");
         }
 
         var fields = root.EnumerateObject().Where(p => p.Name.Contains("lost", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.Number).ToList();

@@ -29,24 +29,28 @@ internal sealed class TapCli(string tap)
     }
 
     /// <summary><c>tap stats --json</c> against a running sidecar (its endpoint) or the file (<paramref name="database"/>); null when it did not answer.</summary>
-    public async Task<JsonElement?> StatsAsync(string? endpoint, string? database, string scratchFolder)
+    public async Task<JsonElement?> StatsAsync(string? endpoint, string? database, string scratchFolder) =>
+        (await StatsAnswerAsync(endpoint, database, scratchFolder)).Json;
+
+    /// <summary>As <see cref="StatsAsync"/>, with why it did not answer: an unanswered final count must not pass as zero.</summary>
+    public async Task<(JsonElement? Json, string Failure)> StatsAnswerAsync(string? endpoint, string? database, string scratchFolder)
     {
         string[] args = endpoint is not null
             ? ["stats", "--json", "--endpoint", endpoint]
             : ["stats", "--json", "--db", database!, "--endpoint", Unused(scratchFolder)];
-        var (exitCode, output, _) = await RunAsync(TimeSpan.FromSeconds(30), args);
+        var (exitCode, output, error) = await RunAsync(TimeSpan.FromSeconds(30), args);
         if (exitCode != 0)
         {
-            return null;
+            return (null, $"tap stats exited {exitCode}: {error.Trim()}");
         }
 
         try
         {
-            return JsonDocument.Parse(output).RootElement.Clone();
+            return (JsonDocument.Parse(output).RootElement.Clone(), "");
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return null;
+            return (null, $"tap stats printed no JSON ({e.Message})");
         }
     }
 
