@@ -43,9 +43,9 @@ internal static class GatewaySection
                 "provider", "streams", "throughput with/without", "p99 total with − without (ms)", "p99 TTFB with − without (ms)", "target ≥ 97% and ≤ 1 ms", "shim only: throughput with/without", "shim only: p99 total with − without (ms)");
             foreach (var (mode, paceMs) in Modes)
             {
-                var tappedSide = new Side(new StreamingLoad(tappedClient, paceMs), tapped, sidecar);
-                var plainSide = new Side(new StreamingLoad(plainClient, paceMs), plain, null);
-                var shimOnlySide = new Side(new StreamingLoad(shimOnlyClient, paceMs), shimOnly, null);
+                var tappedSide = new GatewaySide(new StreamingLoad(tappedClient, paceMs), tapped, sidecar);
+                var plainSide = new GatewaySide(new StreamingLoad(plainClient, paceMs), plain, null);
+                var shimOnlySide = new GatewaySide(new StreamingLoad(shimOnlyClient, paceMs), shimOnly, null);
 
                 // Warm-up: JIT, connection pools, the sidecar's first records.
                 await plainSide.RoundAsync(16, settings.GatewayWarmUp);
@@ -56,7 +56,7 @@ internal static class GatewaySection
                     var with = new RoundResult();
                     var without = new RoundResult();
                     var shimOnlyResult = new RoundResult();
-                    var order = new (Side Side, RoundResult Result)[] { (plainSide, without), (tappedSide, with), (shimOnlySide, shimOnlyResult) };
+                    var order = new (GatewaySide Side, RoundResult Result)[] { (plainSide, without), (tappedSide, with), (shimOnlySide, shimOnlyResult) };
                     for (var round = 0; round < settings.GatewayRounds; round++)
                     {
                         // Rotate which side goes first, so that none always follows the same one.
@@ -78,7 +78,7 @@ internal static class GatewaySection
                 }
             }
 
-            var counters = await CountersAsync(tapped);
+            var counters = await GatewaySide.CountersAsync(tapped);
             var recorded = await sidecar.AskAsync("recorded");
             var text = new StringBuilder();
             text.AppendLine(table.ToString()).AppendLine(ratios.ToString());
@@ -92,51 +92,11 @@ internal static class GatewaySection
         }
     }
 
-    private static void AddRow(MarkdownTable table, string mode, int concurrency, string side, RoundResult result) => table.Add(
+    internal static void AddRow(MarkdownTable table, string mode, int concurrency, string side, RoundResult result) => table.Add(
         mode, concurrency, side, result.RequestsPerSecond, result.BytesPerSecond / 1e6,
         result.FirstByteMs.Percentile(50), result.FirstByteMs.Percentile(99),
         result.TotalMs.Percentile(50), result.TotalMs.Percentile(99),
         result.GatewayCpu.TotalMicroseconds / result.Requests,
         result.SidecarCpu == TimeSpan.Zero ? "" : result.SidecarCpu.TotalMicroseconds / result.Requests,
         result.Errors);
-
-    private static async Task<TapClientCounters> CountersAsync(ChildProcess gateway) =>
-        JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters"));
-
-    /// <summary>One gateway under load, and the sidecar behind it when it is tapped.</summary>
-    private sealed class Side(StreamingLoad load, ChildProcess gateway, ChildProcess? sidecar)
-    {
-        public async Task<RoundResult> RoundAsync(int concurrency, TimeSpan duration)
-        {
-            var gatewayCpu = gateway.CpuTime;
-            var sidecarCpu = sidecar?.CpuTime ?? TimeSpan.Zero;
-            var result = await load.RunAsync(concurrency, duration);
-            result.GatewayCpu = gateway.CpuTime - gatewayCpu;
-            if (sidecar is not null)
-            {
-                await WaitUntilRecordedAsync();
-                result.SidecarCpu = sidecar.CpuTime - sidecarCpu;
-            }
-
-            return result;
-        }
-
-        /// <summary>Until the sidecar has recorded (or dropped) every execution the shim sent, so its backlog never runs into the other side's round.</summary>
-        private async Task WaitUntilRecordedAsync()
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (DateTime.UtcNow < deadline)
-            {
-                var counters = await CountersAsync(gateway);
-                var answer = (await sidecar!.AskAsync("recorded")).Split(' ');
-                var done = long.Parse(answer[0], CultureInfo.InvariantCulture) + long.Parse(answer[1], CultureInfo.InvariantCulture);
-                if (done >= counters.ExecutionsStarted - counters.ExecutionsDropped)
-                {
-                    return;
-                }
-
-                await Task.Delay(20);
-            }
-        }
-    }
 }

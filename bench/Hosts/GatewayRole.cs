@@ -9,29 +9,45 @@ using Tap.Shim;
 
 namespace Tap.Benchmarks.Hosts;
 
-/// <summary>The sample YARP gateway, exactly as samples/Gateway runs it, with the shim (<c>--tap true</c>) or without.</summary>
+/// <summary>
+/// The sample YARP gateway, exactly as samples/Gateway runs it, with the shim (<c>--tap true</c>) or without. Optional
+/// <c>--spool-mode</c>, <c>--spool-path</c> and <c>--spool-max-bytes</c> set the shim's spool; <c>--sidecar away</c> starts it
+/// with nobody on its endpoint, so that everything it captures goes to the spool.
+/// </summary>
 internal sealed class GatewayRole(WebApplication app, string address, TapClient? tap) : IRole
 {
+    private static readonly (string Arg, string Key)[] SpoolOptions = [("spool-mode", "Spool:Mode"), ("spool-path", "Spool:Path"), ("spool-max-bytes", "Spool:MaxBytes"), ("max-buffered-bytes", "MaxBufferedBytes")];
+
     public string ReadyPayload => address;
 
     public static async Task<GatewayRole> StartAsync(RoleArgs args)
     {
         var withTap = bool.Parse(args["tap"]);
-        var app = GatewayApp.Create(
+        List<string> options =
         [
             "--upstream", args["upstream"], "--listen", "http://127.0.0.1:0", "--tap", withTap ? "true" : "false",
             "--Tap:Endpoint", args["pipe"], "--Logging:LogLevel:Default", "Warning",
-        ]);
+        ];
+        foreach (var (arg, key) in SpoolOptions)
+        {
+            if (args.Get(arg) is { } value)
+            {
+                options.AddRange([$"--Tap:{key}", value]);
+            }
+        }
+
+        var app = GatewayApp.Create([.. options]);
+        var away = args.Get("sidecar") == "away";
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         var tap = withTap ? app.Services.GetRequiredService<TapClient>() : null;
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (tap is { IsConnected: false } && DateTime.UtcNow < deadline)
+        while (!away && tap is { IsConnected: false } && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        if (tap is { IsConnected: false })
+        if (!away && tap is { IsConnected: false })
         {
             throw new InvalidOperationException("The gateway's shim did not connect to the sidecar.");
         }
