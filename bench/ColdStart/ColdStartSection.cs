@@ -39,10 +39,10 @@ internal static class ColdStartSection
             };
             if (settings.ColdVariants)
             {
-                variants.Add(("ReadyToRun, `DOTNET_TieredPGO=0`", readyToRun, new() { ["DOTNET_TieredPGO"] = "0" }));
-                variants.Add(("ReadyToRun, `DOTNET_TC_CallCountingDelayMs=0`", readyToRun, new() { ["DOTNET_TC_CallCountingDelayMs"] = "0" }));
-                variants.Add(("ReadyToRun, `DOTNET_TieredCompilation=0` (no tiering: R2R code is kept, the rest jitted fully at once)", readyToRun, new() { ["DOTNET_TieredCompilation"] = "0" }));
-                variants.Add(("build output, `DOTNET_TieredPGO=0`", jit, new() { ["DOTNET_TieredPGO"] = "0" }));
+                // tap turns dynamic PGO off (sidecar/Tap.Sidecar.csproj); these rows put the runtime's defaults beside it.
+                variants.Add(("ReadyToRun, `DOTNET_TieredPGO=1` (the runtime's default)", readyToRun, new() { ["DOTNET_TieredPGO"] = "1" }));
+                variants.Add(("ReadyToRun, `DOTNET_TieredPGO=1`, `DOTNET_TC_CallCountingDelayMs=0`", readyToRun, new() { ["DOTNET_TieredPGO"] = "1", ["DOTNET_TC_CallCountingDelayMs"] = "0" }));
+                variants.Add(("build output, `DOTNET_TieredPGO=1`", jit, new() { ["DOTNET_TieredPGO"] = "1" }));
             }
 
             var table = new MarkdownTable("tap serve", "start until listening (ms)", "first 10,000: executions/s", "steady: executions/s", "first / steady", "target", "verdict", "sidecar CPU µs/execution, first / steady", "every slice, executions/s");
