@@ -3,7 +3,7 @@ using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;
 
-namespace Tap.Sidecar.Ingest;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>
 /// The executions in flight on one connection: applies their frames in order and records each when it ends. Who may

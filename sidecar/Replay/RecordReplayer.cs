@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
