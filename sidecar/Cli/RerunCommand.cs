@@ -23,7 +23,9 @@ internal static class RerunCommand
             {
                 await error.WriteLineAsync(recorded.RawChunksTruncated
                     ? $"The raw chunks of {recorded.Id} were cut at Tap:Store:MaxRawChunkBytes: it cannot be re-decided."
-                    : $"No raw chunks were recorded for {recorded.Id}: turn on Tap:Store:StoreRawChunks to replay executions.");
+                    : recorded.RawChunks is null
+                        ? $"No raw chunks were recorded for {recorded.Id}: turn on Tap:Store:StoreRawChunks to replay executions."
+                        : $"{recorded.Id} holds a signal this version of tap does not know: it cannot be re-decided.");
                 return ExitCodes.NotFound;
             }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Control;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
@@ -119,7 +120,7 @@ internal static class SidecarHost
         services.TryAddSingleton(OpenStore);
         services.TryAddSingleton<RecordFactory>();
         services.TryAddSingleton<ExecutionRecorder>();
-        services.TryAddSingleton<OrphanRegistry>();
+        services.TryAddSingleton(sp => new OrphanRegistry(sp.GetRequiredService<IOptions<IngestOptions>>().Value.ResumeGracePeriod, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ExecutionOwnership>();
         services.TryAddSingleton(sp => new RecordWriter(
             sp.GetRequiredService<RecordStore>(),

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 

@@ -25,9 +25,6 @@ internal static partial class IngestLog
     [LoggerMessage(106, LogLevel.Error, "Accepting connections failed; retrying.", EventName = "AcceptFailed")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(107, LogLevel.Warning, "The record writer has stopped: execution {ExecutionId} was not recorded; its shim replays it to the next sidecar.", EventName = "RecordDropped")]
-    public static partial void RecordDropped(ILogger logger, Guid executionId);
-
     [LoggerMessage(108, LogLevel.Warning, "Shim {Gateway} (pid {ProcessId}) reports {Dropped} executions it dropped whole since it started.", EventName = "ShimReportedDrops")]
     public static partial void ShimReportedDrops(ILogger logger, string? gateway, int processId, long dropped);
 
@@ -39,10 +36,4 @@ internal static partial class IngestLog
 
     [LoggerMessage(111, LogLevel.Warning, "Connection {ConnectionId} refused: {Message}", EventName = "ExecutionOwned")]
     public static partial void ExecutionOwned(ILogger logger, long connectionId, string message);
-
-    [LoggerMessage(112, LogLevel.Warning, "Shim {Gateway} reports {Dropped} executions it dropped whole ({Reason}); loss report {ReportId}.", EventName = "LossReported")]
-    public static partial void LossReported(ILogger logger, Guid reportId, string? gateway, long dropped, string reason);
-
-    [LoggerMessage(109, LogLevel.Debug, "Execution {ExecutionId} recorded as {Status} ({Reason}).", EventName = "ExecutionDecided")]
-    public static partial void ExecutionDecided(ILogger logger, Guid executionId, string status, string reason);
 }

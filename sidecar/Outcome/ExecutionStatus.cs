@@ -1,3 +1,5 @@
+using Tap.Sidecar.Streams;
+
 namespace Tap.Sidecar.Outcome;
 
 /// <summary>The statuses and proofs as stored and printed (docs/outcomes.md).</summary>

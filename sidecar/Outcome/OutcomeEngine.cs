@@ -9,7 +9,7 @@ namespace Tap.Sidecar.Outcome;
 /// </summary>
 internal static class OutcomeEngine
 {
-    public static OutcomeDecision Decide(ExecutionState state, Finalization how)
+    public static OutcomeDecision Decide(IExecutionFacts state, Finalization how)
     {
         if (state.DecisionAtDrain is { } atDrain && state.Ended)
         {
@@ -23,7 +23,7 @@ internal static class OutcomeEngine
 
         var notes = new List<string>(state.Notes);
         var agg = state.Aggregator;
-        var start = state.Start.StartedAt;
+        var start = state.StartedAt;
 
         // Rule 1: the upstream refused the request.
         if (state.UpstreamStatus >= 400)
@@ -114,9 +114,9 @@ internal static class OutcomeEngine
             null, notes);
     }
 
-    private static OutcomeDecision? FirstBreak(ExecutionState state)
+    private static OutcomeDecision? FirstBreak(IExecutionFacts state)
     {
-        var start = state.Start.StartedAt;
+        var start = state.StartedAt;
         var fault = state.Aggregator?.Fault ?? state.AggregatorFailure;
         var error = state.UpstreamError;
         if (fault is not null && (error is null || fault.At <= error.At))
@@ -138,14 +138,14 @@ internal static class OutcomeEngine
         return null;
     }
 
-    private static void NoteLateSignals(ExecutionState state, DateTimeOffset terminalAt, List<string> notes)
+    private static void NoteLateSignals(IExecutionFacts state, DateTimeOffset terminalAt, List<string> notes)
     {
         foreach (var signal in state.Signals)
         {
             if (signal.Kind is ObservedSignal.ClientAborted or ObservedSignal.UpstreamError or ObservedSignal.ConnectionLost or ObservedSignal.Shutdown
                 && signal.At >= terminalAt)
             {
-                notes.Add($"{signal.Kind} at {Offset(signal.At, state.Start.StartedAt)}, after the terminal event: it does not change the status.");
+                notes.Add($"{signal.Kind} at {Offset(signal.At, state.StartedAt)}, after the terminal event: it does not change the status.");
             }
         }
 

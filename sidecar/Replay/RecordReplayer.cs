@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Replay;
 
@@ -11,11 +13,11 @@ namespace Tap.Sidecar.Replay;
 /// </summary>
 internal static class RecordReplayer
 {
-    /// <summary>The record the current code would write; null when the execution has no complete raw capture.</summary>
+    /// <summary>The record the current code would write; null without a complete raw capture, or with a signal this version does not know.</summary>
     public static ExecutionRecord? Rerun(ExecutionRecord recorded, StoreOptions? storeOptions = null)
     {
         ArgumentNullException.ThrowIfNull(recorded);
-        if (recorded.RawChunks is not { } chunks || recorded.RawChunksTruncated)
+        if (recorded.RawChunks is not { } chunks || recorded.RawChunksTruncated || !recorded.Signals.All(s => SignalDispatcher.Knows(s.Kind)))
         {
             return null;
         }
@@ -40,28 +42,8 @@ internal static class RecordReplayer
             var at = exactTimes is null
                 ? new DateTimeOffset(DateTime.SpecifyKind(signal.At, DateTimeKind.Utc))
                 : started.AddTicks(exactTimes[i] * TimeSpan.TicksPerMicrosecond);
-            switch (signal.Kind)
-            {
-                case ObservedSignal.Response:
-                    state.OnResponse(recorded.UpstreamStatus ?? 200, recorded.ContentType, at);
-                    break;
-                case ObservedSignal.ClientAborted:
-                    state.OnClientAborted(at);
-                    break;
-                case ObservedSignal.UpstreamError:
-                    state.OnUpstreamError(signal.ErrorKind, signal.Message, at);
-                    break;
-                case ObservedSignal.UpstreamEnd:
-                    state.OnUpstreamEnd(at);
-                    break;
-                case ObservedSignal.End:
-                    state.OnEnd(0, at);
-                    break;
-                default:
-                    how = signal.Kind == ObservedSignal.Shutdown ? Finalization.Shutdown : Finalization.ConnectionLost;
-                    state.OnFinalized(how, at);
-                    break;
-            }
+            var detail = new SignalDetail(recorded.UpstreamStatus ?? 200, recorded.ContentType, signal.ErrorKind, signal.Message);
+            how = SignalDispatcher.Apply(state, signal.Kind, at, detail) ?? how;
         }
 
         var decision = OutcomeEngine.Decide(state, how);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Tap.Shim.Protocol;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
@@ -22,7 +22,7 @@ internal static class TranscriptReplayer
         var state = new ExecutionState(new ExecutionStart(Tap.Shim.Protocol.ExecutionIds.NewVersion7(clock), clock, options.Format, streamed, RequestId: "replay"));
 
         clock += Tick;
-        state.OnResponse(options.Status, contentType, clock);
+        SignalDispatcher.Apply(state, ObservedSignal.Response, clock, new SignalDetail(options.Status, contentType));
 
         var stop = FirstStop(options, transcript.Length);
         long position = 0;
@@ -43,37 +43,25 @@ internal static class TranscriptReplayer
         }
 
         clock += Tick;
-        switch (stop.Kind)
-        {
-            case SignalKind.ClientAborted:
-                state.OnClientAborted(clock);
-                break;
-            case SignalKind.UpstreamError:
-                state.OnUpstreamError("connection_reset", "Simulated by tap replay --upstream-error-at.", clock);
-                break;
-            default:
-                state.OnUpstreamEnd(clock);
-                break;
-        }
-
+        SignalDispatcher.Apply(state, stop.Kind, clock, new SignalDetail(ErrorKind: "connection_reset", Message: "Simulated by tap replay --upstream-error-at."));
         clock += Tick;
-        state.OnEnd(0, clock);
-        var decision = OutcomeEngine.Decide(state, Finalization.Ended);
+        var how = SignalDispatcher.Apply(state, ObservedSignal.End, clock) ?? Finalization.Ended;
+        var decision = OutcomeEngine.Decide(state, how);
         var factory = new RecordFactory(Options.Create(storeOptions ?? new StoreOptions()), TimeProvider.System);
         return factory.Create(state, decision, new ClientIdentity { Process = "tap replay", Gateway = "replay" });
     }
 
-    private static (SignalKind Kind, long At) FirstStop(ReplayOptions options, long length)
+    private static (string Kind, long At) FirstStop(ReplayOptions options, long length)
     {
-        var stop = (Kind: SignalKind.UpstreamEnd, At: Math.Clamp(options.EofAt ?? length, 0, length));
+        var stop = (Kind: ObservedSignal.UpstreamEnd, At: Math.Clamp(options.EofAt ?? length, 0, length));
         if (options.UpstreamErrorAt is { } error && Math.Clamp(error, 0, length) < stop.At)
         {
-            stop = (SignalKind.UpstreamError, Math.Clamp(error, 0, length));
+            stop = (ObservedSignal.UpstreamError, Math.Clamp(error, 0, length));
         }
 
         if (options.ClientAbortAt is { } abort && Math.Clamp(abort, 0, length) <= stop.At)
         {
-            stop = (SignalKind.ClientAborted, Math.Clamp(abort, 0, length));
+            stop = (ObservedSignal.ClientAborted, Math.Clamp(abort, 0, length));
         }
 
         return stop;

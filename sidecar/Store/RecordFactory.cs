@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Store;

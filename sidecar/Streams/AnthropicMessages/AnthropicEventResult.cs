@@ -1,5 +1,3 @@
-using Tap.Sidecar.Outcome;
-
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>One streamed event read: its kind, the provider's message for an error event, the fault for malformed data.</summary>

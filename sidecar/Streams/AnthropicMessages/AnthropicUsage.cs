@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Unicode;
-using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.Gemini;
 

@@ -1,5 +1,3 @@
-using Tap.Sidecar.Outcome;
-
 namespace Tap.Sidecar.Streams.Gemini;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.OpenAIChat;

@@ -1,5 +1,4 @@
 using Tap.Shim.Core;
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.OpenAIResponses;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 

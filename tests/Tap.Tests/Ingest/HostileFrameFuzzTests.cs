@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tap.Shim;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
@@ -28,7 +29,7 @@ public class HostileFrameFuzzTests
         var recorded = 0;
         var writer = new RecordWriter(batch => Interlocked.Add(ref recorded, batch.Count), new StoreOptions(), NullLogger<RecordWriter>.Instance, TimeProvider.System);
         var recorder = new ExecutionRecorder(writer, new RecordFactory(Options.Create(new StoreOptions()), TimeProvider.System), TimeProvider.System, NullLogger<ExecutionRecorder>.Instance);
-        var ownership = new ExecutionOwnership(new OrphanRegistry(Options.Create(new IngestOptions()), TimeProvider.System));
+        var ownership = new ExecutionOwnership(new OrphanRegistry(new IngestOptions().ResumeGracePeriod, TimeProvider.System));
         var protocolErrors = 0;
         var before = GC.GetTotalMemory(forceFullCollection: true);
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Replay;
 using Tap.Sidecar.Store;

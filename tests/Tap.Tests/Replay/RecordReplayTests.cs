@@ -52,6 +52,16 @@ public sealed class RecordReplayTests
         Assert.That(differences, Has.One.EqualTo(new RecordDifference("status", "failed", "completed")));
     }
 
+    [Test]
+    public void A_record_holding_a_signal_this_version_does_not_know_is_not_re_decided()
+    {
+        var recorded = TranscriptReplayer.Replay(Transcript, new ReplayOptions { Format = "openai-chat" });
+        recorded.RawChunks = [new RawChunkEntry { OffsetMicros = 2000, Data = Transcript }];
+        recorded.Signals.Insert(1, new SignalEntry { Kind = "from_a_newer_tap", At = recorded.Signals[0].At });
+
+        Assert.That(RecordReplayer.Rerun(recorded), Is.Null);
+    }
+
     [TestCase(false, "turn on Tap:Store:StoreRawChunks")]
     [TestCase(true, "were cut at Tap:Store:MaxRawChunkBytes")]
     public async Task Without_a_complete_capture_replay_exits_1_and_says_why(bool capture, string why)

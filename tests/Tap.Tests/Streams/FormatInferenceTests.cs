@@ -1,3 +1,4 @@
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams;
 using Tap.Sidecar.Streams.AnthropicMessages;
 using static Tap.Tests.Streams.AnthropicMessages.AnthropicHarness;
 

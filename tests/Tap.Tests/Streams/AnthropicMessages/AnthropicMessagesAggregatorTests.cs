@@ -1,4 +1,3 @@
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams;
 using static Tap.Tests.Streams.AnthropicMessages.AnthropicHarness;
 

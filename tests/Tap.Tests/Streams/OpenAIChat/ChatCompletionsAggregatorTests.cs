@@ -1,4 +1,4 @@
-using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams;
 using static Tap.Tests.Streams.OpenAIChat.ChatHarness;
 
 namespace Tap.Tests.Streams.OpenAIChat;

@@ -1,5 +1,5 @@
 using System.Text;
-using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams;
 using Tap.Sidecar.Streams.OpenAIResponses;
 using static Tap.Tests.Streams.OpenAIResponses.ResponsesHarness;
 

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Ingest;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>What <see cref="ExecutionOwnership.TryClaim"/> decided.</summary>
 internal enum ClaimOutcome

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Outcome;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>What the Start frame said about an execution.</summary>
 internal sealed record ExecutionStart(

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Outcome;
+namespace Tap.Sidecar.Streams;
 
 /// <summary>What a provider's terminal event says about the execution.</summary>
 internal enum TerminalClass

@@ -1,4 +1,6 @@
-namespace Tap.Sidecar.Store;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Executions;
 
 /// <summary>
 /// The raw chunks of one execution as the shim reported them, kept for <c>tap replay ID</c> when

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
-namespace Tap.Sidecar.Ingest;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>Decides an execution, turns it into its record and hands it to the store's writer; the shim is acknowledged after commit.</summary>
 internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory records, TimeProvider time, ILogger<ExecutionRecorder> logger)
@@ -17,10 +17,10 @@ internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory recor
     /// <summary>A shim's Loss report: acknowledged by its id once committed, so the shim forgets it only then.</summary>
     public void RecordLoss(ShimLossReport report, Action<Guid> acknowledge)
     {
-        IngestLog.LossReported(logger, report.ReportId!.Value, report.Client.Gateway, report.ExecutionIds.Count + report.Uncounted, report.Reason);
+        ExecutionLog.LossReported(logger, report.ReportId!.Value, report.Client.Gateway, report.ExecutionIds.Count + report.Uncounted, report.Reason);
         if (!writer.TryEnqueue(report, () => acknowledge(report.ReportId.Value)))
         {
-            IngestLog.RecordDropped(logger, report.ReportId.Value);
+            ExecutionLog.RecordDropped(logger, report.ReportId.Value);
         }
     }
 
@@ -33,10 +33,10 @@ internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory recor
     {
         var decision = OutcomeEngine.Decide(state, how);
         var record = records.Create(state, decision, client, raw);
-        IngestLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
+        ExecutionLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
         if (!writer.TryEnqueue(record, acknowledge is null ? null : r => acknowledge(r.Id)))
         {
-            IngestLog.RecordDropped(logger, record.Id);
+            ExecutionLog.RecordDropped(logger, record.Id);
         }
     }
 }

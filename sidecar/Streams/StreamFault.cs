@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Outcome;
+namespace Tap.Sidecar.Streams;
 
 /// <summary>
 /// A stream that could not be trusted from some point on: malformed input (<c>malformed_json</c>,

@@ -1,13 +1,14 @@
 using System.Buffers;
+using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams;
 
-namespace Tap.Sidecar.Outcome;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>
 /// Everything the proxy has reported of one execution so far. Fed by one connection's reader, or by
 /// <c>tap replay</c>, so both decide from exactly the same state.
 /// </summary>
-internal sealed class ExecutionState(ExecutionStart start)
+internal sealed class ExecutionState(ExecutionStart start) : IExecutionFacts
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
     private readonly List<ObservedSignal> _signals = [];
@@ -19,6 +20,8 @@ internal sealed class ExecutionState(ExecutionStart start)
     private int _sniffedBytes;
 
     public ExecutionStart Start { get; } = start;
+
+    public DateTimeOffset StartedAt => Start.StartedAt;
 
     /// <summary>The format as declared, or as inferred from the path and then from the first response bytes.</summary>
     public string Format { get; private set; } = start.Format;

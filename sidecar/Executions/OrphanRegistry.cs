@@ -1,23 +1,21 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
-namespace Tap.Sidecar.Ingest;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>
-/// Executions whose proxy connection was lost, waiting <see cref="IngestOptions.ResumeGracePeriod"/> for the same
+/// Executions whose proxy connection was lost, waiting <paramref name="gracePeriod"/> (Tap:Ingest:ResumeGracePeriod) for the same
 /// shim to reconnect and replay them. A replayed Start takes its orphan back (the replay rebuilds it from its first
 /// frame); an orphan nobody takes back is decided by rule 7 when its grace runs out.
 /// </summary>
-internal sealed class OrphanRegistry(IOptions<IngestOptions> options, TimeProvider time)
+internal sealed class OrphanRegistry(TimeSpan gracePeriod, TimeProvider time)
 {
     private readonly ConcurrentDictionary<Guid, Orphan> _orphans = new();
 
     public int Count => _orphans.Count;
 
     public void Add(ExecutionState state, ClientIdentity client, RawCapture? raw) =>
-        _orphans[state.Start.Id] = new Orphan(state, client, raw, time.GetUtcNow() + options.Value.ResumeGracePeriod);
+        _orphans[state.Start.Id] = new Orphan(state, client, raw, time.GetUtcNow() + gracePeriod);
 
     /// <summary>True when the execution was waiting here: its replay now starts it again.</summary>
     public bool TryAdopt(Guid id) => _orphans.TryRemove(id, out _);

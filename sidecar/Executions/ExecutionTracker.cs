@@ -3,7 +3,7 @@ using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;
 
-namespace Tap.Sidecar.Ingest;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>
 /// The executions in flight on one connection: applies their frames in order and records each when it ends. Who may
@@ -64,46 +64,17 @@ internal sealed class ExecutionTracker(
         }
 
         tracked.NextSequence = message.Sequence + 1;
-        var state = tracked.State;
-        if (message is not ChunkMessage)
+        if (message is ChunkMessage chunk)
         {
-            tracked.Raw?.Signal(at);
+            tracked.Raw?.Add(chunk.Data, at);
+            tracked.State.OnChunk(chunk.Data, at);
+            return;
         }
 
-        switch (message)
+        tracked.Raw?.Signal(at);
+        if (SignalDispatcher.Apply(tracked.State, message, at) is { } how)
         {
-            case ResponseMessage response:
-                state.OnResponse(response.StatusCode, response.ContentType, at);
-                break;
-            case ChunkMessage chunk:
-                tracked.Raw?.Add(chunk.Data, at);
-                state.OnChunk(chunk.Data, at);
-                break;
-            case SignalMessage { Kind: SignalKind.ClientAborted }:
-                state.OnClientAborted(at);
-                break;
-            case SignalMessage { Kind: SignalKind.UpstreamError } error:
-                state.OnUpstreamError(error.ErrorKind, error.Message, at);
-                break;
-            case SignalMessage { Kind: SignalKind.UpstreamEnd }:
-                state.OnUpstreamEnd(at);
-                break;
-            case SignalMessage { Kind: SignalKind.DrainStarted }:
-                state.OnDrainStarted(at);
-                break;
-            case SignalMessage { Kind: SignalKind.DrainSkipped } skipped:
-                state.OnDrainSkipped(skipped.Message, at);
-                break;
-            case SignalMessage signal:
-                throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)signal.Kind}.");
-            case EndMessage { DroppedFrames: EndMessage.DroppedWhole }:
-                state.OnFinalized(Finalization.ShimDropped, at);
-                Finish(id, tracked, Finalization.ShimDropped);
-                break;
-            case EndMessage end:
-                state.OnEnd(end.DroppedFrames, at);
-                Finish(id, tracked, Finalization.Ended);
-                break;
+            Finish(id, tracked, how);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Outcome;
+namespace Tap.Sidecar.Streams;
 
 /// <summary>Token counts normalized across formats; null where the provider did not say.</summary>
 internal sealed record TokenUsage

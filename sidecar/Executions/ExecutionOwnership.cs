@@ -1,7 +1,6 @@
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
-namespace Tap.Sidecar.Ingest;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>
 /// Which connection holds each execution in flight, sidecar-wide (docs/protocol.md, "Ownership"). An execution
