@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Store;
 
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>Turns a decided execution into the record that is stored, printed and exported.</summary>
 internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider time)

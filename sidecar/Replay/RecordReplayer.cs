@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Replay;

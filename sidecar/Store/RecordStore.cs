@@ -1,4 +1,5 @@
 using LiteDB;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Store;
@@ -305,7 +306,7 @@ internal sealed class RecordStore : IDisposable
                 throw new InvalidOperationException("A transaction is already open on this thread.");
             }
 
-            _executions.Upsert(RecordSupersession.Resolve(_executions, batch));
+            _executions.Upsert(RecordSupersession.Resolve(id => _executions.FindById(id), batch));
             ShimLossBook.Forget(_database, batch);
             ShimLossBook.Save(_database, _executions, losses);
             _database.Commit();

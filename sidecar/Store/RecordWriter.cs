@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Store;
 

@@ -8,6 +8,7 @@ using Tap.Shim;
 using Tap.Shim.Protocol;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 

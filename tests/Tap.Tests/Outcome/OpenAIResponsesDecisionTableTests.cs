@@ -1,7 +1,6 @@
 using System.Text;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
 using static Tap.Tests.Outcome.DecisionTable;
