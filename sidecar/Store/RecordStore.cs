@@ -213,7 +213,10 @@ internal sealed class RecordStore : IDisposable
         }
     }
 
-    /// <summary>Under the write gate: runs a write of LiteDB's (an auto-transaction), then waits until it is on disk.</summary>
+    /// <summary>
+    /// Under the write gate: runs a write of LiteDB's (an auto-transaction), waits until it is on disk, and checkpoints
+    /// a large log as a save does. In the sidecar its writes (purge, retention) run on <see cref="RecordWriter"/>.
+    /// </summary>
     private T Durably<T>(Func<T> write)
     {
         ThrowIfReadOnly();
@@ -232,6 +235,7 @@ internal sealed class RecordStore : IDisposable
         }
 
         WaitDurable(generation);
+        CheckpointIfLarge();
         return result;
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LiteDB;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Tap.Sidecar.Records;
@@ -11,6 +12,8 @@ namespace Tap.Sidecar.Store;
 /// A writer that falls behind pushes back instead of dropping: readers of the shims' connections wait in
 /// <see cref="WaitForRoomAsync"/> before reading more frames, so the shims keep the executions (they hold every
 /// frame until its record is committed) rather than the sidecar losing records it has decided.
+/// Every other write of the sidecar's store (a purge, retention, a checkpoint) is queued here too (<see cref="WriteAsync"/>),
+/// so it meets the same back-off on a full disk and is ordered with the records around it.
 /// </summary>
 internal sealed class RecordWriter : BackgroundService
 {
@@ -82,7 +85,7 @@ internal sealed class RecordWriter : BackgroundService
     /// <summary>Executions committed to the store.</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
 
-    /// <summary>Save attempts that threw; each is retried.</summary>
+    /// <summary>Save attempts (and other writes) that threw; each is retried.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
     /// <summary>Executions refused because the writer had stopped.</summary>
@@ -130,12 +133,32 @@ internal sealed class RecordWriter : BackgroundService
     }
 
     /// <summary>
+    /// Runs <paramref name="write"/> (a delete, a checkpoint) on the writer's thread once every record queued before it
+    /// is committed, and completes with its result. A store fault (I/O, LiteDB, a closed engine: a full disk) is
+    /// retried with the records' back-off until it succeeds; any other exception fails the task. Refused once the
+    /// writer is stopping. Cancelling the wait does not withdraw the write.
+    /// </summary>
+    /// <param name="what">Names the write in the log.</param>
+    /// <exception cref="InvalidOperationException">The writer has stopped.</exception>
+    public async Task<long> WriteAsync(string what, Func<long> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var written = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(null, null, null, Write: new StoreWrite(what, write, written))))
+        {
+            throw new InvalidOperationException($"The record writer has stopped: the {what} was not run.");
+        }
+
+        return await written.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Completes at once while fewer than <see cref="QueueCapacity"/> records wait; else when the writer has
     /// committed enough of them, or when it stops.
     /// </summary>
     public Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Read(ref _queued) < QueueCapacity)
+        if (HasRoom)
         {
             return Task.CompletedTask;
         }
@@ -143,7 +166,7 @@ internal sealed class RecordWriter : BackgroundService
         Task room;
         lock (_roomGate)
         {
-            if (_stopping || Interlocked.Read(ref _queued) < QueueCapacity)
+            if (_stopping || HasRoom)
             {
                 return Task.CompletedTask;
             }
@@ -163,6 +186,8 @@ internal sealed class RecordWriter : BackgroundService
 
         return room.WaitAsync(cancellationToken);
     }
+
+    private bool HasRoom => Interlocked.Read(ref _queued) < QueueCapacity;
 
     /// <summary>Completes when everything enqueued before the call is committed (or, once stopping, when the drain ends).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -219,6 +244,7 @@ internal sealed class RecordWriter : BackgroundService
         var batch = new List<Pending>(_maxBatchSize);
         var flushes = new List<TaskCompletionSource>();
         var reader = _queue.Reader;
+        StoreWrite? write = null;
 
         // Read once: the host may dispose the writer (and the source) while an abandoned loop is still unwinding.
         var abandon = _abandon.Token;
@@ -226,11 +252,16 @@ internal sealed class RecordWriter : BackgroundService
         {
             while (await reader.WaitToReadAsync(abandon))
             {
-                while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
+                // A write ends the batch: the records before it are committed first, those after it wait for it.
+                while (write is null && batch.Count < _maxBatchSize && reader.TryRead(out var pending))
                 {
                     if (pending.Flushed is { } flushed)
                     {
                         flushes.Add(flushed);
+                    }
+                    else if (pending.Write is { } next)
+                    {
+                        write = next;
                     }
                     else
                     {
@@ -242,6 +273,12 @@ internal sealed class RecordWriter : BackgroundService
                 Interlocked.Add(ref _queued, -batch.Count);
                 ReleaseWaiters();
                 batch.Clear();
+                if (write is not null)
+                {
+                    await RunAsync(write, abandon);
+                    write = null;
+                }
+
                 flushes.ForEach(flush => flush.TrySetResult());
                 flushes.Clear();
             }
@@ -249,10 +286,12 @@ internal sealed class RecordWriter : BackgroundService
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
             var lost = batch.Count;
+            write?.Written.TrySetCanceled(abandon);
             while (reader.TryRead(out var pending))
             {
                 lost += pending.Record is null ? 0 : 1;
                 pending.Flushed?.TrySetCanceled(abandon);
+                pending.Write?.Written.TrySetCanceled(abandon);
             }
 
             flushes.ForEach(flush => flush.TrySetCanceled(abandon));
@@ -268,7 +307,7 @@ internal sealed class RecordWriter : BackgroundService
     {
         lock (_roomGate)
         {
-            if (_stopping || Interlocked.Read(ref _queued) < QueueCapacity)
+            if (_stopping || HasRoom)
             {
                 _room?.TrySetResult();
                 _room = null;
@@ -310,7 +349,7 @@ internal sealed class RecordWriter : BackgroundService
                 Interlocked.Increment(ref _failedAttempts);
                 StoreLog.SaveFailed(_logger, exception, records.Count, attempt, delay);
                 await Task.Delay(delay, _timeProvider, abandon);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                delay = NextDelay(delay);
             }
         }
 
@@ -336,11 +375,41 @@ internal sealed class RecordWriter : BackgroundService
         }
     }
 
-    /// <summary>A record to save, a shim's loss report, or a flush marker.</summary>
+    private static TimeSpan NextDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+
+    private async Task RunAsync(StoreWrite write, CancellationToken abandon)
+    {
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                write.Written.TrySetResult(write.Run());
+                return;
+            }
+            catch (Exception exception) when (exception is IOException or LiteException or ObjectDisposedException)
+            {
+                Interlocked.Increment(ref _failedAttempts);
+                StoreLog.WriteFailed(_logger, exception, write.What, attempt, delay);
+                await Task.Delay(delay, _timeProvider, abandon);
+                delay = NextDelay(delay);
+            }
+            catch (Exception exception)
+            {
+                write.Written.TrySetException(exception);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A record to save, a shim's loss report, a flush marker, or a write.</summary>
     private sealed record Pending(
         ExecutionRecord? Record,
         Action<ExecutionRecord>? OnCommitted,
         TaskCompletionSource? Flushed,
         ShimLossReport? Loss = null,
-        Action? OnLossCommitted = null);
+        Action? OnLossCommitted = null,
+        StoreWrite? Write = null);
+
+    private sealed record StoreWrite(string What, Func<long> Run, TaskCompletionSource<long> Written);
 }
