@@ -26,6 +26,13 @@ internal sealed class RecordWriter : BackgroundService
     /// </summary>
     public const int QueueCapacity = 4096;
 
+    /// <summary>
+    /// Records whose preparation (an estimate of usage to tokenize) waits for the writer before the readers pause: a
+    /// sample is at most 256 K characters (<see cref="Tap.Sidecar.Outcome.UsageEstimator.MaxCountedChars"/>), so 64
+    /// hold at most 32 MiB besides the records.
+    /// </summary>
+    public const int PrepareCapacity = 64;
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     // Short: once space is back on a full disk, the writer should find out within seconds.
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
@@ -52,6 +59,7 @@ internal sealed class RecordWriter : BackgroundService
     private long _dropped;
     private long _queued;
     private long _pauses;
+    private long _preparing;
 
     public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
         : this(options, logger, timeProvider, (store ?? throw new ArgumentNullException(nameof(store))).Save)
@@ -99,16 +107,30 @@ internal sealed class RecordWriter : BackgroundService
 
     /// <summary>Queues <paramref name="record"/> without blocking; false (and counted) only once the writer is stopping.</summary>
     /// <param name="onCommitted">Called on the writer's thread once the record is committed; exceptions are logged.</param>
-    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null)
+    /// <param name="prepare">
+    /// Work the record needs before it is saved (tokenizing an estimate), run once on the writer's thread so that it
+    /// never runs on a connection's read loop; an exception is logged and the record is saved as it is.
+    /// </param>
+    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null, Action<ExecutionRecord>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         Interlocked.Increment(ref _queued);
-        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null)))
+        if (prepare is not null)
+        {
+            Interlocked.Increment(ref _preparing);
+        }
+
+        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null, Prepare: prepare)))
         {
             return true;
         }
 
         Interlocked.Decrement(ref _queued);
+        if (prepare is not null)
+        {
+            Interlocked.Decrement(ref _preparing);
+        }
+
         var dropped = Interlocked.Increment(ref _dropped);
         StoreLog.RecordRefused(_logger, dropped);
         return false;
@@ -153,8 +175,8 @@ internal sealed class RecordWriter : BackgroundService
     }
 
     /// <summary>
-    /// Completes at once while fewer than <see cref="QueueCapacity"/> records wait; else when the writer has
-    /// committed enough of them, or when it stops.
+    /// Completes at once while fewer than <see cref="QueueCapacity"/> records (and <see cref="PrepareCapacity"/>
+    /// preparations) wait; else when the writer has committed enough of them, or when it stops.
     /// </summary>
     public Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
@@ -187,7 +209,7 @@ internal sealed class RecordWriter : BackgroundService
         return room.WaitAsync(cancellationToken);
     }
 
-    private bool HasRoom => Interlocked.Read(ref _queued) < QueueCapacity;
+    private bool HasRoom => Interlocked.Read(ref _queued) < QueueCapacity && Interlocked.Read(ref _preparing) < PrepareCapacity;
 
     /// <summary>Completes when everything enqueued before the call is committed (or, once stopping, when the drain ends).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -328,6 +350,7 @@ internal sealed class RecordWriter : BackgroundService
         {
             if (pending.Record is { } record)
             {
+                Prepare(pending);
                 records.Add(record);
             }
             else
@@ -377,6 +400,26 @@ internal sealed class RecordWriter : BackgroundService
 
     private static TimeSpan NextDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
 
+    // Once, before the first attempt: a retried save does not tokenize again.
+    private void Prepare(Pending pending)
+    {
+        if (pending.Prepare is not { } prepare)
+        {
+            return;
+        }
+
+        try
+        {
+            prepare(pending.Record!);
+        }
+        catch (Exception exception)
+        {
+            StoreLog.PrepareFailed(_logger, exception, pending.Record!.Id);
+        }
+
+        Interlocked.Decrement(ref _preparing);
+    }
+
     private async Task RunAsync(StoreWrite write, CancellationToken abandon)
     {
         var delay = FirstRetryDelay;
@@ -402,13 +445,14 @@ internal sealed class RecordWriter : BackgroundService
         }
     }
 
-    /// <summary>A record to save, a shim's loss report, a flush marker, or a write.</summary>
+    /// <summary>A record to save (with the work it needs first), a shim's loss report, a flush marker, or a write.</summary>
     private sealed record Pending(
         ExecutionRecord? Record,
         Action<ExecutionRecord>? OnCommitted,
         TaskCompletionSource? Flushed,
         ShimLossReport? Loss = null,
         Action? OnLossCommitted = null,
+        Action<ExecutionRecord>? Prepare = null,
         StoreWrite? Write = null);
 
     private sealed record StoreWrite(string What, Func<long> Run, TaskCompletionSource<long> Written);
