@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tap.Benchmarks.Fixtures;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
 namespace Tap.Benchmarks.Ingest;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LiteDB;
 using Tap.Benchmarks.Hosts;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
 namespace Tap.Benchmarks.Ingest;

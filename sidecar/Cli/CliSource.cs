@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tap.Sidecar.Control;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
 

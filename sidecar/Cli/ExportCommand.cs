@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Spectre.Console;
-using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Tap.Sidecar.Outcome;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Cli;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
 

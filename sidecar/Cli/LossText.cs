@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;

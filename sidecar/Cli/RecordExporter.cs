@@ -1,4 +1,4 @@
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
 

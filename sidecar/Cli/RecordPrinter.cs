@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
 

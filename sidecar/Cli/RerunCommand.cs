@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
 

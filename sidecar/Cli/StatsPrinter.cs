@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
 

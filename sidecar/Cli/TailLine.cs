@@ -1,5 +1,5 @@
 using System.Globalization;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
 

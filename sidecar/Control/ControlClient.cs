@@ -1,6 +1,6 @@
 using System.IO.Pipes;
 using System.Text.Json;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Control;
 

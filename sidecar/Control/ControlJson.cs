@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Control;
 

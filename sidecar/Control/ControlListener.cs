@@ -17,6 +17,7 @@ internal sealed class ControlListener(
     IOptions<IngestOptions> ingestOptions,
     IOptions<StoreOptions> storeOptions,
     RecordStore store,
+    RecordWriter writer,
     TimeProvider time,
     ILogger<ControlListener> logger) : BackgroundService
 {
@@ -33,7 +34,7 @@ internal sealed class ControlListener(
             return Task.CompletedTask;
         }
 
-        _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false));
+        _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false, writer: writer));
 
         // Created here so that a taken endpoint fails the start, loudly; .NET would delete whatever file is in the way.
         if (EndpointGuard.Claim(_endpoint, storeOptions.Value.DatabasePath))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Executions;
@@ -32,9 +33,9 @@ internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory recor
     public void Record(ExecutionState state, Finalization how, ClientIdentity client, RawCapture? raw, Action<Guid>? acknowledge)
     {
         var decision = OutcomeEngine.Decide(state, how);
-        var record = records.Create(state, decision, client, raw);
+        var record = records.Create(state, decision, client, raw, out var estimate);
         ExecutionLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
-        if (!writer.TryEnqueue(record, acknowledge is null ? null : r => acknowledge(r.Id)))
+        if (!writer.TryEnqueue(record, acknowledge is null ? null : r => acknowledge(r.Id), estimate is null ? null : r => RecordFactory.Complete(r, estimate)))
         {
             ExecutionLog.RecordDropped(logger, record.Id);
         }

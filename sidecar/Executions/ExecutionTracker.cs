@@ -1,5 +1,6 @@
 using Tap.Shim.Protocol;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;
 

@@ -1,5 +1,7 @@
 using Tap.Sidecar.Store;
 
+using Tap.Sidecar.Records;
+
 namespace Tap.Sidecar.Executions;
 
 /// <summary>

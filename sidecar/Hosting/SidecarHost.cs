@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Tap.Shim.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Ingest;
 

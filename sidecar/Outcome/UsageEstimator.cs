@@ -12,28 +12,29 @@ internal static class UsageEstimator
 {
     public const string O200kBase = "o200k_base";
 
-    // Past this, count a sample and scale: an estimate need not cost a whole megabyte of tokenizing.
-    private const int MaxCountedChars = 256 * 1024;
+    /// <summary>Past this, count a sample and scale: an estimate need not cost a whole megabyte of tokenizing.</summary>
+    public const int MaxCountedChars = 256 * 1024;
 
     private static readonly ConcurrentDictionary<string, Tokenizer> ByEncoding = new(StringComparer.Ordinal);
 
     /// <summary>The estimated token count and the encoding used (with "~" when it only approximates the model's tokenizer).</summary>
-    public static (long Tokens, string Method) Estimate(string text, string? model)
+    public static (long Tokens, string Method) Estimate(string text, string? model) => Estimate(Sample(text), text.Length, model);
+
+    /// <summary>What an estimate of <paramref name="text"/> counts: all of it, or its first <see cref="MaxCountedChars"/> characters.</summary>
+    public static string Sample(string text) => text.Length <= MaxCountedChars ? text : text[..MaxCountedChars];
+
+    /// <summary>The estimate for a text of <paramref name="length"/> characters whose <see cref="Sample"/> is <paramref name="sample"/>.</summary>
+    public static (long Tokens, string Method) Estimate(string sample, int length, string? model)
     {
+        ArgumentNullException.ThrowIfNull(sample);
         var (encoding, exact) = EncodingFor(model);
-        if (text.Length == 0)
+        if (sample.Length == 0)
         {
             return (0, Describe(encoding, exact));
         }
 
-        var tokenizer = ByEncoding.GetOrAdd(encoding, e => TiktokenTokenizer.CreateForEncoding(e));
-        if (text.Length <= MaxCountedChars)
-        {
-            return (tokenizer.CountTokens(text), Describe(encoding, exact));
-        }
-
-        var sample = tokenizer.CountTokens(text.AsSpan(0, MaxCountedChars));
-        return ((long)Math.Round(sample * (double)text.Length / MaxCountedChars), Describe(encoding, exact));
+        var tokens = ByEncoding.GetOrAdd(encoding, e => TiktokenTokenizer.CreateForEncoding(e)).CountTokens(sample);
+        return (length <= sample.Length ? tokens : (long)Math.Round(tokens * (double)length / sample.Length), Describe(encoding, exact));
     }
 
     private static (string Encoding, bool Exact) EncodingFor(string? model)

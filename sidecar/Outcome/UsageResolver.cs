@@ -15,8 +15,18 @@ internal static class UsageResolver
     public const string Provisional = "provisional";
     public const string Estimated = "estimated";
 
-    public static ResolvedUsage? Resolve(IFormatAggregator? aggregator, string? model)
+    private const string ProvisionalNote = "No final usage arrived: the counts are the provider's provisional ones.";
+
+    public static ResolvedUsage? Resolve(IFormatAggregator? aggregator, string? model) =>
+        ResolveUnlessEstimated(aggregator, model, out var estimate) ?? (estimate is null ? null : Resolve(estimate));
+
+    /// <summary>
+    /// The usage, unless only an estimate can give it: then null, and <paramref name="estimate"/> holds what
+    /// <see cref="Resolve(UsageEstimate)"/> needs, so that the tokenizing can run later, off a connection's read loop.
+    /// </summary>
+    public static ResolvedUsage? ResolveUnlessEstimated(IFormatAggregator? aggregator, string? model, out UsageEstimate? estimate)
     {
+        estimate = null;
         if (aggregator is null)
         {
             return null;
@@ -31,13 +41,22 @@ internal static class UsageResolver
         var provisional = aggregator.ProvisionalUsage;
         if (text.Length == 0)
         {
-            return provisional is null ? null : new ResolvedUsage(provisional, Provisional, null, "No final usage arrived: the counts are the provider's provisional ones.");
+            return provisional is null ? null : new ResolvedUsage(provisional, Provisional, null, ProvisionalNote);
         }
 
-        var (tokens, method) = UsageEstimator.Estimate(text, model);
+        estimate = new UsageEstimate(UsageEstimator.Sample(text), text.Length, model, provisional);
+        return null;
+    }
+
+    /// <summary>Tokenizes the estimate's sample: up to <see cref="UsageEstimator.MaxCountedChars"/> characters.</summary>
+    public static ResolvedUsage Resolve(UsageEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(estimate);
+        var (tokens, method) = UsageEstimator.Estimate(estimate.Sample, estimate.Length, estimate.Model);
+        var provisional = estimate.Provisional;
         if (provisional?.Output is { } seen && seen >= tokens)
         {
-            return new ResolvedUsage(provisional, Provisional, null, "No final usage arrived: the counts are the provider's provisional ones.");
+            return new ResolvedUsage(provisional, Provisional, null, ProvisionalNote);
         }
 
         var input = provisional?.Input;
@@ -51,7 +70,7 @@ internal static class UsageResolver
         };
         var from = provisional is null ? "" : " Input counts are the provider's provisional ones.";
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"No final usage arrived: output tokens estimated with {method} from {text.Length} characters of generated text.{from}");
+            $"No final usage arrived: output tokens estimated with {method} from {estimate.Length} characters of generated text.{from}");
         return new ResolvedUsage(estimated, Estimated, method, note);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;
 

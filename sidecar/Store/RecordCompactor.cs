@@ -1,3 +1,5 @@
+using Tap.Sidecar.Records;
+
 namespace Tap.Sidecar.Store;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using LiteDB;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Store;
@@ -212,7 +213,10 @@ internal sealed class RecordStore : IDisposable
         }
     }
 
-    /// <summary>Under the write gate: runs a write of LiteDB's (an auto-transaction), then waits until it is on disk.</summary>
+    /// <summary>
+    /// Under the write gate: runs a write of LiteDB's (an auto-transaction), waits until it is on disk, and checkpoints
+    /// a large log as a save does. In the sidecar its writes (purge, retention) run on <see cref="RecordWriter"/>.
+    /// </summary>
     private T Durably<T>(Func<T> write)
     {
         ThrowIfReadOnly();
@@ -231,6 +235,7 @@ internal sealed class RecordStore : IDisposable
         }
 
         WaitDurable(generation);
+        CheckpointIfLarge();
         return result;
     }
 
@@ -305,7 +310,7 @@ internal sealed class RecordStore : IDisposable
                 throw new InvalidOperationException("A transaction is already open on this thread.");
             }
 
-            _executions.Upsert(RecordSupersession.Resolve(_executions, batch));
+            _executions.Upsert(RecordSupersession.Resolve(id => _executions.FindById(id), batch));
             ShimLossBook.Forget(_database, batch);
             ShimLossBook.Save(_database, _executions, losses);
             _database.Commit();

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
+using LiteDB;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Store;
 
@@ -10,6 +12,8 @@ namespace Tap.Sidecar.Store;
 /// A writer that falls behind pushes back instead of dropping: readers of the shims' connections wait in
 /// <see cref="WaitForRoomAsync"/> before reading more frames, so the shims keep the executions (they hold every
 /// frame until its record is committed) rather than the sidecar losing records it has decided.
+/// Every other write of the sidecar's store (a purge, retention, a checkpoint) is queued here too (<see cref="WriteAsync"/>),
+/// so it meets the same back-off on a full disk and is ordered with the records around it.
 /// </summary>
 internal sealed class RecordWriter : BackgroundService
 {
@@ -21,6 +25,13 @@ internal sealed class RecordWriter : BackgroundService
     /// finalizes) are still accepted, so the queue can exceed this by that much.
     /// </summary>
     public const int QueueCapacity = 4096;
+
+    /// <summary>
+    /// Records whose preparation (an estimate of usage to tokenize) waits for the writer before the readers pause: a
+    /// sample is at most 256 K characters (<see cref="Tap.Sidecar.Outcome.UsageEstimator.MaxCountedChars"/>), so 64
+    /// hold at most 32 MiB besides the records.
+    /// </summary>
+    public const int PrepareCapacity = 64;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     // Short: once space is back on a full disk, the writer should find out within seconds.
@@ -48,6 +59,7 @@ internal sealed class RecordWriter : BackgroundService
     private long _dropped;
     private long _queued;
     private long _pauses;
+    private long _preparing;
 
     public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
         : this(options, logger, timeProvider, (store ?? throw new ArgumentNullException(nameof(store))).Save)
@@ -81,7 +93,7 @@ internal sealed class RecordWriter : BackgroundService
     /// <summary>Executions committed to the store.</summary>
     public long Recorded => Interlocked.Read(ref _recorded);
 
-    /// <summary>Save attempts that threw; each is retried.</summary>
+    /// <summary>Save attempts (and other writes) that threw; each is retried.</summary>
     public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
 
     /// <summary>Executions refused because the writer had stopped.</summary>
@@ -95,16 +107,30 @@ internal sealed class RecordWriter : BackgroundService
 
     /// <summary>Queues <paramref name="record"/> without blocking; false (and counted) only once the writer is stopping.</summary>
     /// <param name="onCommitted">Called on the writer's thread once the record is committed; exceptions are logged.</param>
-    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null)
+    /// <param name="prepare">
+    /// Work the record needs before it is saved (tokenizing an estimate), run once on the writer's thread so that it
+    /// never runs on a connection's read loop; an exception is logged and the record is saved as it is.
+    /// </param>
+    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null, Action<ExecutionRecord>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         Interlocked.Increment(ref _queued);
-        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null)))
+        if (prepare is not null)
+        {
+            Interlocked.Increment(ref _preparing);
+        }
+
+        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null, Prepare: prepare)))
         {
             return true;
         }
 
         Interlocked.Decrement(ref _queued);
+        if (prepare is not null)
+        {
+            Interlocked.Decrement(ref _preparing);
+        }
+
         var dropped = Interlocked.Increment(ref _dropped);
         StoreLog.RecordRefused(_logger, dropped);
         return false;
@@ -129,12 +155,32 @@ internal sealed class RecordWriter : BackgroundService
     }
 
     /// <summary>
-    /// Completes at once while fewer than <see cref="QueueCapacity"/> records wait; else when the writer has
-    /// committed enough of them, or when it stops.
+    /// Runs <paramref name="write"/> (a delete, a checkpoint) on the writer's thread once every record queued before it
+    /// is committed, and completes with its result. A store fault (I/O, LiteDB, a closed engine: a full disk) is
+    /// retried with the records' back-off until it succeeds; any other exception fails the task. Refused once the
+    /// writer is stopping. Cancelling the wait does not withdraw the write.
+    /// </summary>
+    /// <param name="what">Names the write in the log.</param>
+    /// <exception cref="InvalidOperationException">The writer has stopped.</exception>
+    public async Task<long> WriteAsync(string what, Func<long> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var written = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Pending(null, null, null, Write: new StoreWrite(what, write, written))))
+        {
+            throw new InvalidOperationException($"The record writer has stopped: the {what} was not run.");
+        }
+
+        return await written.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes at once while fewer than <see cref="QueueCapacity"/> records (and <see cref="PrepareCapacity"/>
+    /// preparations) wait; else when the writer has committed enough of them, or when it stops.
     /// </summary>
     public Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Read(ref _queued) < QueueCapacity)
+        if (HasRoom)
         {
             return Task.CompletedTask;
         }
@@ -142,7 +188,7 @@ internal sealed class RecordWriter : BackgroundService
         Task room;
         lock (_roomGate)
         {
-            if (_stopping || Interlocked.Read(ref _queued) < QueueCapacity)
+            if (_stopping || HasRoom)
             {
                 return Task.CompletedTask;
             }
@@ -162,6 +208,8 @@ internal sealed class RecordWriter : BackgroundService
 
         return room.WaitAsync(cancellationToken);
     }
+
+    private bool HasRoom => Interlocked.Read(ref _queued) < QueueCapacity && Interlocked.Read(ref _preparing) < PrepareCapacity;
 
     /// <summary>Completes when everything enqueued before the call is committed (or, once stopping, when the drain ends).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -218,6 +266,7 @@ internal sealed class RecordWriter : BackgroundService
         var batch = new List<Pending>(_maxBatchSize);
         var flushes = new List<TaskCompletionSource>();
         var reader = _queue.Reader;
+        StoreWrite? write = null;
 
         // Read once: the host may dispose the writer (and the source) while an abandoned loop is still unwinding.
         var abandon = _abandon.Token;
@@ -225,11 +274,16 @@ internal sealed class RecordWriter : BackgroundService
         {
             while (await reader.WaitToReadAsync(abandon))
             {
-                while (batch.Count < _maxBatchSize && reader.TryRead(out var pending))
+                // A write ends the batch: the records before it are committed first, those after it wait for it.
+                while (write is null && batch.Count < _maxBatchSize && reader.TryRead(out var pending))
                 {
                     if (pending.Flushed is { } flushed)
                     {
                         flushes.Add(flushed);
+                    }
+                    else if (pending.Write is { } next)
+                    {
+                        write = next;
                     }
                     else
                     {
@@ -241,6 +295,12 @@ internal sealed class RecordWriter : BackgroundService
                 Interlocked.Add(ref _queued, -batch.Count);
                 ReleaseWaiters();
                 batch.Clear();
+                if (write is not null)
+                {
+                    await RunAsync(write, abandon);
+                    write = null;
+                }
+
                 flushes.ForEach(flush => flush.TrySetResult());
                 flushes.Clear();
             }
@@ -248,10 +308,12 @@ internal sealed class RecordWriter : BackgroundService
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
             var lost = batch.Count;
+            write?.Written.TrySetCanceled(abandon);
             while (reader.TryRead(out var pending))
             {
                 lost += pending.Record is null ? 0 : 1;
                 pending.Flushed?.TrySetCanceled(abandon);
+                pending.Write?.Written.TrySetCanceled(abandon);
             }
 
             flushes.ForEach(flush => flush.TrySetCanceled(abandon));
@@ -267,7 +329,7 @@ internal sealed class RecordWriter : BackgroundService
     {
         lock (_roomGate)
         {
-            if (_stopping || Interlocked.Read(ref _queued) < QueueCapacity)
+            if (_stopping || HasRoom)
             {
                 _room?.TrySetResult();
                 _room = null;
@@ -288,6 +350,7 @@ internal sealed class RecordWriter : BackgroundService
         {
             if (pending.Record is { } record)
             {
+                Prepare(pending);
                 records.Add(record);
             }
             else
@@ -309,7 +372,7 @@ internal sealed class RecordWriter : BackgroundService
                 Interlocked.Increment(ref _failedAttempts);
                 StoreLog.SaveFailed(_logger, exception, records.Count, attempt, delay);
                 await Task.Delay(delay, _timeProvider, abandon);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                delay = NextDelay(delay);
             }
         }
 
@@ -335,11 +398,62 @@ internal sealed class RecordWriter : BackgroundService
         }
     }
 
-    /// <summary>A record to save, a shim's loss report, or a flush marker.</summary>
+    private static TimeSpan NextDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+
+    // Once, before the first attempt: a retried save does not tokenize again.
+    private void Prepare(Pending pending)
+    {
+        if (pending.Prepare is not { } prepare)
+        {
+            return;
+        }
+
+        try
+        {
+            prepare(pending.Record!);
+        }
+        catch (Exception exception)
+        {
+            StoreLog.PrepareFailed(_logger, exception, pending.Record!.Id);
+        }
+
+        Interlocked.Decrement(ref _preparing);
+    }
+
+    private async Task RunAsync(StoreWrite write, CancellationToken abandon)
+    {
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                write.Written.TrySetResult(write.Run());
+                return;
+            }
+            catch (Exception exception) when (exception is IOException or LiteException or ObjectDisposedException)
+            {
+                Interlocked.Increment(ref _failedAttempts);
+                StoreLog.WriteFailed(_logger, exception, write.What, attempt, delay);
+                await Task.Delay(delay, _timeProvider, abandon);
+                delay = NextDelay(delay);
+            }
+            catch (Exception exception)
+            {
+                write.Written.TrySetException(exception);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A record to save (with the work it needs first), a shim's loss report, a flush marker, or a write.</summary>
     private sealed record Pending(
         ExecutionRecord? Record,
         Action<ExecutionRecord>? OnCommitted,
         TaskCompletionSource? Flushed,
         ShimLossReport? Loss = null,
-        Action? OnLossCommitted = null);
+        Action? OnLossCommitted = null,
+        Action<ExecutionRecord>? Prepare = null,
+        StoreWrite? Write = null);
+
+    private sealed record StoreWrite(string What, Func<long> Run, TaskCompletionSource<long> Written);
 }

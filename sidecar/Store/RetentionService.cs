@@ -8,12 +8,14 @@ namespace Tap.Sidecar.Store;
 /// <summary>
 /// Keeps the database bounded: at start and then every <see cref="RetentionOptions.MaintenanceInterval"/>, deletes
 /// executions past the retention age, trims the oldest when the files grew past the size limit, and checkpoints
-/// the log file into the data file.
+/// the log file into the data file. Each write goes through the record writer, between its batches, so a full disk
+/// holds it as it holds records.
 /// </summary>
 internal sealed class RetentionService(
     IOptions<RetentionOptions> options,
     IOptions<StoreOptions> storeOptions,
     RecordStore store,
+    RecordWriter writer,
     TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
 {
@@ -25,13 +27,14 @@ internal sealed class RetentionService(
     private long _sizeAfterLastTrim;
 
     /// <summary>One maintenance pass; failures are logged, never thrown, so the next pass runs.</summary>
-    public MaintenanceResult RunOnce()
+    public async Task<MaintenanceResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var expired = _options.RetentionDays == 0 ? 0 : store.DeleteStartedBefore(time.GetUtcNow().UtcDateTime.AddDays(-_options.RetentionDays));
-            var trimmed = TrimToSize();
-            store.Checkpoint();
+            var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-_options.RetentionDays);
+            var expired = _options.RetentionDays == 0 ? 0 : await writer.WriteAsync("retention", () => store.DeleteStartedBefore(cutoff), cancellationToken);
+            var trimmed = await TrimToSizeAsync(cancellationToken);
+            await CheckpointAsync(cancellationToken);
             var result = new MaintenanceResult(expired, trimmed, DatabaseBytes());
             if (expired + trimmed > 0)
             {
@@ -39,6 +42,10 @@ internal sealed class RetentionService(
             }
 
             return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
         }
         catch (Exception exception)
         {
@@ -50,12 +57,25 @@ internal sealed class RetentionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.MaintenanceInterval, time);
-        do
+        try
         {
-            RunOnce();
+            do
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            while (await WaitAsync(timer, stoppingToken));
         }
-        while (await WaitAsync(timer, stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping while a write waited for the writer: the writer still runs it before it stops.
+        }
     }
+
+    private Task<long> CheckpointAsync(CancellationToken cancellationToken) => writer.WriteAsync("checkpoint", () =>
+    {
+        store.Checkpoint();
+        return 0;
+    }, cancellationToken);
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
@@ -71,7 +91,7 @@ internal sealed class RetentionService(
 
     // LiteDB reuses freed pages but never shrinks the file: once trimmed, the file stays at its size while new
     // executions fill the freed pages. Only growth past the size after the last trim means the space ran out again.
-    private long TrimToSize()
+    private async Task<long> TrimToSizeAsync(CancellationToken cancellationToken)
     {
         var limit = _options.MaxDatabaseMegabytes * 1024L * 1024L;
         var size = DatabaseBytes();
@@ -80,10 +100,13 @@ internal sealed class RetentionService(
             return 0;
         }
 
-        var count = store.Count();
-        var trim = (int)Math.Max(1, Math.Ceiling(count * SizeTrimFraction));
-        var deleted = store.StartOfOldest(trim) is { } cutoff ? store.DeleteStartedBefore(cutoff) : store.DeleteStartedBefore(DateTime.MaxValue);
-        store.Checkpoint();
+        // One write: no record committed between the count and the delete moves the cut.
+        var deleted = await writer.WriteAsync("size trim", () =>
+        {
+            var trim = (int)Math.Max(1, Math.Ceiling(store.Count() * SizeTrimFraction));
+            return store.DeleteStartedBefore(store.StartOfOldest(trim) ?? DateTime.MaxValue);
+        }, cancellationToken);
+        await CheckpointAsync(cancellationToken);
         _sizeAfterLastTrim = DatabaseBytes();
         return deleted;
     }

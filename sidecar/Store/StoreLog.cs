@@ -41,6 +41,14 @@ internal static partial class StoreLog
         Message = "Database maintenance (retention, checkpoint) failed; it runs again at the next interval")]
     public static partial void MaintenanceFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1011, EventName = "WriteFailed", Level = LogLevel.Error,
+        Message = "The store's {Write} failed (attempt {Attempt}); retrying in {RetryDelay}")]
+    public static partial void WriteFailed(ILogger logger, Exception exception, string write, int attempt, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 1012, EventName = "PrepareFailed", Level = LogLevel.Error,
+        Message = "Preparing the record of execution {ExecutionId} (its usage estimate) threw; it is saved without it")]
+    public static partial void PrepareFailed(ILogger logger, Exception exception, Guid executionId);
+
     [LoggerMessage(EventId = 1010, EventName = "DatabaseWorldReadable", Level = LogLevel.Warning,
         Message = "The database {Path} is readable by every user of this machine, and holds response text: chmod 600 it (Tap creates its files owner-only, and leaves an existing file's mode alone)")]
     public static partial void DatabaseWorldReadable(ILogger logger, string path);

@@ -1,10 +1,13 @@
+using Tap.Sidecar.Records;
+
 namespace Tap.Sidecar.Store;
 
 /// <summary>
 /// <see cref="IRecordSource"/> over a <see cref="RecordStore"/>: the sidecar's own (served on the control
 /// endpoint) or one the CLI opened on the file, with the file's lock when the CLI writes.
 /// </summary>
-internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore, IDisposable? lease = null) : IRecordSource
+/// <param name="writer">The sidecar's writer, through which a purge deletes; null when the CLI holds the file's lock and is its one writer.</param>
+internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore, IDisposable? lease = null, RecordWriter? writer = null) : IRecordSource
 {
     /// <summary>Other attempts shown with an execution at most: retries beyond that are a loop, not a story.</summary>
     public const int MaxAttempts = 20;
@@ -61,7 +64,9 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
         Task.FromResult<IReadOnlyList<LossCount>>(store.ShimLosses(window));
 
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
-        Task.FromResult(store.DeleteStartedBefore(before, dryRun));
+        dryRun || writer is null
+            ? Task.FromResult(store.DeleteStartedBefore(before, dryRun))
+            : writer.WriteAsync("purge", () => store.DeleteStartedBefore(before), cancellationToken);
 
     public ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using LiteDB;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Store.Files;
 

@@ -1,3 +1,5 @@
+using Tap.Sidecar.Records;
+
 namespace Tap.Sidecar.Store.Files;
 
 /// <summary>Copies every readable record of a (damaged) database into a new file; the source is only read.</summary>

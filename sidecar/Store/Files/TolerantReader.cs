@@ -1,4 +1,5 @@
 using LiteDB;
+using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Store.Files;
 

@@ -1,5 +1,5 @@
 using Tap.Sidecar.Cli;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Cli;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tap.Sidecar.Cli;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 

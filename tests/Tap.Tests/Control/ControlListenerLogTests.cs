@@ -15,10 +15,11 @@ public sealed class ControlListenerLogTests
     {
         using var folder = new TempFolder();
         using var store = new RecordStore(folder.File("tap.db"));
+        using var writer = new RecordWriter(store, new StoreOptions(), new ListLogger<RecordWriter>(), TimeProvider.System);
         var logger = new ListLogger<ControlListener>();
         var pipe = TestEndpoints.UniquePipeName();
         using var listener = new ControlListener(
-            Options.Create(new ControlOptions()), Options.Create(new IngestOptions { Endpoint = pipe }), Options.Create(new StoreOptions { DatabasePath = folder.File("tap.db") }), store, TimeProvider.System, logger);
+            Options.Create(new ControlOptions()), Options.Create(new IngestOptions { Endpoint = pipe }), Options.Create(new StoreOptions { DatabasePath = folder.File("tap.db") }), store, writer, TimeProvider.System, logger);
         await listener.StartAsync(CancellationToken.None);
         try
         {

@@ -3,7 +3,7 @@ using System.IO.Pipes;
 using System.Text;
 using System.Text.Json;
 using Tap.Sidecar.Control;
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Control;

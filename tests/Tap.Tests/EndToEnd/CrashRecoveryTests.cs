@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tap.Shim;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;
@@ -54,7 +55,7 @@ public class DeliveryTests
 
         await Eventually.TrueAsync(() => restarted.Records.Count() >= served, $"all {served} served executions are recorded", TimeSpan.FromSeconds(60));
         await Eventually.TrueAsync(() => gateway.Tap.Counters.BufferedBytes == 0, "every execution is acknowledged", TimeSpan.FromSeconds(30));
-        var records = restarted.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 100_000 });
+        var records = restarted.Records.Query(new RecordQuery { Limit = 100_000 });
         TestContext.Out.WriteLine($"served {served}, client failures {failures}, records {records.Count}, replayed frames {gateway.Tap.Counters.FramesReplayed}");
         Assert.Multiple(() =>
         {
@@ -86,8 +87,8 @@ public class DeliveryTests
         execution.UpstreamEnd();
         execution.End();
 
-        await Eventually.TrueAsync(() => restarted.Records.Query(new Tap.Sidecar.Store.RecordQuery { RequestId = "resumed" }).Single().Status == "completed", "the replay replaces the abandoned record");
-        var record = restarted.Records.Query(new Tap.Sidecar.Store.RecordQuery { RequestId = "resumed" }).Single();
+        await Eventually.TrueAsync(() => restarted.Records.Query(new RecordQuery { RequestId = "resumed" }).Single().Status == "completed", "the replay replaces the abandoned record");
+        var record = restarted.Records.Query(new RecordQuery { RequestId = "resumed" }).Single();
         Assert.That((record.Status, record.Proof, record.Usage?.Source), Is.EqualTo(("completed", "terminal_event", "final")), record.Explanation);
     }
 
@@ -139,7 +140,7 @@ public class DeliveryTests
         await using var sidecar = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
         await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 100 - dropped, "every execution the shim kept is recorded", TimeSpan.FromSeconds(30));
 
-        var records = sidecar.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 1000 });
+        var records = sidecar.Records.Query(new RecordQuery { Limit = 1000 });
         var stats = await CliRunner.RunJsonAsync("stats", "--json", "--endpoint", pipe, "--db", folder.File("tap.db"));
         var (_, _, listNote) = await CliRunner.RunAsync("list", "--endpoint", pipe, "--db", folder.File("tap.db"));
         Assert.Multiple(() =>
@@ -199,10 +200,10 @@ public class DeliveryTests
     }
 
     /// <summary>Reads the record a stopped sidecar left in its file.</summary>
-    private static async Task<Tap.Sidecar.Store.ExecutionRecord> WaitForAsync(SidecarProcess stopped, string requestId)
+    private static async Task<ExecutionRecord> WaitForAsync(SidecarProcess stopped, string requestId)
     {
         using var store = new Tap.Sidecar.Store.RecordStore(stopped.DatabasePath, readOnly: true);
         await Task.CompletedTask;
-        return store.Query(new Tap.Sidecar.Store.RecordQuery { RequestId = requestId }).Single();
+        return store.Query(new RecordQuery { RequestId = requestId }).Single();
     }
 }

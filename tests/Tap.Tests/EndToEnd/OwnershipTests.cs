@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Tap.Shim.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 

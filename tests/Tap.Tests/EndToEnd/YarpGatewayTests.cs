@@ -1,4 +1,4 @@
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;
 

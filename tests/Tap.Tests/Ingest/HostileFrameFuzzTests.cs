@@ -9,6 +9,7 @@ using Tap.Shim.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 

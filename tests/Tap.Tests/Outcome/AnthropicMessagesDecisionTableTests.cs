@@ -1,6 +1,5 @@
 using System.Text;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
 using static Tap.Tests.Outcome.DecisionTable;

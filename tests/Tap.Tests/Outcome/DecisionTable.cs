@@ -1,6 +1,6 @@
 using System.Text;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
 namespace Tap.Tests.Outcome;

@@ -2,7 +2,6 @@ using System.Text;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
 using static Tap.Tests.Outcome.DecisionTable;

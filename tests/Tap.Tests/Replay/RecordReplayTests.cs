@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Tap.Shim;
 using Tap.Sidecar.Cli;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;
 

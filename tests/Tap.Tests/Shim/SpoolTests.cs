@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tap.Shim;
 using Tap.Shim.Protocol;
+using Tap.Sidecar.Records;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;
 
@@ -28,7 +29,7 @@ public class SpoolTests
         await using var sidecar = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
         await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == total, "every execution is recorded and acknowledged", TimeSpan.FromSeconds(60));
 
-        var records = sidecar.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 10_000 });
+        var records = sidecar.Records.Query(new RecordQuery { Limit = 10_000 });
         var counters = client.Counters;
         TestContext.Out.WriteLine($"spilled {spilled.FramesSpilled} frames, {spilled.SpoolBytes / 1024} KiB on disk; read back {counters.FramesReadFromSpool}");
         Assert.Multiple(() =>
@@ -84,7 +85,7 @@ public class SpoolTests
         await using var sidecar = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
         await using var second = new TapClient(Options(pipe, spool));
         await Eventually.TrueAsync(() => sidecar.Records.Count() == 50 && second.Counters.SpoolBytes == 0, "the next client delivers them all", TimeSpan.FromSeconds(30));
-        var records = sidecar.Records.Query(new Tap.Sidecar.Store.RecordQuery { Limit = 100 });
+        var records = sidecar.Records.Query(new RecordQuery { Limit = 100 });
         Assert.Multiple(() =>
         {
             Assert.That(second.Counters.ExecutionsAdopted, Is.EqualTo(50));

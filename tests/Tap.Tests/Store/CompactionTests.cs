@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LiteDB;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 

@@ -1,4 +1,5 @@
 using LiteDB;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 using JsonSerializer = System.Text.Json.JsonSerializer;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 

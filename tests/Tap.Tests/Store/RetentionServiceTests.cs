@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 
@@ -11,32 +12,39 @@ public sealed class RetentionServiceTests
 
     private TempFolder _folder = null!;
     private RecordStore _store = null!;
+    private RecordWriter _writer = null!;
     private FakeTimeProvider _time = null!;
     private ListLogger<RetentionService> _logger = null!;
 
     [SetUp]
-    public void OpenStore()
+    public async Task OpenStore()
     {
         _folder = new TempFolder();
         _store = new RecordStore(_folder.File("tap.db"));
         _time = new FakeTimeProvider(Now);
         _logger = new ListLogger<RetentionService>();
+
+        // Retention writes through the record writer, as in the sidecar; the writer's back-off runs on the real clock.
+        _writer = new RecordWriter(_store, new StoreOptions(), new ListLogger<RecordWriter>(), TimeProvider.System);
+        await _writer.StartAsync(CancellationToken.None);
     }
 
     [TearDown]
-    public void CloseStore()
+    public async Task CloseStore()
     {
+        await _writer.StopAsync(CancellationToken.None);
+        _writer.Dispose();
         _store.Dispose();
         _folder.Dispose();
     }
 
     [Test]
-    public void Executions_past_the_retention_age_are_deleted()
+    public async Task Executions_past_the_retention_age_are_deleted()
     {
         var kept = Records.Full(Now.UtcDateTime.AddDays(-29));
         _store.Save([Records.Full(Now.UtcDateTime.AddDays(-31)), kept]);
 
-        var result = Create(new RetentionOptions { RetentionDays = 30 }).RunOnce();
+        var result = await Create(new RetentionOptions { RetentionDays = 30 }).RunOnceAsync(CancellationToken.None);
 
         Assert.That(result.Expired, Is.EqualTo(1));
         Assert.That(_store.Query(new RecordQuery()).Select(r => r.Id), Is.EqualTo(new[] { kept.Id }));
@@ -44,11 +52,11 @@ public sealed class RetentionServiceTests
     }
 
     [Test]
-    public void Zero_days_keeps_everything()
+    public async Task Zero_days_keeps_everything()
     {
         _store.Save([Records.Full(Now.UtcDateTime.AddYears(-5))]);
 
-        Assert.That(Create(new RetentionOptions { RetentionDays = 0 }).RunOnce().Expired, Is.Zero);
+        Assert.That((await Create(new RetentionOptions { RetentionDays = 0 }).RunOnceAsync(CancellationToken.None)).Expired, Is.Zero);
         Assert.That(_store.Count(), Is.EqualTo(1));
     }
 
@@ -67,7 +75,7 @@ public sealed class RetentionServiceTests
     }
 
     [Test]
-    public void Past_the_size_limit_the_oldest_tenth_goes_once_until_the_file_grows_again()
+    public async Task Past_the_size_limit_the_oldest_tenth_goes_once_until_the_file_grows_again()
     {
         var records = Enumerable.Range(0, 300).Select(i =>
         {
@@ -78,8 +86,8 @@ public sealed class RetentionServiceTests
         _store.Save(records);
         var service = Create(new RetentionOptions { RetentionDays = 0, MaxDatabaseMegabytes = 1 });
 
-        var first = service.RunOnce();
-        var second = service.RunOnce();
+        var first = await service.RunOnceAsync(CancellationToken.None);
+        var second = await service.RunOnceAsync(CancellationToken.None);
 
         Assert.That(first.Trimmed, Is.EqualTo(30));
         Assert.That(_store.Query(new RecordQuery { Sort = RecordSort.Started, Ascending = true, Limit = 1 }).Single().Id, Is.EqualTo(records[30].Id));
@@ -87,13 +95,13 @@ public sealed class RetentionServiceTests
     }
 
     [Test]
-    public void Every_pass_checkpoints_the_log_file_into_the_data_file()
+    public async Task Every_pass_checkpoints_the_log_file_into_the_data_file()
     {
         var log = _folder.File("tap-log.db");
         _store.Save([.. Enumerable.Range(0, 50).Select(i => Records.Full(Now.UtcDateTime.AddMinutes(-i)))]);
         Assert.That(new FileInfo(log).Length, Is.GreaterThan(0), "committed pages wait in the log file");
 
-        Create(new RetentionOptions()).RunOnce();
+        await Create(new RetentionOptions()).RunOnceAsync(CancellationToken.None);
 
         Assert.That(File.Exists(log) ? new FileInfo(log).Length : 0, Is.Zero);
         Assert.That(_store.Count(), Is.EqualTo(50));
@@ -103,6 +111,7 @@ public sealed class RetentionServiceTests
         Options.Create(options),
         Options.Create(new StoreOptions { DatabasePath = _folder.File("tap.db") }),
         _store,
+        _writer,
         _time,
         _logger);
 }

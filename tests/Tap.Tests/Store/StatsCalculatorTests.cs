@@ -1,4 +1,4 @@
-using Tap.Sidecar.Store;
+using Tap.Sidecar.Records;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Store;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Hosting;
 

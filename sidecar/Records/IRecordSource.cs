@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// The operations behind the CLI's commands. The running sidecar serves them from its own store over the control

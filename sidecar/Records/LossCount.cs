@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>Served executions that were never recorded, for one gateway and one reason.</summary>
 internal sealed class LossCount

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>The fields <c>tap stats --by</c> groups on.</summary>
 internal static class StatsGrouping

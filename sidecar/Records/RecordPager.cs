@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// Reads every execution matching a query, newest first, in pages: a page is one bounded control response, and

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>An execution and the other attempts of the same request (same request id), by attempt number.</summary>
 internal sealed record RecordLookup(ExecutionRecord Record, IReadOnlyList<ExecutionRecord> Attempts);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// Writes every date as ISO-8601 UTC with milliseconds and 'Z', whatever its Kind: records hold UTC, but a local time

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>Computes <see cref="RecordStats"/> in one pass; only the latencies are kept in memory.</summary>
 internal static class StatsCalculator

@@ -1,4 +1,6 @@
-namespace Tap.Sidecar.Store;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// Executions a shim dropped whole, as it reported them: a Loss message (docs/protocol.md, "7 Loss"), or, with no

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>What <c>tap stats</c> prints: executions of a window grouped by one field, and the most frequent failure reasons.</summary>
 internal sealed class RecordStats

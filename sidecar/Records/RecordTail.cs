@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// Follows new executions as they are recorded: first the latest <see cref="RecordQuery.Limit"/> matches, then,

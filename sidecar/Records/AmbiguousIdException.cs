@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>An id prefix or suffix that matches more than one stored execution.</summary>
 internal sealed class AmbiguousIdException : Exception

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Store;
 
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>Turns a decided execution into the record that is stored, printed and exported.</summary>
 internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider time)
@@ -13,11 +14,28 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
     public RawCapture? StartRawCapture(DateTimeOffset startedAt) =>
         _options.StoreRawChunks ? new RawCapture(startedAt, _options.MaxRawChunkBytes) : null;
 
+    /// <summary>The whole record, its usage estimate included (replay, tests).</summary>
     public ExecutionRecord Create(ExecutionState state, OutcomeDecision decision, ClientIdentity client, RawCapture? raw = null)
+    {
+        var record = Create(state, decision, client, raw, out var estimate);
+        if (estimate is not null)
+        {
+            Complete(record, estimate);
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// The record without the one costly part, an estimate of usage (up to 256 K characters to tokenize): when one is
+    /// needed, <paramref name="estimate"/> holds it for <see cref="Complete"/>, which the record writer runs before
+    /// the save, so that it never runs on a connection's read loop.
+    /// </summary>
+    public ExecutionRecord Create(ExecutionState state, OutcomeDecision decision, ClientIdentity client, RawCapture? raw, out UsageEstimate? estimate)
     {
         var start = state.Start;
         var agg = state.Aggregator;
-        var usage = UsageResolver.Resolve(agg, agg?.ResponseModel ?? start.RequestedModel);
+        var usage = UsageResolver.ResolveUnlessEstimated(agg, agg?.ResponseModel ?? start.RequestedModel, out estimate);
         var record = new ExecutionRecord
         {
             Id = start.Id,
@@ -81,6 +99,20 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         }
 
         return record;
+    }
+
+    /// <summary>Tokenizes <paramref name="estimate"/> and gives <paramref name="record"/> its usage and the usage's note.</summary>
+    public static void Complete(ExecutionRecord record, UsageEstimate estimate)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var usage = UsageResolver.Resolve(estimate);
+
+        // An estimate is never final usage, so never a drained stream's final usage either.
+        record.Usage = ToEntry(usage, drained: false);
+        if (usage.Note is { } note)
+        {
+            record.Notes.Add(note);
+        }
     }
 
     private static UsageEntry? ToEntry(ResolvedUsage? resolved, bool drained) => resolved is not { Usage: var usage } ? null : new UsageEntry

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>No database file yet and no sidecar: every query answers nothing, so commands need no special case.</summary>
 internal sealed class EmptyRecordSource : IRecordSource

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// One execution as stored in LiteDB and printed by the CLI. Dates are UTC. Authorization headers and API

@@ -1,7 +1,6 @@
-using LiteDB;
 using Tap.Sidecar.Outcome;
 
-namespace Tap.Sidecar.Store;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// Whether a report of an execution may replace the record already stored for it (docs/reliability.md, "Replacing a
@@ -13,12 +12,13 @@ namespace Tap.Sidecar.Store;
 internal static class RecordSupersession
 {
     /// <summary>The records of <paramref name="batch"/> to write, each one the best report of its id; replacing ones carry a note.</summary>
-    public static ICollection<ExecutionRecord> Resolve(ILiteCollection<ExecutionRecord> executions, IReadOnlyList<ExecutionRecord> batch)
+    /// <param name="stored">The record stored under an id, or null.</param>
+    public static ICollection<ExecutionRecord> Resolve(Func<Guid, ExecutionRecord?> stored, IReadOnlyList<ExecutionRecord> batch)
     {
         var chosen = new Dictionary<Guid, ExecutionRecord>(batch.Count);
         foreach (var record in batch)
         {
-            var existing = chosen.TryGetValue(record.Id, out var earlier) ? earlier : executions.FindById(record.Id);
+            var existing = chosen.TryGetValue(record.Id, out var earlier) ? earlier : stored(record.Id);
             if (existing is null || ReplacesWithNote(existing, record))
             {
                 chosen[record.Id] = record;
