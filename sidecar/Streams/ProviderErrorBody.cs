@@ -45,7 +45,7 @@ internal static class ProviderErrorBody
             return null;
         }
 
-        if (root.TryGetProperty("error", out var error))
+        if (TryGet(root, "error", out var error))
         {
             if (error.ValueKind == JsonValueKind.String)
             {

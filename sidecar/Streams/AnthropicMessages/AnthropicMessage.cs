@@ -32,9 +32,9 @@ internal sealed class AnthropicMessage(TextBudget budget)
 
     public bool EveryBlockStopped => Blocks.Values.All(b => b.Stopped);
 
-    public TerminalClass FinishClass => AnthropicStopReasons.Class(StopReason);
+    public TerminalClass FinishClass => AnthropicFinishReasons.Class(StopReason);
 
-    public string? NormalizedFinishReason => AnthropicStopReasons.Normalize(StopReason);
+    public string? NormalizedFinishReason => AnthropicFinishReasons.Normalize(StopReason);
 
     public AnthropicContentBlock Block(int index)
     {

@@ -1,4 +1,5 @@
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
@@ -46,8 +47,24 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
 
     protected override void OnEvent(SseEvent sseEvent)
     {
-        var result = AnthropicStreamJson.Read(_message, sseEvent, Now);
-        switch (result.Kind)
+        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, ProviderJson.EventData, Now, out var fault);
+        if (document is null)
+        {
+            // An error event is {"type":"error","error":{"type":..,"message":..}}: ProviderJson reads it as the provider's
+            // error, and Anthropic's error event ends the stream.
+            if (fault?.Code == "provider_error")
+            {
+                Terminal = ProviderError(fault.Message);
+            }
+            else
+            {
+                Fail(fault);
+            }
+
+            return;
+        }
+
+        switch (AnthropicStreamJson.Apply(_message, sseEvent.EventType, document.RootElement))
         {
             case AnthropicEventKind.Token:
                 TokenSeen();
@@ -56,26 +73,33 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
                 Terminal = new TerminalEvent(FinishClass, "message_stop", Now);
                 break;
             case AnthropicEventKind.Error:
-                // Anthropic's error event ends the stream, so it is the terminal event, not a fault
-                // (https://platform.claude.com/docs/en/build-with-claude/streaming, "Error events").
-                Terminal = new TerminalEvent(TerminalClass.Failed, "error", Now, result.ErrorMessage);
-                break;
-            case AnthropicEventKind.Malformed:
-                Fail(result.Fault);
+                Terminal = ProviderError(null);
                 break;
         }
     }
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        if (AnthropicBodyJson.Read(_message, body, at, out var carriedToken) is { } fault)
+        using var document = ParseObject(body, ProviderJson.ResponseBody);
+        if (document is null)
         {
-            Fail(fault);
             return;
         }
 
-        AcceptBody(1, carriedToken);
+        var root = document.RootElement;
+        if (!AnthropicBodyJson.IsMessage(root))
+        {
+            Fail("malformed_json", "The response body is not a message object.", at);
+            return;
+        }
 
+        AcceptBody(1, AnthropicBodyJson.Apply(_message, root));
         Terminal = new TerminalEvent(FinishClass, "message", at);
     }
+
+    /// <summary>
+    /// Anthropic's error event ends the stream, so it is the terminal event, not a fault
+    /// (https://platform.claude.com/docs/en/build-with-claude/streaming, "Error events").
+    /// </summary>
+    private TerminalEvent ProviderError(string? message) => new(TerminalClass.Failed, "error", Now, message);
 }

@@ -53,7 +53,7 @@ internal sealed class GeminiAggregator : ResponseAggregator
             return;
         }
 
-        if (GeminiJson.Apply(_response, document.RootElement))
+        if (GeminiStreamJson.Apply(_response, document.RootElement))
         {
             TokenSeen();
         }
@@ -74,22 +74,15 @@ internal sealed class GeminiAggregator : ResponseAggregator
             return;
         }
 
-        var responses = GeminiBody.Responses(document.RootElement).ToList();
-        if (!responses.Any(GeminiJson.IsResponse))
+        var root = document.RootElement;
+        if (!GeminiBodyJson.IsResponse(root))
         {
             Fail("malformed_json", "The response body is not a GenerateContentResponse.", at);
             return;
         }
 
-        var carriedToken = false;
-        foreach (var response in responses)
-        {
-            carriedToken |= GeminiJson.Apply(_response, response);
-        }
-
-        _response.CloseBody();
-        AcceptBody(responses.Count, carriedToken);
-
+        var carriedToken = GeminiBodyJson.Apply(_response, root, out var events);
+        AcceptBody(events, carriedToken);
         Terminal = new TerminalEvent(_response.TerminalClass, TerminalName(BodyEvent), at, _response.FailureDetail);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tap.Sidecar.Outcome;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.Gemini;
 
@@ -12,12 +13,12 @@ internal sealed record GeminiUsage(long? Prompt, long? Candidates, long? Total, 
     public static GeminiUsage? Read(JsonElement usageMetadata)
     {
         var usage = new GeminiUsage(
-            GeminiJsonValues.Int64(usageMetadata, "promptTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "candidatesTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "totalTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "cachedContentTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "toolUsePromptTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "thoughtsTokenCount"));
+            Int64(usageMetadata, "promptTokenCount"),
+            Int64(usageMetadata, "candidatesTokenCount"),
+            Int64(usageMetadata, "totalTokenCount"),
+            Int64(usageMetadata, "cachedContentTokenCount"),
+            Int64(usageMetadata, "toolUsePromptTokenCount"),
+            Int64(usageMetadata, "thoughtsTokenCount"));
         return usage == Empty ? null : usage;
     }
 

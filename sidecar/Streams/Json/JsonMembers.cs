@@ -13,10 +13,48 @@ namespace Tap.Sidecar.Streams.Json;
 /// </summary>
 internal static class JsonMembers
 {
-    public static bool TryGet(JsonElement element, string name, JsonValueKind kind, out JsonElement value)
+    public static bool TryGet(JsonElement element, string name, JsonValueKind kind, out JsonElement value) =>
+        TryGet(element, name, out value) && value.ValueKind == kind;
+
+    /// <summary>The member of any kind; false when it is absent or the parent is not an object.</summary>
+    public static bool TryGet(JsonElement element, string name, out JsonElement value)
     {
         value = default;
-        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out value) && value.ValueKind == kind;
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        try
+        {
+            return element.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            // Finding a member compares names, and a name with an escaped lone surrogate cannot be unescaped to compare.
+            throw new MalformedJsonException(MalformedJsonException.NotText);
+        }
+    }
+
+    /// <summary>Whether every member of the object has one of <paramref name="names"/>.</summary>
+    public static bool HasOnly(JsonElement element, params ReadOnlySpan<string> names)
+    {
+        try
+        {
+            foreach (var member in element.EnumerateObject())
+            {
+                if (!names.Contains(member.Name))
+                {
+                    return false;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw new MalformedJsonException(MalformedJsonException.NotText);
+        }
+
+        return true;
     }
 
     public static bool TryGetObject(JsonElement element, string name, out JsonElement value) =>

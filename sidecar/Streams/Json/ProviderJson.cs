@@ -125,5 +125,5 @@ internal static class ProviderJson
     }
 
     private static bool IsError(JsonElement root) =>
-        root.TryGetProperty("error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String;
+        JsonMembers.TryGet(root, "error", out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String;
 }

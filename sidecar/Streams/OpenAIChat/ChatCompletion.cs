@@ -20,11 +20,8 @@ internal sealed class ChatCompletion(TextBudget budget)
 
     public bool EveryChoiceFinished => Choices.Count > 0 && Choices.Values.All(c => c.FinishReason is not null);
 
-    /// <summary><c>length</c> and <c>content_filter</c> mean the provider cut the answer short.</summary>
     public TerminalClass FinishClass =>
-        Choices.Values.Any(c => c.FinishReason is "length" or "content_filter")
-            ? TerminalClass.Incomplete
-            : TerminalClass.Completed;
+        Choices.Values.Any(c => ChatFinishReasons.CutShort(c.FinishReason)) ? TerminalClass.Incomplete : TerminalClass.Completed;
 
     /// <summary>The distinct finish reasons in choice order, comma-separated.</summary>
     public string? FinishReason
@@ -41,7 +38,7 @@ internal sealed class ChatCompletion(TextBudget budget)
     {
         get
         {
-            var normalized = Choices.Values.Select(c => Normalize(c.FinishReason)).OfType<string>().ToList();
+            var normalized = Choices.Values.Select(c => ChatFinishReasons.Normalize(c.FinishReason)).OfType<string>().ToList();
             return normalized.FirstOrDefault(r => r is FinishReasons.Length or FinishReasons.ContentFilter) ?? normalized.FirstOrDefault();
         }
     }
@@ -75,14 +72,4 @@ internal sealed class ChatCompletion(TextBudget budget)
 
         return choice;
     }
-
-    private static string? Normalize(string? reason) => reason switch
-    {
-        null => null,
-        "stop" => FinishReasons.Stop,
-        "length" => FinishReasons.Length,
-        "tool_calls" or "function_call" => FinishReasons.ToolCalls,
-        "content_filter" => FinishReasons.ContentFilter,
-        _ => FinishReasons.Other,
-    };
 }

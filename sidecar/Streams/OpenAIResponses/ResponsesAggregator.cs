@@ -1,6 +1,9 @@
+using System.Text.Json;
 using Tap.Shim.Core;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
@@ -42,7 +45,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
 
     public override string GeneratedText() => _output.GeneratedText();
 
-    protected override string WriteResponse() => ResponsesWriter.Write(_output);
+    protected override string WriteResponse() => ResponsesResponseWriter.Write(_output);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
@@ -52,30 +55,28 @@ internal sealed class ResponsesAggregator : ResponseAggregator
             return;
         }
 
-        using var document = ResponsesJson.Parse(sseEvent.Utf8Data, "An event's data", Now, out var fault);
+        using var document = ParseObject(sseEvent.Utf8Data, ProviderJson.EventData, OwnsError);
         if (document is null)
         {
-            Fail(fault);
             return;
         }
 
         var data = document.RootElement;
-        var type = ResponsesJson.Type(data) ?? sseEvent.EventType;
+        var type = String(data, "type") ?? sseEvent.EventType;
         var carried = false;
-        if (type == ResponsesJson.ErrorEvent)
+        if (type == ResponsesStreamJson.ErrorEvent)
         {
-            ResponsesJson.ApplyError(_output, data);
+            ResponsesStreamJson.ApplyError(_output, data);
             Terminal = EndWith(TerminalClass.Failed, type, Now);
         }
         else if (ImpliedStatus(type) is { } impliedStatus)
         {
-            data.TryGetProperty("response", out var response);
-            carried = ResponsesJson.ApplyFinal(_output, response, impliedStatus, itemsDone: false);
+            carried = ResponsesBodyJson.Apply(_output, Object(data, "response"), impliedStatus, itemsDone: false);
             Terminal = EndWith(ClassOf(_output.FinalStatus, impliedStatus), type, Now);
         }
         else
         {
-            carried = ResponsesJson.ApplyEvent(_output, type, data);
+            carried = ResponsesStreamJson.Apply(_output, type, data);
         }
 
         if (carried)
@@ -86,26 +87,33 @@ internal sealed class ResponsesAggregator : ResponseAggregator
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        using var document = ResponsesJson.Parse(body, "The response body", at, out var fault);
+        using var document = ParseObject(body, ProviderJson.ResponseBody, OwnsError);
         if (document is null)
         {
-            Fail(fault);
             return;
         }
 
         var root = document.RootElement;
-        if (!ResponsesJson.IsResponse(root))
+        if (!ResponsesBodyJson.IsResponse(root))
         {
             Fail("malformed_json", "The response body is not a response object.", at);
             return;
         }
 
-        AcceptBody(1, ResponsesJson.ApplyFinal(_output, root, impliedStatus: null, itemsDone: true));
+        AcceptBody(1, ResponsesBodyJson.Apply(_output, root, impliedStatus: null, itemsDone: true));
 
         // A background request (background: true) is answered at once with status queued: the exchange completed,
         // and the finish reason says the answer itself is still to come.
         Terminal = EndWith(ClassOf(_output.FinalStatus, "completed"), "response", at);
     }
+
+    /// <summary>
+    /// ProviderJson reads any top-level <c>error</c> member as a provider error. Two Responses objects carry one of their
+    /// own: the <c>error</c> event, whose code and message OpenAI sends nested under <c>error</c> although its reference
+    /// puts them at the top level (openai/openai-dotnet#881), and a <c>failed</c> response object.
+    /// </summary>
+    private static bool OwnsError(JsonElement root) =>
+        String(root, "type") == ResponsesStreamJson.ErrorEvent || String(root, "object") == "response";
 
     /// <summary>The status a terminal event stands for; null for every other event.</summary>
     /// <remarks>

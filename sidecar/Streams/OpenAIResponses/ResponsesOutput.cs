@@ -43,19 +43,8 @@ internal sealed class ResponsesOutput(TextBudget budget)
         : IncompleteReason is null ? FinalStatus
         : $"{FinalStatus}:{IncompleteReason}";
 
-    public string? NormalizedFinishReason => FinalStatus switch
-    {
-        null => null,
-        "completed" => Items.Count > 0 && Items.Values.Last().IsToolCall ? FinishReasons.ToolCalls : FinishReasons.Stop,
-        "incomplete" => IncompleteReason switch
-        {
-            "max_output_tokens" => FinishReasons.Length,
-            "content_filter" => FinishReasons.ContentFilter,
-            _ => FinishReasons.Other,
-        },
-        "failed" => FinishReasons.Error,
-        _ => FinishReasons.Other,
-    };
+    public string? NormalizedFinishReason =>
+        ResponsesFinishReasons.Normalize(FinalStatus, IncompleteReason, Items.Count > 0 && Items.Values.Last().IsToolCall);
 
     public string GeneratedText()
     {
