@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Tap.Sidecar.Streams.Json;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
@@ -50,40 +52,40 @@ internal sealed class AnthropicContentBlock(int index)
     /// <summary>Reads what a content_block_start (or a non-streamed content block) carries; true when it carried text or thinking.</summary>
     public bool ApplyStart(JsonElement block, TextBudget budget)
     {
-        Type = AnthropicFields.String(block, "type") ?? Type;
-        Id = AnthropicFields.String(block, "id") ?? Id;
-        Name = AnthropicFields.String(block, "name") ?? Name;
+        Type = String(block, "type") ?? Type;
+        Id = String(block, "id") ?? Id;
+        Name = String(block, "name") ?? Name;
         switch (Type)
         {
             case "text":
-                foreach (var citation in AnthropicFields.Array(block, "citations"))
+                foreach (var citation in Array(block, "citations"))
                 {
                     AddCitation(citation, budget);
                 }
 
-                return Append(Text, AnthropicFields.String(block, "text"), budget);
+                return Append(Text, String(block, "text"), budget);
             case "thinking":
-                if (AnthropicFields.String(block, "signature") is { Length: > 0 } signature)
+                if (String(block, "signature") is { Length: > 0 } signature)
                 {
                     Signature = KeepWhole(signature, budget);
                 }
 
-                return Append(Thinking, AnthropicFields.String(block, "thinking"), budget);
+                return Append(Thinking, String(block, "thinking"), budget);
             case "redacted_thinking":
-                Data = AnthropicFields.String(block, "data") is { } data ? KeepWhole(data, budget) : null;
+                Data = String(block, "data") is { } data ? KeepWhole(data, budget) : null;
                 return false;
             case "tool_use" or "server_tool_use" or "mcp_tool_use":
-                StartInput = block.TryGetProperty("input", out var input) ? KeepWhole(input.GetRawText(), budget) : null;
+                StartInput = TryGet(block, "input", out var input) ? KeepWhole(Raw(input), budget) : null;
                 return false;
             default:
-                Raw = KeepWhole(block.GetRawText(), budget);
+                Raw = KeepWhole(JsonMembers.Raw(block), budget);
                 return false;
         }
     }
 
     public void AddCitation(JsonElement citation, TextBudget budget)
     {
-        if (citation.ValueKind == JsonValueKind.Object && KeepWhole(citation.GetRawText(), budget) is { } raw)
+        if (citation.ValueKind == JsonValueKind.Object && KeepWhole(JsonMembers.Raw(citation), budget) is { } raw)
         {
             Citations.Add(raw);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
@@ -12,24 +13,24 @@ internal static class AnthropicDeltaJson
     /// <summary>True when the delta carried text, thinking or tool input.</summary>
     public static bool Apply(AnthropicContentBlock block, JsonElement delta, TextBudget budget)
     {
-        switch (AnthropicFields.String(delta, "type"))
+        switch (String(delta, "type"))
         {
             case "text_delta":
                 block.Type ??= "text";
-                return AnthropicContentBlock.Append(block.Text, AnthropicFields.String(delta, "text"), budget);
+                return AnthropicContentBlock.Append(block.Text, String(delta, "text"), budget);
             case "thinking_delta":
                 block.Type ??= "thinking";
-                return AnthropicContentBlock.Append(block.Thinking, AnthropicFields.String(delta, "thinking"), budget);
+                return AnthropicContentBlock.Append(block.Thinking, String(delta, "thinking"), budget);
             case "input_json_delta":
                 block.Type ??= "tool_use";
-                return AnthropicContentBlock.Append(block.PartialJson, AnthropicFields.String(delta, "partial_json"), budget);
+                return AnthropicContentBlock.Append(block.PartialJson, String(delta, "partial_json"), budget);
             case "signature_delta":
-                block.Signature = AnthropicFields.String(delta, "signature") is { } signature
+                block.Signature = String(delta, "signature") is { } signature
                     ? AnthropicContentBlock.KeepWhole(signature, budget)
                     : block.Signature;
                 return false;
             case "citations_delta":
-                if (AnthropicFields.Object(delta, "citation") is { } citation)
+                if (TryGetObject(delta, "citation", out var citation))
                 {
                     block.AddCitation(citation, budget);
                 }

@@ -14,7 +14,4 @@ internal enum AnthropicEventKind
 
     /// <summary>An error event: it ends the stream.</summary>
     Error,
-
-    /// <summary>Data that is not a usable JSON object.</summary>
-    Malformed,
 }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>An Anthropic message as aggregated so far, with what its stop reason implies.</summary>
-internal sealed class AnthropicMessage(int maxTextChars)
+internal sealed class AnthropicMessage(TextBudget budget)
 {
     public string? Id { get; set; }
 
@@ -25,15 +25,15 @@ internal sealed class AnthropicMessage(int maxTextChars)
     /// <summary>The final counts: message_start's merged with a message_delta's once a stop reason arrived.</summary>
     public AnthropicUsage? FinalUsage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, AnthropicContentBlock> Blocks { get; } = [];
 
     public bool EveryBlockStopped => Blocks.Values.All(b => b.Stopped);
 
-    public TerminalClass FinishClass => AnthropicStopReasons.Class(StopReason);
+    public TerminalClass FinishClass => AnthropicFinishReasons.Class(StopReason);
 
-    public string? NormalizedFinishReason => AnthropicStopReasons.Normalize(StopReason);
+    public string? NormalizedFinishReason => AnthropicFinishReasons.Normalize(StopReason);
 
     public AnthropicContentBlock Block(int index)
     {

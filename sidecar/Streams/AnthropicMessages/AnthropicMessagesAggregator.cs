@@ -1,3 +1,4 @@
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
@@ -17,13 +18,8 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _message = new AnthropicMessage(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _message = new AnthropicMessage(Budget);
 
     public override TokenUsage? FinalUsage => _message.FinalUsage?.ToTokenUsage();
 
@@ -46,49 +42,63 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
 
     public override string GeneratedText() => _message.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _message.Budget.Exceeded;
-        return AnthropicResponseWriter.Write(_message);
-    }
+    protected override string WriteResponse() => AnthropicResponseWriter.Write(_message);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
-        var result = AnthropicStreamJson.Read(_message, sseEvent, Now);
-        switch (result.Kind)
+        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, ProviderJson.EventData, Now, out var fault);
+        if (document is null)
+        {
+            // An error event is {"type":"error","error":{"type":..,"message":..}}: ProviderJson reads it as the provider's
+            // error, and Anthropic's error event ends the stream.
+            if (fault?.Code == "provider_error")
+            {
+                Terminal = ProviderError(fault.Message);
+            }
+            else
+            {
+                Fail(fault);
+            }
+
+            return;
+        }
+
+        switch (AnthropicStreamJson.Apply(_message, sseEvent.EventType, document.RootElement))
         {
             case AnthropicEventKind.Token:
-                FirstTokenAt ??= Now;
+                TokenSeen();
                 break;
             case AnthropicEventKind.MessageStop:
                 Terminal = new TerminalEvent(FinishClass, "message_stop", Now);
                 break;
             case AnthropicEventKind.Error:
-                // Anthropic's error event ends the stream, so it is the terminal event, not a fault
-                // (https://platform.claude.com/docs/en/build-with-claude/streaming, "Error events").
-                Terminal = new TerminalEvent(TerminalClass.Failed, "error", Now, result.ErrorMessage);
-                break;
-            case AnthropicEventKind.Malformed:
-                Fault ??= result.Fault;
+                Terminal = ProviderError(null);
                 break;
         }
     }
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        if (AnthropicBodyJson.Read(_message, body, at, out var carriedToken) is { } fault)
+        using var document = ParseObject(body, ProviderJson.ResponseBody);
+        if (document is null)
         {
-            Fault ??= fault;
             return;
         }
 
-        BodyEvents = 1;
-        if (carriedToken)
+        var root = document.RootElement;
+        if (!AnthropicBodyJson.IsMessage(root))
         {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
+            Fail("malformed_json", "The response body is not a message object.", at);
+            return;
         }
 
+        AcceptBody(1, AnthropicBodyJson.Apply(_message, root));
         Terminal = new TerminalEvent(FinishClass, "message", at);
     }
+
+    /// <summary>
+    /// Anthropic's error event ends the stream, so it is the terminal event, not a fault
+    /// (https://platform.claude.com/docs/en/build-with-claude/streaming, "Error events").
+    /// </summary>
+    private TerminalEvent ProviderError(string? message) => new(TerminalClass.Failed, "error", Now, message);
 }

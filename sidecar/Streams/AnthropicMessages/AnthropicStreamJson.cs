@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tap.Sidecar.Streams.Sse;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
@@ -11,45 +11,25 @@ namespace Tap.Sidecar.Streams.AnthropicMessages;
 /// </summary>
 internal static class AnthropicStreamJson
 {
-    public static AnthropicEventResult Read(AnthropicMessage message, SseEvent sseEvent, DateTimeOffset at)
+    /// <summary>Applies one event's data; what it meant.</summary>
+    /// <param name="eventType">The SSE event name, which stands in when the data has no <c>type</c>.</param>
+    public static AnthropicEventKind Apply(AnthropicMessage message, string eventType, JsonElement data)
     {
-        try
-        {
-            using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", at, out var fault);
-            if (document is null)
-            {
-                // An error event is {"type":"error","error":{"type":..,"message":..}}: ProviderJson names it.
-                return fault?.Code == "provider_error"
-                    ? new AnthropicEventResult(AnthropicEventKind.Error, fault.Message)
-                    : new AnthropicEventResult(AnthropicEventKind.Malformed, Fault: fault);
-            }
-
-            // The data's type discriminates, as in Anthropic's SDKs; the SSE event name repeats it.
-            var data = document.RootElement;
-            return new AnthropicEventResult(Apply(message, AnthropicFields.String(data, "type") ?? sseEvent.EventType, data));
-        }
-        catch (InvalidOperationException)
-        {
-            return new AnthropicEventResult(AnthropicEventKind.Malformed, Fault: new StreamFault("malformed_json", AnthropicFields.NotText, at));
-        }
-    }
-
-    private static AnthropicEventKind Apply(AnthropicMessage message, string type, JsonElement data)
-    {
-        switch (type)
+        // The data's type discriminates, as in Anthropic's SDKs; the SSE event name repeats it.
+        switch (String(data, "type") ?? eventType)
         {
             case "message_start":
                 ApplyStart(message, data);
                 return AnthropicEventKind.Other;
             case "content_block_start":
-                if (AnthropicFields.Object(data, "content_block") is { } block)
+                if (TryGetObject(data, "content_block", out var block))
                 {
                     message.Block(Index(data)).ApplyStart(block, message.Budget);
                 }
 
                 return AnthropicEventKind.Other;
             case "content_block_delta":
-                return AnthropicFields.Object(data, "delta") is { } delta
+                return TryGetObject(data, "delta", out var delta)
                     && AnthropicDeltaJson.Apply(message.Block(Index(data)), delta, message.Budget)
                     ? AnthropicEventKind.Token
                     : AnthropicEventKind.Other;
@@ -74,14 +54,14 @@ internal static class AnthropicStreamJson
 
     private static void ApplyStart(AnthropicMessage message, JsonElement data)
     {
-        if (AnthropicFields.Object(data, "message") is not { } start)
+        if (!TryGetObject(data, "message", out var start))
         {
             return;
         }
 
-        message.Id = AnthropicFields.String(start, "id") ?? message.Id;
-        message.Model = AnthropicFields.String(start, "model") ?? message.Model;
-        message.Role = AnthropicFields.String(start, "role") ?? message.Role;
+        message.Id = String(start, "id") ?? message.Id;
+        message.Model = String(start, "model") ?? message.Model;
+        message.Role = String(start, "role") ?? message.Role;
         if (AnthropicUsage.Read(start) is { } usage)
         {
             message.StartUsage = usage;
@@ -91,10 +71,10 @@ internal static class AnthropicStreamJson
 
     private static void ApplyMessageDelta(AnthropicMessage message, JsonElement data)
     {
-        if (AnthropicFields.Object(data, "delta") is { } delta)
+        if (TryGetObject(data, "delta", out var delta))
         {
-            message.StopReason = AnthropicFields.String(delta, "stop_reason") ?? message.StopReason;
-            message.StopSequence = AnthropicFields.String(delta, "stop_sequence") ?? message.StopSequence;
+            message.StopReason = String(delta, "stop_reason") ?? message.StopReason;
+            message.StopSequence = String(delta, "stop_sequence") ?? message.StopSequence;
         }
 
         if (AnthropicUsage.Read(data) is not { } usage)
@@ -115,5 +95,5 @@ internal static class AnthropicStreamJson
         }
     }
 
-    private static int Index(JsonElement data) => AnthropicFields.Int32(data, "index") ?? 0;
+    private static int Index(JsonElement data) => Int32(data, "index") ?? 0;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
@@ -23,20 +24,18 @@ internal sealed record AnthropicUsage
     /// <summary>The <c>usage</c> object of <paramref name="parent"/>, or null when it has none.</summary>
     public static AnthropicUsage? Read(JsonElement parent)
     {
-        if (AnthropicFields.Object(parent, "usage") is not { } usage)
+        if (!TryGetObject(parent, "usage", out var usage))
         {
             return null;
         }
 
         return new AnthropicUsage
         {
-            InputTokens = AnthropicFields.Int64(usage, "input_tokens"),
-            CacheCreationInputTokens = AnthropicFields.Int64(usage, "cache_creation_input_tokens"),
-            CacheReadInputTokens = AnthropicFields.Int64(usage, "cache_read_input_tokens"),
-            OutputTokens = AnthropicFields.Int64(usage, "output_tokens"),
-            ThinkingTokens = AnthropicFields.Object(usage, "output_tokens_details") is { } details
-                ? AnthropicFields.Int64(details, "thinking_tokens")
-                : null,
+            InputTokens = Int64(usage, "input_tokens"),
+            CacheCreationInputTokens = Int64(usage, "cache_creation_input_tokens"),
+            CacheReadInputTokens = Int64(usage, "cache_read_input_tokens"),
+            OutputTokens = Int64(usage, "output_tokens"),
+            ThinkingTokens = Int64(Object(usage, "output_tokens_details"), "thinking_tokens"),
         };
     }
 

@@ -1,3 +1,4 @@
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.Gemini;
@@ -22,13 +23,8 @@ internal sealed class GeminiAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _response = new GeminiResponse(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _response = new GeminiResponse(Budget);
 
     public override TokenUsage? FinalUsage => _response.Usage?.ToTokenUsage();
 
@@ -46,24 +42,19 @@ internal sealed class GeminiAggregator : ResponseAggregator
 
     public override string GeneratedText() => _response.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _response.Budget.Exceeded;
-        return GeminiResponseWriter.Write(_response);
-    }
+    protected override string WriteResponse() => GeminiResponseWriter.Write(_response);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
-        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", Now, out var fault);
+        using var document = ParseObject(sseEvent.Utf8Data, ProviderJson.EventData);
         if (document is null)
         {
-            Fault ??= fault;
             return;
         }
 
-        if (GeminiJson.Apply(_response, document.RootElement))
+        if (GeminiStreamJson.Apply(_response, document.RootElement))
         {
-            FirstTokenAt ??= Now;
+            TokenSeen();
         }
 
         // alt=sse has no end marker: the stream simply ends after the chunk that finishes the last candidate.
@@ -75,34 +66,22 @@ internal sealed class GeminiAggregator : ResponseAggregator
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        using var document = GeminiBody.TryParse(body, at, out var fault);
+        using var document = ProviderJson.TryParseObjectOrArray(body, ProviderJson.ResponseBody, at, out var fault);
         if (document is null)
         {
-            Fault ??= fault;
+            Fail(fault);
             return;
         }
 
-        var responses = GeminiBody.Responses(document.RootElement).ToList();
-        if (!responses.Any(GeminiJson.IsResponse))
+        var root = document.RootElement;
+        if (!GeminiBodyJson.IsResponse(root))
         {
             Fail("malformed_json", "The response body is not a GenerateContentResponse.", at);
             return;
         }
 
-        BodyEvents = responses.Count;
-        var carriedToken = false;
-        foreach (var response in responses)
-        {
-            carriedToken |= GeminiJson.Apply(_response, response);
-        }
-
-        _response.CloseBody();
-        if (carriedToken)
-        {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
-        }
-
+        var carriedToken = GeminiBodyJson.Apply(_response, root, out var events);
+        AcceptBody(events, carriedToken);
         Terminal = new TerminalEvent(_response.TerminalClass, TerminalName(BodyEvent), at, _response.FailureDetail);
     }
 

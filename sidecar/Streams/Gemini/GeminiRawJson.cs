@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Tap.Sidecar.Streams.Json;
 
 namespace Tap.Sidecar.Streams.Gemini;
 
@@ -13,7 +13,7 @@ internal sealed class GeminiRawJson
 {
     public GeminiRawJson(JsonElement value, TextBudget budget)
     {
-        var json = Compact(value);
+        var json = JsonMembers.Compact(value);
         budget.Append(Text, json);
         Whole = Text.Length == json.Length;
     }
@@ -21,16 +21,4 @@ internal sealed class GeminiRawJson
     public StringBuilder Text { get; } = new();
 
     public bool Whole { get; }
-
-    /// <summary>The value without the whitespace a pretty-printed body carries.</summary>
-    public static string Compact(JsonElement value)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
-        {
-            value.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
 }

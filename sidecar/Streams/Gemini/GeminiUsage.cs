@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.Gemini;
 
@@ -11,12 +12,12 @@ internal sealed record GeminiUsage(long? Prompt, long? Candidates, long? Total, 
     public static GeminiUsage? Read(JsonElement usageMetadata)
     {
         var usage = new GeminiUsage(
-            GeminiJsonValues.Int64(usageMetadata, "promptTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "candidatesTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "totalTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "cachedContentTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "toolUsePromptTokenCount"),
-            GeminiJsonValues.Int64(usageMetadata, "thoughtsTokenCount"));
+            Int64(usageMetadata, "promptTokenCount"),
+            Int64(usageMetadata, "candidatesTokenCount"),
+            Int64(usageMetadata, "totalTokenCount"),
+            Int64(usageMetadata, "cachedContentTokenCount"),
+            Int64(usageMetadata, "toolUsePromptTokenCount"),
+            Int64(usageMetadata, "thoughtsTokenCount"));
         return usage == Empty ? null : usage;
     }
 

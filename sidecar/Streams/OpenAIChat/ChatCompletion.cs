@@ -3,7 +3,7 @@ using System.Text;
 namespace Tap.Sidecar.Streams.OpenAIChat;
 
 /// <summary>A chat completion as aggregated so far, with what its finish reasons imply.</summary>
-internal sealed class ChatCompletion(int maxTextChars)
+internal sealed class ChatCompletion(TextBudget budget)
 {
     public string? Id { get; set; }
 
@@ -13,17 +13,14 @@ internal sealed class ChatCompletion(int maxTextChars)
 
     public TokenUsage? Usage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, ChatChoice> Choices { get; } = [];
 
     public bool EveryChoiceFinished => Choices.Count > 0 && Choices.Values.All(c => c.FinishReason is not null);
 
-    /// <summary><c>length</c> and <c>content_filter</c> mean the provider cut the answer short.</summary>
     public TerminalClass FinishClass =>
-        Choices.Values.Any(c => c.FinishReason is "length" or "content_filter")
-            ? TerminalClass.Incomplete
-            : TerminalClass.Completed;
+        Choices.Values.Any(c => ChatFinishReasons.CutShort(c.FinishReason)) ? TerminalClass.Incomplete : TerminalClass.Completed;
 
     /// <summary>The distinct finish reasons in choice order, comma-separated.</summary>
     public string? FinishReason
@@ -40,7 +37,7 @@ internal sealed class ChatCompletion(int maxTextChars)
     {
         get
         {
-            var normalized = Choices.Values.Select(c => Normalize(c.FinishReason)).OfType<string>().ToList();
+            var normalized = Choices.Values.Select(c => ChatFinishReasons.Normalize(c.FinishReason)).OfType<string>().ToList();
             return normalized.FirstOrDefault(r => r is FinishReasons.Length or FinishReasons.ContentFilter) ?? normalized.FirstOrDefault();
         }
     }
@@ -74,14 +71,4 @@ internal sealed class ChatCompletion(int maxTextChars)
 
         return choice;
     }
-
-    private static string? Normalize(string? reason) => reason switch
-    {
-        null => null,
-        "stop" => FinishReasons.Stop,
-        "length" => FinishReasons.Length,
-        "tool_calls" or "function_call" => FinishReasons.ToolCalls,
-        "content_filter" => FinishReasons.ContentFilter,
-        _ => FinishReasons.Other,
-    };
 }

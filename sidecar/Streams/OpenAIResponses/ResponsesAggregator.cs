@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Tap.Shim.Core;
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
@@ -21,13 +24,8 @@ internal sealed class ResponsesAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _output = new ResponsesOutput(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _output = new ResponsesOutput(Budget);
 
     public override TokenUsage? FinalUsage => _output.Usage;
 
@@ -46,11 +44,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
 
     public override string GeneratedText() => _output.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _output.Budget.Exceeded;
-        return ResponsesWriter.Write(_output);
-    }
+    protected override string WriteResponse() => ResponsesResponseWriter.Write(_output);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
@@ -60,65 +54,65 @@ internal sealed class ResponsesAggregator : ResponseAggregator
             return;
         }
 
-        using var document = ResponsesJson.Parse(sseEvent.Utf8Data, "An event's data", Now, out var fault);
+        using var document = ParseObject(sseEvent.Utf8Data, ProviderJson.EventData, OwnsError);
         if (document is null)
         {
-            Fault ??= fault;
             return;
         }
 
         var data = document.RootElement;
-        var type = ResponsesJson.Type(data) ?? sseEvent.EventType;
+        var type = String(data, "type") ?? sseEvent.EventType;
         var carried = false;
-        if (type == ResponsesJson.ErrorEvent)
+        if (type == ResponsesStreamJson.ErrorEvent)
         {
-            ResponsesJson.ApplyError(_output, data);
+            ResponsesStreamJson.ApplyError(_output, data);
             Terminal = EndWith(TerminalClass.Failed, type, Now);
         }
         else if (ImpliedStatus(type) is { } impliedStatus)
         {
-            data.TryGetProperty("response", out var response);
-            carried = ResponsesJson.ApplyFinal(_output, response, impliedStatus, itemsDone: false);
+            carried = ResponsesBodyJson.Apply(_output, Object(data, "response"), impliedStatus, itemsDone: false);
             Terminal = EndWith(ClassOf(_output.FinalStatus, impliedStatus), type, Now);
         }
         else
         {
-            carried = ResponsesJson.ApplyEvent(_output, type, data);
+            carried = ResponsesStreamJson.Apply(_output, type, data);
         }
 
         if (carried)
         {
-            FirstTokenAt ??= Now;
+            TokenSeen();
         }
     }
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        using var document = ResponsesJson.Parse(body, "The response body", at, out var fault);
+        using var document = ParseObject(body, ProviderJson.ResponseBody, OwnsError);
         if (document is null)
         {
-            Fault ??= fault;
             return;
         }
 
         var root = document.RootElement;
-        if (!ResponsesJson.IsResponse(root))
+        if (!ResponsesBodyJson.IsResponse(root))
         {
             Fail("malformed_json", "The response body is not a response object.", at);
             return;
         }
 
-        BodyEvents = 1;
-        if (ResponsesJson.ApplyFinal(_output, root, impliedStatus: null, itemsDone: true))
-        {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
-        }
+        AcceptBody(1, ResponsesBodyJson.Apply(_output, root, impliedStatus: null, itemsDone: true));
 
         // A background request (background: true) is answered at once with status queued: the exchange completed,
         // and the finish reason says the answer itself is still to come.
         Terminal = EndWith(ClassOf(_output.FinalStatus, "completed"), "response", at);
     }
+
+    /// <summary>
+    /// ProviderJson reads any top-level <c>error</c> member as a provider error. Two Responses objects carry one of their
+    /// own: the <c>error</c> event, whose code and message OpenAI sends nested under <c>error</c> although its reference
+    /// puts them at the top level (openai/openai-dotnet#881), and a <c>failed</c> response object.
+    /// </summary>
+    private static bool OwnsError(JsonElement root) =>
+        String(root, "type") == ResponsesStreamJson.ErrorEvent || String(root, "object") == "response";
 
     /// <summary>The status a terminal event stands for; null for every other event.</summary>
     /// <remarks>

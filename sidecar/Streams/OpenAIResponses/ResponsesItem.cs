@@ -9,6 +9,11 @@ namespace Tap.Sidecar.Streams.OpenAIResponses;
 /// </summary>
 internal sealed class ResponsesItem(int index)
 {
+    public const string Message = "message";
+    public const string Reasoning = "reasoning";
+    public const string FunctionCall = "function_call";
+    public const string CustomToolCall = "custom_tool_call";
+
     public int Index { get; } = index;
 
     public string? Type { get; set; }
@@ -36,7 +41,7 @@ internal sealed class ResponsesItem(int index)
     public SortedDictionary<int, StringBuilder> Summary { get; } = [];
 
     /// <summary>A call the client runs: an answer that ends with one stopped for tool calls.</summary>
-    public bool IsToolCall => Type is ResponsesJson.FunctionCall or ResponsesJson.CustomToolCall;
+    public bool IsToolCall => Type is FunctionCall or CustomToolCall;
 
     public ResponsesPart Part(int index)
     {

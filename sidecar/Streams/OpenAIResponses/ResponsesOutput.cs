@@ -3,7 +3,7 @@ using System.Text;
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
 /// <summary>A response as aggregated so far: the latest snapshot's header, its output items and, once it ended, how.</summary>
-internal sealed class ResponsesOutput(int maxTextChars)
+internal sealed class ResponsesOutput(TextBudget budget)
 {
     public string? Id { get; set; }
 
@@ -28,7 +28,7 @@ internal sealed class ResponsesOutput(int maxTextChars)
     /// <summary>The latest usage of a <c>queued</c>, <c>created</c> or <c>in_progress</c> snapshot.</summary>
     public TokenUsage? ProvisionalUsage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, ResponsesItem> Items { get; } = [];
 
@@ -42,19 +42,8 @@ internal sealed class ResponsesOutput(int maxTextChars)
         : IncompleteReason is null ? FinalStatus
         : $"{FinalStatus}:{IncompleteReason}";
 
-    public string? NormalizedFinishReason => FinalStatus switch
-    {
-        null => null,
-        "completed" => Items.Count > 0 && Items.Values.Last().IsToolCall ? FinishReasons.ToolCalls : FinishReasons.Stop,
-        "incomplete" => IncompleteReason switch
-        {
-            "max_output_tokens" => FinishReasons.Length,
-            "content_filter" => FinishReasons.ContentFilter,
-            _ => FinishReasons.Other,
-        },
-        "failed" => FinishReasons.Error,
-        _ => FinishReasons.Other,
-    };
+    public string? NormalizedFinishReason =>
+        ResponsesFinishReasons.Normalize(FinalStatus, IncompleteReason, Items.Count > 0 && Items.Values.Last().IsToolCall);
 
     public string GeneratedText()
     {

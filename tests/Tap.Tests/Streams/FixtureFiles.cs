@@ -46,6 +46,17 @@ internal static class FixtureFiles
 
     public static readonly string[] GeminiBodies = ["gemini/body.json", "gemini/body-array.json"];
 
+    /// <summary>Every fixture, streamed transcripts and bodies, by its path under Fixtures/; golden records left out.</summary>
+    public static IEnumerable<string> All()
+    {
+        var root = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures");
+        return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(path => (path.EndsWith(".sse", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal))
+                && !path.EndsWith(".golden.json", StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+    }
+
     public static byte[] Read(string relativePath) =>
         File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", relativePath));
 }

@@ -31,7 +31,7 @@ public sealed class GeminiAggregatorBodyTests
     [Test]
     public void JSON_array_body_merges_its_responses_in_order()
     {
-        var aggregator = Feed(Json, FixtureFiles.Read("gemini/body-array.json"));
+        var aggregator = Feed(JsonBody, FixtureFiles.Read("gemini/body-array.json"));
 
         Assert.That(Answer(aggregator), Is.EqualTo("Streaming without SSE is a JSON array."));
         Assert.That(aggregator.Terminal?.Class, Is.EqualTo(TerminalClass.Completed));
@@ -44,7 +44,7 @@ public sealed class GeminiAggregatorBodyTests
     {
         var body = """[{"candidates": [{"content": {"parts": [{"text": "a"}]}}],"usageMetadata": {"promptTokenCount": 3,"candidatesTokenCount": 1,"totalTokenCount": 4}}]""";
 
-        var aggregator = Feed(Json, Encoding.UTF8.GetBytes(body));
+        var aggregator = Feed(JsonBody, Encoding.UTF8.GetBytes(body));
 
         Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 3, Output = 1, Total = 4 }));
         Assert.That(aggregator.ProvisionalUsage, Is.Null);
@@ -54,7 +54,7 @@ public sealed class GeminiAggregatorBodyTests
     [Test]
     public void Body_may_start_with_a_BOM()
     {
-        var aggregator = Feed(Json, [.. "\uFEFF"u8, .. FixtureFiles.Read("gemini/body-array.json")]);
+        var aggregator = Feed(JsonBody, [.. "\uFEFF"u8, .. FixtureFiles.Read("gemini/body-array.json")]);
 
         Assert.That(aggregator.Fault, Is.Null);
         Assert.That(aggregator.Terminal?.Name, Is.EqualTo("GenerateContentResponse"));
@@ -63,7 +63,7 @@ public sealed class GeminiAggregatorBodyTests
     [Test]
     public void Blocked_prompt_body_is_a_failed_terminal()
     {
-        var aggregator = Feed(Json, """{"promptFeedback": {"blockReason": "OTHER"},"usageMetadata": {"promptTokenCount": 4,"totalTokenCount": 4}}"""u8.ToArray());
+        var aggregator = Feed(JsonBody, """{"promptFeedback": {"blockReason": "OTHER"},"usageMetadata": {"promptTokenCount": 4,"totalTokenCount": 4}}"""u8.ToArray());
 
         Assert.That(aggregator.Terminal?.Class, Is.EqualTo(TerminalClass.Failed));
         Assert.That(aggregator.Terminal?.Name, Is.EqualTo("promptFeedback.blockReason"));
@@ -78,7 +78,7 @@ public sealed class GeminiAggregatorBodyTests
             ? """[{"error": {"code": 503,"message": "The model is overloaded.","status": "UNAVAILABLE"}}]"""u8.ToArray()
             : FixtureFiles.Read(fixture);
 
-        var aggregator = Feed(Json, body);
+        var aggregator = Feed(JsonBody, body);
 
         Assert.That(aggregator.Fault?.Code, Is.EqualTo("provider_error"));
         Assert.That(aggregator.Fault?.Message, Does.StartWith(fixture is null ? "The model is overloaded." : "You exceeded your current quota"));
@@ -90,7 +90,7 @@ public sealed class GeminiAggregatorBodyTests
     {
         var body = """[{"candidates": [{"content": {"parts": [{"text": "a"}]}}]},{"error": {"code": 500,"message": "Internal error","status": "INTERNAL"}}]""";
 
-        var aggregator = Feed(Json, Encoding.UTF8.GetBytes(body));
+        var aggregator = Feed(JsonBody, Encoding.UTF8.GetBytes(body));
 
         Assert.That(aggregator.Fault?.Message, Is.EqualTo("Internal error"));
         Assert.That(aggregator.Terminal, Is.Null);
@@ -106,7 +106,7 @@ public sealed class GeminiAggregatorBodyTests
     [TestCase("  [{\"usageMetadata\": {}}]")]
     public void Empty_garbage_or_truncated_body_is_malformed_json(string body)
     {
-        var aggregator = Feed(Json, Encoding.UTF8.GetBytes(body));
+        var aggregator = Feed(JsonBody, Encoding.UTF8.GetBytes(body));
 
         Assert.That(aggregator.Fault?.Code, Is.EqualTo("malformed_json"));
         Assert.That(aggregator.Terminal, Is.Null);
@@ -119,7 +119,7 @@ public sealed class GeminiAggregatorBodyTests
         var close = open == "{" ? "}" : "]";
         var bomb = string.Concat(Enumerable.Repeat(open == "{" ? "{\"a\":" : "[", 10_000)) + "1" + string.Concat(Enumerable.Repeat(close, 10_000));
 
-        var aggregator = Feed(Json, Encoding.UTF8.GetBytes(bomb));
+        var aggregator = Feed(JsonBody, Encoding.UTF8.GetBytes(bomb));
 
         Assert.That(aggregator.Fault?.Code, Is.EqualTo("malformed_json"));
     }
@@ -128,7 +128,7 @@ public sealed class GeminiAggregatorBodyTests
     [TestCase("[{\"candidates\": [], \"responseId\": \"")]
     public void Body_with_invalid_utf8_is_invalid_utf8(string prefix)
     {
-        var aggregator = Feed(Json, [.. Encoding.UTF8.GetBytes(prefix), 0xFF, .. "\"}"u8, .. prefix[0] == '[' ? "]"u8 : ""u8]);
+        var aggregator = Feed(JsonBody, [.. Encoding.UTF8.GetBytes(prefix), 0xFF, .. "\"}"u8, .. prefix[0] == '[' ? "]"u8 : ""u8]);
 
         Assert.That(aggregator.Fault?.Code, Is.EqualTo("invalid_utf8"));
     }

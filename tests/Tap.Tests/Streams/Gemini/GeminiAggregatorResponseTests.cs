@@ -22,7 +22,7 @@ public sealed class GeminiAggregatorResponseTests
     [Test]
     public void Pretty_printed_body_is_written_back_compact()
     {
-        var aggregator = Feed(Json, FixtureFiles.Read("gemini/body.json"));
+        var aggregator = Feed(JsonBody, FixtureFiles.Read("gemini/body.json"));
 
         var response = aggregator.BuildResponse(int.MaxValue, out _);
 

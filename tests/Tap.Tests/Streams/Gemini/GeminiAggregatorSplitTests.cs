@@ -34,13 +34,13 @@ public sealed class GeminiAggregatorSplitTests
     public void Body_split_at_every_byte_boundary_gives_the_same_result(string fixture)
     {
         var bytes = FixtureFiles.Read(fixture);
-        var expected = Snapshot(Feed(Json, bytes));
+        var expected = Snapshot(Feed(JsonBody, bytes));
 
         for (var split = 0; split <= bytes.Length; split++)
         {
-            Assert.That(Snapshot(Feed(Json, bytes[..split], bytes[split..])), Is.EqualTo(expected), $"split at byte {split}");
+            Assert.That(Snapshot(Feed(JsonBody, bytes[..split], bytes[split..])), Is.EqualTo(expected), $"split at byte {split}");
         }
 
-        Assert.That(Snapshot(Feed(Json, bytes.Select(b => new[] { b }).ToArray())), Is.EqualTo(expected), "byte by byte");
+        Assert.That(Snapshot(Feed(JsonBody, bytes.Select(b => new[] { b }).ToArray())), Is.EqualTo(expected), "byte by byte");
     }
 }

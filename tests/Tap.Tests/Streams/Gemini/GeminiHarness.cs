@@ -8,7 +8,7 @@ namespace Tap.Tests.Streams.Gemini;
 internal static class GeminiHarness
 {
     public const string EventStream = "text/event-stream";
-    public const string Json = "application/json";
+    public const string JsonBody = "application/json";
     public static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 
     /// <summary>An alt=sse event holding one GenerateContentResponse, CRLF-terminated as Google's servers send it.</summary>

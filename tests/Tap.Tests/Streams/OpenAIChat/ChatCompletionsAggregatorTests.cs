@@ -5,8 +5,6 @@ namespace Tap.Tests.Streams.OpenAIChat;
 
 public sealed class ChatCompletionsAggregatorTests
 {
-    private static readonly string[] Transcripts = FixtureFiles.OpenAIChatTranscripts;
-
     [Test]
     public void Text_transcript_gives_content_final_usage_and_DONE_terminal()
     {
@@ -126,17 +124,5 @@ public sealed class ChatCompletionsAggregatorTests
         Assert.That(aggregator.Terminal?.Name, Is.EqualTo("[DONE]"));
         Assert.That(aggregator.AnswerComplete, Is.True);
         Assert.That(Choices(aggregator).Single().GetProperty("content").GetString(), Is.EqualTo("The answer is 42."));
-    }
-
-    [TestCaseSource(nameof(Transcripts))]
-    public void Transcript_split_at_every_byte_boundary_gives_the_same_result(string fixture)
-    {
-        var bytes = FixtureFiles.Read(fixture);
-        var expected = Snapshot(Feed(EventStream, bytes));
-
-        for (var split = 0; split <= bytes.Length; split++)
-        {
-            Assert.That(Snapshot(Feed(EventStream, bytes[..split], bytes[split..])), Is.EqualTo(expected), $"split at byte {split}");
-        }
     }
 }

@@ -29,18 +29,6 @@ public sealed class ResponsesAggregatorBodyTests
     }
 
     [Test]
-    public void Non_streamed_body_split_at_every_byte_boundary_gives_the_same_result()
-    {
-        var bytes = FixtureFiles.Read("openai-responses/body.json");
-        var expected = Snapshot(Feed(Json, bytes));
-
-        for (var split = 0; split <= bytes.Length; split++)
-        {
-            Assert.That(Snapshot(Feed(Json, bytes[..split], bytes[split..])), Is.EqualTo(expected), $"split at byte {split}");
-        }
-    }
-
-    [Test]
     public void Non_streamed_body_may_start_with_a_BOM()
     {
         var aggregator = Feed(Json, [.. "\uFEFF"u8, .. FixtureFiles.Read("openai-responses/body.json")]);

@@ -6,8 +6,6 @@ namespace Tap.Tests.Streams.OpenAIResponses;
 
 public sealed class ResponsesAggregatorTests
 {
-    private static readonly string[] AllTranscripts = Transcripts;
-
     [Test]
     public void Text_transcript_gives_the_message_final_usage_and_the_completed_terminal()
     {
@@ -143,28 +141,6 @@ public sealed class ResponsesAggregatorTests
 
         Assert.That(whole.FinalUsage, Is.EqualTo(new TokenUsage { Input = 24, Output = 9, Total = 33, CachedInput = 0, Reasoning = 0 }));
         Assert.That(whole.Terminal?.Class, Is.EqualTo(TerminalClass.Completed));
-    }
-
-    [TestCaseSource(nameof(AllTranscripts))]
-    public void Transcript_split_at_every_byte_boundary_gives_the_same_result(string fixture)
-    {
-        var bytes = FixtureFiles.Read(fixture);
-        var expected = Snapshot(Feed(EventStream, bytes));
-
-        for (var split = 0; split <= bytes.Length; split++)
-        {
-            Assert.That(Snapshot(Feed(EventStream, bytes[..split], bytes[split..])), Is.EqualTo(expected), $"split at byte {split}");
-        }
-    }
-
-    [TestCaseSource(nameof(AllTranscripts))]
-    public void Transcript_fed_byte_by_byte_gives_the_same_result(string fixture)
-    {
-        var bytes = FixtureFiles.Read(fixture);
-
-        var byteByByte = Feed(EventStream, [.. bytes.Select(b => new[] { b })]);
-
-        Assert.That(Snapshot(byteByByte), Is.EqualTo(Snapshot(Feed(EventStream, bytes))));
     }
 
     [TestCase("openai-responses/text.sse")]

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using static Tap.Sidecar.Streams.Gemini.GeminiJsonValues;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.Gemini;
 
 /// <summary>Applies one element of <c>content.parts</c> (https://ai.google.dev/api/caching#Part) to a candidate.</summary>
-internal static class GeminiPartsJson
+internal static class GeminiPartJson
 {
     /// <summary>True when the part carried text, a thought or a function call.</summary>
     public static bool Apply(GeminiCandidate candidate, JsonElement part, TextBudget budget)
@@ -18,7 +18,7 @@ internal static class GeminiPartsJson
         if (TryGet(part, "functionCall", JsonValueKind.Object, out var call))
         {
             // Gemini sends each call whole, never as argument deltas; args is a JSON object.
-            var args = call.TryGetProperty("args", out var value) ? new GeminiRawJson(value, budget) : null;
+            var args = TryGet(call, "args", out var value) ? new GeminiRawJson(value, budget) : null;
             candidate.Parts.Add(GeminiPart.ForFunctionCall(String(call, "id"), String(call, "name"), args, signature));
             return true;
         }
@@ -29,7 +29,7 @@ internal static class GeminiPartsJson
             return text.Length > 0;
         }
 
-        if (IsSignatureOnly(part))
+        if (HasOnly(part, "thought", "thoughtSignature"))
         {
             candidate.AppendText("", True(part, "thought"), signature, budget);
         }
@@ -40,18 +40,5 @@ internal static class GeminiPartsJson
         }
 
         return false;
-    }
-
-    private static bool IsSignatureOnly(JsonElement part)
-    {
-        foreach (var member in part.EnumerateObject())
-        {
-            if (member.Name is not ("thought" or "thoughtSignature"))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -1,14 +1,13 @@
 using System.Text.Json;
-using static Tap.Sidecar.Streams.Gemini.GeminiJsonValues;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.Gemini;
 
 /// <summary>
 /// Applies one GenerateContentResponse (an alt=sse chunk, an element of a JSON-array stream, or a whole body) to a
-/// <see cref="GeminiResponse"/>. Candidates merge by <c>index</c>; unknown members are ignored and wrong-typed members
-/// read as absent.
+/// <see cref="GeminiResponse"/>. Candidates merge by <c>index</c>.
 /// </summary>
-internal static class GeminiJson
+internal static class GeminiStreamJson
 {
     /// <summary>Whether the object is a GenerateContentResponse at all: it has candidates or prompt feedback.</summary>
     public static bool IsResponse(JsonElement element) =>
@@ -21,7 +20,7 @@ internal static class GeminiJson
         response.ModelVersion = String(chunk, "modelVersion") ?? response.ModelVersion;
         if (TryGet(chunk, "promptFeedback", JsonValueKind.Object, out var feedback))
         {
-            response.PromptFeedback = GeminiRawJson.Compact(feedback);
+            response.PromptFeedback = Compact(feedback);
             response.BlockReason = String(feedback, "blockReason") ?? response.BlockReason;
             response.BlockReasonMessage = String(feedback, "blockReasonMessage") ?? response.BlockReasonMessage;
         }
@@ -63,7 +62,7 @@ internal static class GeminiJson
             candidate.Role = String(content, "role") ?? candidate.Role;
             foreach (var part in Array(content, "parts"))
             {
-                carriedToken |= GeminiPartsJson.Apply(candidate, part, budget);
+                carriedToken |= GeminiPartJson.Apply(candidate, part, budget);
             }
         }
 
@@ -71,7 +70,7 @@ internal static class GeminiJson
         candidate.FinishMessage = String(element, "finishMessage") ?? candidate.FinishMessage;
         if (TryGet(element, "safetyRatings", JsonValueKind.Array, out var ratings))
         {
-            candidate.SafetyRatings = GeminiRawJson.Compact(ratings);
+            candidate.SafetyRatings = Compact(ratings);
         }
 
         return carriedToken;

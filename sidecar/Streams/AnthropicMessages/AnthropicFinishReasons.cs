@@ -4,7 +4,7 @@ namespace Tap.Sidecar.Streams.AnthropicMessages;
 /// What Anthropic's <c>stop_reason</c> values mean for the outcome
 /// (https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons).
 /// </summary>
-internal static class AnthropicStopReasons
+internal static class AnthropicFinishReasons
 {
     /// <summary>
     /// <c>max_tokens</c> and <c>model_context_window_exceeded</c> cut the answer short; the documentation says to treat

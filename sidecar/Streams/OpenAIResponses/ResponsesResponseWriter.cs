@@ -6,7 +6,7 @@ using static Tap.Sidecar.Streams.CompactJson;
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
 /// <summary>Writes an aggregated response back as a compact non-streamed <c>response</c> object, omitting nulls.</summary>
-internal static class ResponsesWriter
+internal static class ResponsesResponseWriter
 {
     public static string Write(ResponsesOutput output)
     {
@@ -58,7 +58,7 @@ internal static class ResponsesWriter
         WriteOptional(writer, "name", item.Name);
         if (item.IsToolCall || item.Arguments.Length > 0)
         {
-            writer.WriteString(item.Type == ResponsesJson.CustomToolCall ? "input" : "arguments", item.Arguments.ToString());
+            writer.WriteString(item.Type == ResponsesItem.CustomToolCall ? "input" : "arguments", item.Arguments.ToString());
         }
 
         if (item.Summary.Count > 0)
