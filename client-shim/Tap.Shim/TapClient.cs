@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
-using Tap.Shim.Core;
+using Tap.Shim.Capture;
+using Tap.Shim.Delivery;
 using Tap.Shim.Diagnostics;
-using Tap.Shim.Http;
 using Tap.Shim.Protocol;
 
 namespace Tap.Shim;

@@ -1,5 +1,5 @@
 using System.Buffers;
-using Tap.Shim.Core;
+using Tap.Shim.Delivery;
 using Tap.Shim.Diagnostics;
 using Tap.Shim.Protocol;
 

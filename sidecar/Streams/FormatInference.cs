@@ -1,4 +1,4 @@
-using Tap.Shim.Core;
+using Tap.Shim.Delivery;
 
 namespace Tap.Sidecar.Streams;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Tap.Shim.Http;
+using Tap.Shim.Capture;
 
 namespace Tap.Shim.AspNetCore;
 

@@ -1,4 +1,4 @@
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>The process-wide cap on drains running at once; over it, a drain does not start at all.</summary>
 internal sealed class DrainGate(TapDrainOptions options)

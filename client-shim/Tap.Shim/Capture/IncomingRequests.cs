@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>Describes a request an ASP.NET Core gateway received, for the middleware and for YARP.</summary>
 internal static class IncomingRequests

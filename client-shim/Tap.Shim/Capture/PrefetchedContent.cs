@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>
 /// An upstream error response whose body the handler read first, so the provider's message is recorded even

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>
 /// What an upstream request says about itself: the requested model and stream flag from a JSON body (or a

@@ -1,4 +1,4 @@
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>
 /// Turns what happens to one upstream response body into the execution's signals, each at most once. With

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>The upstream response content with its body read through a <see cref="TapResponseStream"/>; same headers, same bytes.</summary>
 internal sealed class TapResponseContent : HttpContent

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Tap.Shim.Diagnostics;
 
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>
 /// The upstream response body as the proxy reads it: every read is reported as a chunk, the end of the stream

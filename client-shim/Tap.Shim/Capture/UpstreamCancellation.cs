@@ -1,4 +1,4 @@
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>
 /// The proxy's cancellation, as the upstream request sees it. Until the response head arrives it cancels the

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Tap.Shim.Http;
+namespace Tap.Shim.Capture;
 
 /// <summary>What kind of upstream failure an exception from HttpClient means.</summary>
 internal static class UpstreamErrors

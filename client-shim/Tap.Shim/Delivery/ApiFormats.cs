@@ -1,4 +1,4 @@
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>The wire names of <see cref="TapApiFormat"/> (docs/protocol.md, Start).</summary>
 internal static class ApiFormats

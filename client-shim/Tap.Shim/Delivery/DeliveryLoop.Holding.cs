@@ -1,8 +1,7 @@
 using Tap.Shim.Diagnostics;
 using Tap.Shim.Protocol;
-using Tap.Shim.Spool;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>The loop's holding side: the ledger within the memory cap, the spool, drops and their loss reports.</summary>
 internal sealed partial class DeliveryLoop

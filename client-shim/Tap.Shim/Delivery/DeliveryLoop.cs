@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using Tap.Shim.Diagnostics;
 using Tap.Shim.Protocol;
-using Tap.Shim.Spool;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// The client's one background consumer; all I/O happens here, none on the proxy's threads. It moves every reported

@@ -1,8 +1,7 @@
 using System.IO.Hashing;
-using Tap.Shim.Core;
 using Tap.Shim.Diagnostics;
 
-namespace Tap.Shim.Spool;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// The spool's segments, written by the delivery loop only (never on a proxy thread). Frames are appended with explicit

@@ -1,7 +1,6 @@
 using System.Buffers;
-using Tap.Shim.Spool;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// Every execution not yet acknowledged, oldest first, with all its frames: what a new connection replays, and what

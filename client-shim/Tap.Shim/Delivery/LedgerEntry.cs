@@ -1,8 +1,7 @@
 using System.Runtime.InteropServices;
 using Tap.Shim.Protocol;
-using Tap.Shim.Spool;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// One execution's frames (or one loss report), kept from its Start until the sidecar acknowledges its id. An entry

@@ -1,6 +1,5 @@
-using Tap.Shim.Spool;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>One frame of an execution in the ledger: in memory (a pooled array counted by the buffer), in a spool segment, or both.</summary>
 internal struct LedgerFrame

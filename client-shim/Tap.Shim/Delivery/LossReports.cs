@@ -1,6 +1,6 @@
 using Tap.Shim.Protocol;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// Executions dropped whole, by reason, until the loop turns them into Loss messages (docs/protocol.md, "7 Loss") on

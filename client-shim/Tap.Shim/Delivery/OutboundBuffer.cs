@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// The bounded hand-off between the proxy's threads and the single writer. Bounded in bytes, not items,

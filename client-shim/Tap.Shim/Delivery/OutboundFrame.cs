@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>One encoded frame waiting to be written; <see cref="Buffer"/> comes from the shared array pool.</summary>
 internal readonly record struct OutboundFrame(byte[] Buffer, int Length, TapExecution Owner, bool IsStart, bool IsEnd)

@@ -1,4 +1,4 @@
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>The client's counters, updated with Interlocked from any thread.</summary>
 internal sealed class ShimCounters

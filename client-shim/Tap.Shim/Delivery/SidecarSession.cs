@@ -4,7 +4,7 @@ using System.IO.Pipes;
 using Tap.Shim.Diagnostics;
 using Tap.Shim.Protocol;
 
-namespace Tap.Shim.Core;
+namespace Tap.Shim.Delivery;
 
 /// <summary>One connection to the sidecar: connect, handshake, then read its replies until it closes.</summary>
 internal sealed class SidecarSession : IAsyncDisposable

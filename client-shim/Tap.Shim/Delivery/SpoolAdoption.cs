@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.IO.Hashing;
-using Tap.Shim.Core;
 using Tap.Shim.Diagnostics;
 using Tap.Shim.Protocol;
 
-namespace Tap.Shim.Spool;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// Reads the segments of processes that are gone into the ledger, oldest first, as they were spooled: a Start without

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Tap.Shim.Spool;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// The spool folder: owner-only, shared by the processes of one gateway. Each process holds an exclusive OS lock on

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 
-namespace Tap.Shim.Spool;
+namespace Tap.Shim.Delivery;
 
 /// <summary>
 /// One frame in a segment file: a 25-byte header, then the frame exactly as it goes on the wire.

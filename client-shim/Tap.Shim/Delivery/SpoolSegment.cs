@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace Tap.Shim.Spool;
+namespace Tap.Shim.Delivery;
 
 /// <summary>One append-only segment file of the spool, with the number of unacknowledged executions that have frames in it.</summary>
 internal sealed class SpoolSegment(FileStream file)

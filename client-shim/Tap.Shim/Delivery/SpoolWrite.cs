@@ -1,4 +1,4 @@
-namespace Tap.Shim.Spool;
+namespace Tap.Shim.Delivery;
 
 /// <summary>What became of a frame offered to the spool.</summary>
 internal enum SpoolWrite

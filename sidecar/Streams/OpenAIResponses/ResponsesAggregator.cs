@@ -1,4 +1,4 @@
-using Tap.Shim.Core;
+using Tap.Shim.Delivery;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams.Sse;
 
