@@ -1,19 +1,10 @@
-namespace Tap.Shim.Delivery;
+namespace Tap.Protocol;
 
-/// <summary>The wire names of <see cref="TapApiFormat"/> (docs/protocol.md, Start).</summary>
+/// <summary>The wire names of the API formats (docs/protocol.md, Start's <c>api_format</c>).</summary>
 internal static class ApiFormats
 {
     public const string OpenAIChat = "openai-chat";
     public const string OpenAIResponses = "openai-responses";
     public const string AnthropicMessages = "anthropic-messages";
     public const string Gemini = "gemini";
-
-    public static string? ToWire(TapApiFormat format) => format switch
-    {
-        TapApiFormat.OpenAIChatCompletions => OpenAIChat,
-        TapApiFormat.OpenAIResponses => OpenAIResponses,
-        TapApiFormat.AnthropicMessages => AnthropicMessages,
-        TapApiFormat.Gemini => Gemini,
-        _ => null,
-    };
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>
 /// Writes a Chunk frame by hand, straight into the caller's buffer: the shim's hot path allocates nothing

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>Upstream response bytes exactly as the proxy read them.</summary>
 [MessagePackObject]

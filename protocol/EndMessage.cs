@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The proxy is done with the execution; the sidecar decides its outcome now.</summary>
 [MessagePackObject]

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>Why the sidecar is about to close this connection.</summary>
 [MessagePackObject]

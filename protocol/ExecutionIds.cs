@@ -1,4 +1,4 @@
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>Execution ids travel as 16 bytes in RFC 4122 order, so every language prints the same GUID text.</summary>
 internal static class ExecutionIds

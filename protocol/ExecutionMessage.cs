@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The three fields every per-execution message starts with.</summary>
 internal abstract class ExecutionMessage(MessageType type) : ProtocolMessage(type)

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The first frame on every connection.</summary>
 [MessagePackObject]

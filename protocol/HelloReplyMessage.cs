@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The sidecar's answer to Hello. A refusal is followed by the sidecar closing the connection.</summary>
 [MessagePackObject]

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>
 /// Executions the shim dropped whole before the sidecar had all of them, reported as they happen. Its execution id

@@ -1,4 +1,4 @@
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The reasons of the Loss message (docs/protocol.md, "7 Loss").</summary>
 internal static class LossReasons

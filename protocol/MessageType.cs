@@ -1,4 +1,4 @@
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The first element of every frame's payload. 1-63 flow from shim to sidecar, 64 and up back.</summary>
 internal enum MessageType

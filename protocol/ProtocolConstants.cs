@@ -1,4 +1,4 @@
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>Numbers both ends of the wire protocol agree on (docs/protocol.md).</summary>
 internal static class ProtocolConstants

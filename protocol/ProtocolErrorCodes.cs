@@ -1,4 +1,4 @@
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The codes of the Error message (docs/protocol.md, "Errors").</summary>
 internal static class ProtocolErrorCodes

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>
 /// A frame's payload: the two-element MessagePack array <c>[type, body]</c>, where body is an array whose

@@ -3,9 +3,9 @@ using System.Buffers.Binary;
 using MessagePack;
 using MessagePack.Resolvers;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
-/// <summary>Encodes and decodes whole frames: length prefix plus MessagePack payload.</summary>
+/// <summary>Encodes whole frames (length prefix plus MessagePack payload) and decodes payloads; <see cref="FrameReader"/> cuts them out.</summary>
 internal static class ProtocolSerializer
 {
     // UntrustedData: frames come from other processes, so hash-collision-resistant maps and a depth limit.
@@ -76,44 +76,6 @@ internal static class ProtocolSerializer
         }
 
         return frame;
-    }
-
-    /// <summary>
-    /// Takes the next frame's payload off <paramref name="buffer"/> when it is all there.
-    /// Throws <see cref="ProtocolException"/> as soon as the prefix declares more than <paramref name="maxFrameBytes"/>,
-    /// so a hostile length never makes the reader buffer it.
-    /// </summary>
-    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameBytes, out ReadOnlySequence<byte> payload)
-    {
-        payload = default;
-        if (buffer.Length < ProtocolConstants.LengthPrefixBytes)
-        {
-            return false;
-        }
-
-        Span<byte> prefix = stackalloc byte[ProtocolConstants.LengthPrefixBytes];
-        buffer.Slice(0, ProtocolConstants.LengthPrefixBytes).CopyTo(prefix);
-        var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
-        if (length > (uint)maxFrameBytes)
-        {
-            throw new ProtocolException(
-                ProtocolErrorCodes.FrameTooLarge,
-                $"Frame declares {length} bytes; the limit is {maxFrameBytes}.");
-        }
-
-        if (length == 0)
-        {
-            throw new ProtocolException(ProtocolErrorCodes.MalformedFrame, "Frame declares an empty payload.");
-        }
-
-        if (buffer.Length < ProtocolConstants.LengthPrefixBytes + length)
-        {
-            return false;
-        }
-
-        payload = buffer.Slice(ProtocolConstants.LengthPrefixBytes, length);
-        buffer = buffer.Slice(payload.End);
-        return true;
     }
 
     /// <summary>Decodes one payload into its concrete message type.</summary>

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>The upstream's response head.</summary>
 [MessagePackObject]

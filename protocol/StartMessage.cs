@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>Opens an execution: one upstream attempt of one request.</summary>
 [MessagePackObject]

@@ -1,4 +1,4 @@
-namespace Tap.Shim.Protocol;
+namespace Tap.Protocol;
 
 /// <summary>Wire timestamps: microseconds since the Unix epoch, UTC.</summary>
 internal static class Timestamps

@@ -101,7 +101,7 @@ internal static class GatewaySection
         result.Errors);
 
     private static async Task<TapClientCounters> CountersAsync(ChildProcess gateway) =>
-        JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters"));
+        JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters")) ?? new();
 
     /// <summary>One gateway under load, and the sidecar behind it when it is tapped.</summary>
     private sealed class Side(StreamingLoad load, ChildProcess gateway, ChildProcess? sidecar)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Tap.Shim.Capture;
 
-namespace Tap.Shim.Capture;
+namespace Tap.Shim.AspNetCore;
 
 /// <summary>Describes a request an ASP.NET Core gateway received, for the middleware and for YARP.</summary>
 internal static class IncomingRequests

@@ -1,4 +1,4 @@
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
 
@@ -19,7 +19,7 @@ internal static class TranscriptReplayer
         var contentType = options.ContentType ?? GuessContentType(transcript);
         var streamed = contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
         var clock = DateTimeOffset.UnixEpoch.AddYears(56);
-        var state = new ExecutionState(new ExecutionStart(Tap.Shim.Protocol.ExecutionIds.NewVersion7(clock), clock, options.Format, streamed, RequestId: "replay"));
+        var state = new ExecutionState(new ExecutionStart(Tap.Protocol.ExecutionIds.NewVersion7(clock), clock, options.Format, streamed, RequestId: "replay"));
 
         clock += Tick;
         state.OnResponse(options.Status, contentType, clock);

@@ -1,4 +1,4 @@
-using Tap.Shim.Delivery;
+using Tap.Protocol;
 
 namespace Tap.Sidecar.Streams;
 

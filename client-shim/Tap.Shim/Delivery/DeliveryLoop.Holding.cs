@@ -1,5 +1,5 @@
+using Tap.Protocol;
 using Tap.Shim.Diagnostics;
-using Tap.Shim.Protocol;
 
 namespace Tap.Shim.Delivery;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using Tap.Protocol;
 using Tap.Shim.Diagnostics;
-using Tap.Shim.Protocol;
 
 namespace Tap.Shim.Delivery;
 
@@ -34,7 +34,7 @@ internal sealed partial class DeliveryLoop
     private readonly ExecutionLedger _ledger;
     private readonly LossReports _losses = new();
     private readonly ConcurrentQueue<Guid> _acks = new();
-    private readonly ConcurrentQueue<TapExecution> _lost = new();
+    private readonly ConcurrentQueue<ExecutionWriter> _lost = new();
     private readonly Queue<LedgerEntry> _unsent = new();
     private readonly Queue<OutboundFrame> _closings = new();
     private readonly byte[] _batch;
@@ -89,7 +89,7 @@ internal sealed partial class DeliveryLoop
     public void OverCap() => Wake();
 
     /// <summary>From a proxy thread: a frame of this execution did not fit, so all of it goes.</summary>
-    public void Lost(TapExecution execution)
+    public void Lost(ExecutionWriter execution)
     {
         _lost.Enqueue(execution);
         Wake();

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Shim.Delivery;
 
@@ -7,13 +7,13 @@ namespace Tap.Shim.Delivery;
 /// One execution's frames (or one loss report), kept from its Start until the sidecar acknowledges its id. An entry
 /// adopted from a dead process's spool has no owner and its frames are on disk only.
 /// </summary>
-internal sealed class LedgerEntry(Guid id, TapExecution? owner, bool isReport = false)
+internal sealed class LedgerEntry(Guid id, ExecutionWriter? owner, bool isReport = false)
 {
     private byte[]? _idBytes;
 
     public Guid Id { get; } = id;
 
-    public TapExecution? Owner { get; } = owner;
+    public ExecutionWriter? Owner { get; } = owner;
 
     public bool IsReport { get; } = isReport;
 

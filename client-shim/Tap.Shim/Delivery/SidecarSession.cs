@@ -1,8 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipes;
+using Tap.Protocol;
 using Tap.Shim.Diagnostics;
-using Tap.Shim.Protocol;
 
 namespace Tap.Shim.Delivery;
 
@@ -106,33 +105,9 @@ internal sealed class SidecarSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads one whole frame; null at a clean end of stream.</summary>
-    private static async Task<ProtocolMessage?> ReadMessageAsync(Stream stream, int maxFrameBytes, CancellationToken cancellationToken)
-    {
-        var prefix = new byte[ProtocolConstants.LengthPrefixBytes];
-        if (!await ReadExactlyOrEndAsync(stream, prefix, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
-        if (length == 0 || length > (uint)maxFrameBytes)
-        {
-            throw new ProtocolException(ProtocolErrorCodes.FrameTooLarge, $"The sidecar sent a frame of {length} bytes.");
-        }
-
-        var payload = new byte[length];
-        if (!await ReadExactlyOrEndAsync(stream, payload, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return ProtocolSerializer.Decode(new ReadOnlySequence<byte>(payload));
-    }
-
-    private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        return read == buffer.Length;
-    }
+    /// <summary>Reads one whole message; null at a clean end of stream.</summary>
+    private static async Task<ProtocolMessage?> ReadMessageAsync(Stream stream, int maxFrameBytes, CancellationToken cancellationToken) =>
+        await FrameReader.ReadAsync(stream, maxFrameBytes, cancellationToken).ConfigureAwait(false) is { } payload
+            ? ProtocolSerializer.Decode(new ReadOnlySequence<byte>(payload))
+            : null;
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Hashing;
+using Tap.Protocol;
 using Tap.Shim.Diagnostics;
-using Tap.Shim.Protocol;
 
 namespace Tap.Shim.Delivery;
 

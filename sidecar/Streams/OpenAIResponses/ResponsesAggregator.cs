@@ -1,4 +1,4 @@
-using Tap.Shim.Delivery;
+using Tap.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams.Sse;
 

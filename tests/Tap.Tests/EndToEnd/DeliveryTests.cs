@@ -2,7 +2,7 @@ using System.IO.Pipes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;
 

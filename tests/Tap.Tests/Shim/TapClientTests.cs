@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Shim;
