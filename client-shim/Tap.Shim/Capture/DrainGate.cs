@@ -7,8 +7,6 @@ internal sealed class DrainGate(TapDrainOptions options)
 
     public TapDrainOptions Options { get; } = options;
 
-    public int Running => Volatile.Read(ref _running);
-
     public bool TryEnter()
     {
         if (Interlocked.Increment(ref _running) <= Options.MaxConcurrent)

@@ -15,8 +15,6 @@ internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counte
     /// <summary>Segments an entry's frames are in are released with it.</summary>
     public DiskSpool? Spool { get; set; }
 
-    public int Count => _entries.Count;
-
     public LedgerEntry? Oldest => _order.First?.Value;
 
     /// <summary>The oldest entry that still holds frames in memory.</summary>
@@ -57,18 +55,6 @@ internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counte
     }
 
     public LedgerEntry? Find(Guid id) => _entries.GetValueOrDefault(id);
-
-    /// <summary>The sidecar committed the record: the frames are no longer needed.</summary>
-    public bool Acknowledge(Guid id)
-    {
-        if (!_entries.TryGetValue(id, out var entry))
-        {
-            return false;
-        }
-
-        Remove(entry);
-        return true;
-    }
 
     /// <summary>Takes the entry out of what the memory cap may move or evict (a loss report with no spool to take it).</summary>
     public void Pin(LedgerEntry entry)

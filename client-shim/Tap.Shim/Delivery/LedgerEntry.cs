@@ -17,8 +17,6 @@ internal sealed class LedgerEntry(Guid id, ExecutionWriter? owner, bool isReport
 
     public bool IsReport { get; } = isReport;
 
-    public bool Adopted => Owner is null && !IsReport;
-
     public byte[] IdBytes => _idBytes ??= ExecutionIds.ToBytes(Id);
 
     public List<LedgerFrame> Frames { get; } = [];
