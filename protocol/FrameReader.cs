@@ -82,7 +82,7 @@ internal static class FrameReader
     {
         if (length > (uint)maxFrameBytes)
         {
-            throw new ProtocolException(ProtocolErrorCodes.FrameTooLarge, $"Frame declares {length} bytes; the limit is {maxFrameBytes}.");
+            throw new ProtocolException(ProtocolErrorCodes.FrameTooLarge, $"Frame declares {length} bytes, outside 1..{maxFrameBytes}.");
         }
 
         if (length == 0)
