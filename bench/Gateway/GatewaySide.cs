@@ -9,7 +9,7 @@ namespace Tap.Benchmarks.Gateway;
 internal sealed class GatewaySide(StreamingLoad load, ChildProcess gateway, ChildProcess? sidecar)
 {
     public static async Task<TapClientCounters> CountersAsync(ChildProcess gateway) =>
-        JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters"));
+        JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters")) ?? new();
 
     public async Task<RoundResult> RoundAsync(int concurrency, TimeSpan duration)
     {

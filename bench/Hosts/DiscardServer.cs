@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.IO.Pipes;
 using MessagePack;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Benchmarks.Hosts;
 
@@ -74,7 +74,7 @@ internal sealed class DiscardServer : IAsyncDisposable
                     var result = await reader.ReadAsync(_stop.Token);
                     var buffer = result.Buffer;
                     var before = buffer.Length;
-                    while (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.DefaultMaxFrameBytes, out var payload))
+                    while (FrameReader.TryRead(ref buffer, ProtocolConstants.DefaultMaxFrameBytes, out var payload))
                     {
                         if (IsEnd(payload))
                         {

@@ -3,6 +3,7 @@ using Tap.Benchmarks.Fixtures;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Executions;
 
 namespace Tap.Benchmarks.Ingest;
 

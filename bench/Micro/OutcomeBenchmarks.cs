@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Tap.Benchmarks.Fixtures;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 
 namespace Tap.Benchmarks.Micro;

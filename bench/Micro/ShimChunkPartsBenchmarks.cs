@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Benchmarks.Micro;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Tap.Shim.Http;
+using Tap.Shim.Capture;
 
 namespace Tap.Shim.Yarp;
 

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
-using Tap.Shim.Core;
-using Tap.Shim.Diagnostics;
-using Tap.Shim.Http;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
+using Tap.Shim.Capture;
+using Tap.Shim.Delivery;
 
 namespace Tap.Shim;
 
@@ -23,9 +22,9 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     private readonly int _processId;
     private readonly int _maxRequestBody;
     private int _disposed;
-    private volatile int _maxChunkData;
     private readonly ShimCounters _counters = new();
     private readonly DeliveryLoop _delivery;
+    private readonly Outbox _outbox;
     private readonly byte[] _instanceId = new byte[16];
 
     /// <summary>Creates the client and starts connecting in the background.</summary>
@@ -40,17 +39,15 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         // covers the moments before it gets to run, so memory stays bounded even if it falls behind.
         _buffer = new OutboundBuffer(options.MaxBufferedBytes + Math.Max(4L * options.MaxFrameBytes, options.MaxBufferedBytes / 4));
         Drains = new DrainGate(options.Drain);
-        _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
         _maxRequestBody = Math.Min(options.MaxRequestBodyBytes, options.MaxFrameBytes / 2);
         using var process = Process.GetCurrentProcess();
         _processName = process.ProcessName;
         _processId = process.Id;
 
         System.Security.Cryptography.RandomNumberGenerator.Fill(_instanceId);
-        _delivery = new DeliveryLoop(options, _buffer, _counters, _time, CreateHello, Convert.ToHexString(_instanceId).ToLowerInvariant(), options.GatewayName ?? _processName)
-        {
-            Connected = maxFrameBytes => _maxChunkData = Math.Min(maxFrameBytes, options.MaxFrameBytes) - ChunkFrameEncoder.Overhead,
-        };
+        _delivery = new DeliveryLoop(options, _buffer, _counters, _time, CreateHello, Convert.ToHexString(_instanceId).ToLowerInvariant(), options.GatewayName ?? _processName);
+        _outbox = new Outbox(options, _buffer, _counters, _delivery, _time);
+        _delivery.Connected = _outbox.Connected;
 
         // The writer must not carry the creating request's ExecutionContext (its AsyncLocals) for its whole life.
         using (ExecutionContext.SuppressFlow())
@@ -63,20 +60,20 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     public bool IsConnected => _delivery.IsConnected;
 
     /// <summary>What the client has done so far.</summary>
-    public TapClientCounters Counters => new(
-        Interlocked.Read(ref _counters.ExecutionsStarted),
-        Interlocked.Read(ref _counters.ExecutionsDropped),
-        Interlocked.Read(ref _counters.ExecutionsAcknowledged),
-        Interlocked.Read(ref _counters.FramesQueued),
-        Interlocked.Read(ref _counters.FramesWritten),
-        Interlocked.Read(ref _counters.FramesReplayed),
-        Interlocked.Read(ref _counters.FramesDropped),
-        Interlocked.Read(ref _counters.BytesWritten),
-        _buffer.Bytes,
-        Interlocked.Read(ref _counters.Connects),
-        Interlocked.Read(ref _counters.ConnectFailures),
-        IsConnected)
+    public TapClientCounters Counters => new()
     {
+        ExecutionsStarted = Interlocked.Read(ref _counters.ExecutionsStarted),
+        ExecutionsDropped = Interlocked.Read(ref _counters.ExecutionsDropped),
+        ExecutionsAcknowledged = Interlocked.Read(ref _counters.ExecutionsAcknowledged),
+        FramesQueued = Interlocked.Read(ref _counters.FramesQueued),
+        FramesWritten = Interlocked.Read(ref _counters.FramesWritten),
+        FramesReplayed = Interlocked.Read(ref _counters.FramesReplayed),
+        FramesDropped = Interlocked.Read(ref _counters.FramesDropped),
+        BytesWritten = Interlocked.Read(ref _counters.BytesWritten),
+        BufferedBytes = _buffer.Bytes,
+        Connects = Interlocked.Read(ref _counters.Connects),
+        ConnectFailures = Interlocked.Read(ref _counters.ConnectFailures),
+        IsConnected = IsConnected,
         SpoolBytes = Interlocked.Read(ref _counters.SpoolBytes),
         FramesSpilled = Interlocked.Read(ref _counters.FramesSpilled),
         FramesReadFromSpool = Interlocked.Read(ref _counters.FramesReadFromSpool),
@@ -84,10 +81,6 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         SpoolCorruptSegments = Interlocked.Read(ref _counters.SpoolCorruptSegments),
         LossReportsAcknowledged = Interlocked.Read(ref _counters.LossReportsAcknowledged),
     };
-
-    internal int MaxChunkData => _maxChunkData;
-
-    internal TapClientOptions Options => _options;
 
     /// <summary>The process-wide cap on drains after client aborts.</summary>
     internal DrainGate Drains { get; }
@@ -99,13 +92,13 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     public TapExecution StartExecution(TapExecutionInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var execution = new TapExecution(this, ExecutionIds.NewVersion7(_time.GetUtcNow()));
+        var writer = new ExecutionWriter(_outbox, ExecutionIds.NewVersion7(_time.GetUtcNow()));
         Interlocked.Increment(ref _counters.ExecutionsStarted);
-        execution.SendStart(new StartMessage
+        writer.Start(new StartMessage
         {
             RequestId = info.RequestId,
             Attempt = info.Attempt,
-            ApiFormat = ApiFormats.ToWire(info.Format),
+            ApiFormat = ToWire(info.Format),
             Route = info.Route,
             Provider = info.Provider,
             RequestedModel = info.RequestedModel,
@@ -116,7 +109,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
                 : null,
             RequestBodyTruncated = _options.ForwardRequestBodies && info.RequestBody.Length > _maxRequestBody,
         });
-        return execution;
+        return new TapExecution(writer);
     }
 
     /// <summary>
@@ -151,6 +144,8 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
             return;
         }
 
+        _outbox.Close();
+
         try
         {
             await FlushAsync(_options.ShutdownTimeout).ConfigureAwait(false);
@@ -173,41 +168,6 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="DisposeAsync"/>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    internal long NowWire() => Timestamps.ToWire(_time.GetUtcNow());
-
-    internal bool TryEnqueue(in OutboundFrame frame)
-    {
-        if (Volatile.Read(ref _disposed) != 0 || !_buffer.TryAdd(frame))
-        {
-            return false;
-        }
-
-        Interlocked.Increment(ref _counters.FramesQueued);
-        if (_buffer.Bytes > _options.MaxBufferedBytes)
-        {
-            _delivery.OverCap();
-        }
-
-        return true;
-    }
-
-    internal void CountFrameDropped()
-    {
-        var total = Interlocked.Increment(ref _counters.FramesDropped);
-        Interlocked.Increment(ref _counters.FramesSettled);
-
-        // Powers of two: the first drop is always reported, a flood only logarithmically.
-        if ((total & (total - 1)) == 0)
-        {
-            ShimEventSource.Log.FramesDropped(total);
-        }
-    }
-
-    internal void ExecutionLost(TapExecution execution) => _delivery.Lost(execution);
-
-    internal void CountExecutionDropped() => Interlocked.Increment(ref _counters.ExecutionsDropped);
-
-
     private HelloMessage CreateHello() => new()
     {
         ProtocolVersion = ProtocolConstants.Version,
@@ -220,4 +180,12 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         InstanceId = _instanceId,
     };
 
+    private static string? ToWire(TapApiFormat format) => format switch
+    {
+        TapApiFormat.OpenAIChatCompletions => ApiFormats.OpenAIChat,
+        TapApiFormat.OpenAIResponses => ApiFormats.OpenAIResponses,
+        TapApiFormat.AnthropicMessages => ApiFormats.AnthropicMessages,
+        TapApiFormat.Gemini => ApiFormats.Gemini,
+        _ => null,
+    };
 }

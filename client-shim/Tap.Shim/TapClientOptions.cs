@@ -1,4 +1,4 @@
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Shim;
 

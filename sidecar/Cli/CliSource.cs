@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tap.Protocol;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
@@ -95,7 +96,7 @@ internal static class CliSource
             if (refused.Refusal == DatabaseRefusal.Locked)
             {
                 await error.WriteLineAsync(
-                    $"No sidecar answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}: give the running tap serve's endpoint (--endpoint or TAP_ENDPOINT), or stop it.");
+                    $"No sidecar answered on {PipeEndpoint.Address(ControlEndpoint.For(endpoint))}: give the running tap serve's endpoint (--endpoint or TAP_ENDPOINT), or stop it.");
             }
 
             return (ExitCodes.DatabaseUnavailable, null);
@@ -106,7 +107,7 @@ internal static class CliSource
 
             // Another user's sidecar: its control socket and its files are owner-only (docs/operations.md).
             await error.WriteLineAsync(
-                $"Cannot read the database {databasePath}: permission denied, and no sidecar this user may reach answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}; run tap as the sidecar's user.");
+                $"Cannot read the database {databasePath}: permission denied, and no sidecar this user may reach answered on {PipeEndpoint.Address(ControlEndpoint.For(endpoint))}; run tap as the sidecar's user.");
             return (ExitCodes.DatabaseUnavailable, null);
         }
         catch (Exception exception)
@@ -117,7 +118,7 @@ internal static class CliSource
             // the garbage decodes to (ArgumentOutOfRangeException for impossible dates, for one).
             await error.WriteLineAsync($"Cannot open the database {databasePath}: {exception.Message}");
             await error.WriteLineAsync(
-                $"No sidecar answered on {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}. If 'tap serve' is running, "
+                $"No sidecar answered on {PipeEndpoint.Address(ControlEndpoint.For(endpoint))}. If 'tap serve' is running, "
                 + "give its endpoint (--endpoint or TAP_ENDPOINT) and run tap as its user; else check the file and --db.");
             return (ExitCodes.DatabaseUnavailable, null);
         }

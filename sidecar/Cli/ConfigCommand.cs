@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Tap.Protocol;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Hosting;
 
@@ -78,6 +79,6 @@ internal static class ConfigCommand
 
         var endpoint = entries.First(e => e.Key == SidecarHost.IngestSection + ":Endpoint").Value;
         output.WriteLine();
-        output.WriteLine($"control endpoint (for the CLI): {ControlEndpoint.Address(ControlEndpoint.For(endpoint))}");
+        output.WriteLine($"control endpoint (for the CLI): {PipeEndpoint.Address(ControlEndpoint.For(endpoint))}");
     }
 }

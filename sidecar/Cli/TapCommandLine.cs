@@ -33,7 +33,7 @@ internal static class TapCommandLine
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(EndpointEnvironmentVariable) is { Length: > 0 } name
                 ? name
-                : Shim.Protocol.ProtocolConstants.DefaultEndpoint,
+                : Protocol.ProtocolConstants.DefaultEndpoint,
         };
         endpoint.Validators.Add(result =>
         {

@@ -1,6 +1,8 @@
 using System.IO.Pipes;
 using System.Text.Json;
+using Tap.Protocol;
 using Tap.Sidecar.Records;
+using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Control;
 
@@ -26,7 +28,7 @@ internal sealed class ControlClient : IRecordSource
     {
         _stream = stream;
         _replyTimeout = replyTimeout;
-        Description = $"the sidecar at {ControlEndpoint.Address(endpoint)}";
+        Description = $"the sidecar at {PipeEndpoint.Address(endpoint)}";
     }
 
     public string Description { get; }
@@ -38,7 +40,7 @@ internal sealed class ControlClient : IRecordSource
         var endpoint = ControlEndpoint.For(ingestEndpoint);
 
         // Without the socket file no sidecar listens: skip the wait (on Unix the connect retries until its timeout).
-        if (!OperatingSystem.IsWindows() && !File.Exists(ControlEndpoint.Address(endpoint)))
+        if (!OperatingSystem.IsWindows() && !File.Exists(PipeEndpoint.Address(endpoint)))
         {
             return null;
         }

@@ -14,10 +14,4 @@ internal static class ControlEndpoint
             ? ingestEndpoint + ".control"
             : ingestEndpoint + "-control";
     }
-
-    /// <summary>Where a client really connects: .NET maps a pipe name to a socket file under the temp folder on Unix.</summary>
-    public static string Address(string endpoint) =>
-        OperatingSystem.IsWindows() ? $@"\\.\pipe\{endpoint}"
-        : Path.IsPathRooted(endpoint) ? endpoint
-        : Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + endpoint);
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Tap.Protocol;
 
 namespace Tap.Sidecar.Control;
 
@@ -24,30 +25,13 @@ internal static class ControlFraming
     public static async Task<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var prefix = new byte[4];
-        var read = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
-        if (read == 0)
+        try
         {
-            return null;
+            return await FrameReader.ReadAsync(stream, maxBytes, cancellationToken);
         }
-
-        if (read < prefix.Length)
+        catch (ProtocolException ex)
         {
-            throw new ControlProtocolException("The stream ended inside a length prefix.");
+            throw new ControlProtocolException(ex.Message);
         }
-
-        var length = BinaryPrimitives.ReadUInt32BigEndian(prefix);
-        if (length == 0 || length > (uint)maxBytes)
-        {
-            throw new ControlProtocolException($"A frame of {length} bytes is outside 1..{maxBytes}.");
-        }
-
-        var payload = new byte[length];
-        if (await stream.ReadAtLeastAsync(payload, payload.Length, throwOnEndOfStream: false, cancellationToken) < payload.Length)
-        {
-            throw new ControlProtocolException("The stream ended inside a frame.");
-        }
-
-        return payload;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tap.Protocol;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Store;
 
@@ -39,7 +40,7 @@ internal sealed class ControlListener(
         // Created here so that a taken endpoint fails the start, loudly; .NET would delete whatever file is in the way.
         if (EndpointGuard.Claim(_endpoint, storeOptions.Value.DatabasePath))
         {
-            IngestLog.StaleSocketReplaced(logger, EndpointGuard.SocketPath(_endpoint));
+            IngestLog.StaleSocketReplaced(logger, PipeEndpoint.SocketPath(_endpoint));
         }
 
         for (var i = 0; i < _options.MaxConnections; i++)
@@ -47,7 +48,7 @@ internal sealed class ControlListener(
             _firstStreams.Add(CreateServerStream());
         }
 
-        ControlLog.Listening(logger, _endpoint, ControlEndpoint.Address(_endpoint));
+        ControlLog.Listening(logger, _endpoint, PipeEndpoint.Address(_endpoint));
         return base.StartAsync(cancellationToken);
     }
 

@@ -1,4 +1,4 @@
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;

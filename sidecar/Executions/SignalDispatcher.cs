@@ -1,4 +1,4 @@
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Executions;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
@@ -141,7 +141,7 @@ internal sealed class ClientConnection(
             {
                 var result = await reader.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
-                if (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+                if (FrameReader.TryRead(ref buffer, options.MaxFrameBytes, out var payload))
                 {
                     var message = ProtocolSerializer.Decode(payload);
                     reader.AdvanceTo(buffer.Start);
@@ -215,7 +215,7 @@ internal sealed class ClientConnection(
 
     private void Apply(ReadOnlySequence<byte> buffer, ExecutionTracker tracker, out ReadOnlySequence<byte> rest)
     {
-        while (ProtocolSerializer.TryReadFrame(ref buffer, options.MaxFrameBytes, out var payload))
+        while (FrameReader.TryRead(ref buffer, options.MaxFrameBytes, out var payload))
         {
             switch (ProtocolSerializer.Decode(payload))
             {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Tap.Protocol;
 using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Ingest;
@@ -12,9 +13,6 @@ namespace Tap.Sidecar.Ingest;
 /// </summary>
 internal static partial class EndpointGuard
 {
-    public static string SocketPath(string endpoint) =>
-        Path.IsPathRooted(endpoint) ? endpoint : Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + endpoint);
-
     /// <summary>
     /// Throws <see cref="EndpointRefusedException"/> when the path holds anything but a socket or names the database,
     /// <see cref="EndpointInUseException"/> when something listens there; returns true when a stale socket was removed.
@@ -26,7 +24,7 @@ internal static partial class EndpointGuard
             return false;
         }
 
-        var path = SocketPath(endpoint);
+        var path = PipeEndpoint.SocketPath(endpoint);
         if (Refusal(path, databasePath) is { } reason)
         {
             throw new EndpointRefusedException(reason);
@@ -58,7 +56,7 @@ internal static partial class EndpointGuard
             return;
         }
 
-        var path = SocketPath(endpoint);
+        var path = PipeEndpoint.SocketPath(endpoint);
         if (UnixFileType.Of(path) == UnixFileType.Kind.Socket && Answers(path))
         {
             throw InUse(endpoint, path);
@@ -128,7 +126,7 @@ internal static partial class EndpointGuard
             return;
         }
 
-        var path = SocketPath(endpoint);
+        var path = PipeEndpoint.SocketPath(endpoint);
         if (string.IsNullOrEmpty(group))
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -1,7 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Sidecar.Ingest;
 
@@ -94,17 +93,8 @@ internal sealed class FrameInProgress(PartialFrameBudget budget, TimeSpan timeou
     }
 
     // The whole frame, prefix included, once its prefix has arrived; until then no more than the prefix.
-    private static long DeclaredBytes(ReadOnlySequence<byte> rest)
-    {
-        if (rest.Length < ProtocolConstants.LengthPrefixBytes)
-        {
-            return rest.Length;
-        }
-
-        Span<byte> prefix = stackalloc byte[ProtocolConstants.LengthPrefixBytes];
-        rest.Slice(0, ProtocolConstants.LengthPrefixBytes).CopyTo(prefix);
-        return ProtocolConstants.LengthPrefixBytes + (long)BinaryPrimitives.ReadUInt32BigEndian(prefix);
-    }
+    private static long DeclaredBytes(ReadOnlySequence<byte> rest) =>
+        FrameReader.TryReadLength(rest, out var length) ? ProtocolConstants.LengthPrefixBytes + (long)length : rest.Length;
 
     private ProtocolException TimedOut() => new(
         ProtocolErrorCodes.FrameTimeout,

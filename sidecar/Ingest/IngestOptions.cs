@@ -1,5 +1,5 @@
 using System.Text;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Control;
 
 namespace Tap.Sidecar.Ingest;
@@ -61,9 +61,9 @@ internal sealed class IngestOptions
         {
             yield return $"Tap:Ingest:Endpoint {problem}.";
         }
-        else if (!OperatingSystem.IsWindows() && Encoding.UTF8.GetByteCount(EndpointGuard.SocketPath(ControlEndpoint.For(Endpoint))) > MaxSocketPathBytes)
+        else if (!OperatingSystem.IsWindows() && Encoding.UTF8.GetByteCount(PipeEndpoint.SocketPath(ControlEndpoint.For(Endpoint))) > MaxSocketPathBytes)
         {
-            yield return $"Tap:Ingest:Endpoint '{Endpoint}' is too long: its control socket {EndpointGuard.SocketPath(ControlEndpoint.For(Endpoint))} must fit the {MaxSocketPathBytes} bytes of a Unix socket address.";
+            yield return $"Tap:Ingest:Endpoint '{Endpoint}' is too long: its control socket {PipeEndpoint.SocketPath(ControlEndpoint.For(Endpoint))} must fit the {MaxSocketPathBytes} bytes of a Unix socket address.";
         }
 
         if (MaxFrameBytes is < ProtocolConstants.MinMaxFrameBytes or > ProtocolConstants.MaxMaxFrameBytes)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tap.Protocol;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Store;
 
@@ -19,7 +20,7 @@ internal sealed class IngestOptionsValidator(IOptions<StoreOptions> store, IOpti
         {
             var database = ValueOrNull(store)?.DatabasePath;
             var sockets = ValueOrNull(control)?.Enabled == false ? [options.Endpoint] : new[] { options.Endpoint, ControlEndpoint.For(options.Endpoint) };
-            errors.AddRange(sockets.Select(endpoint => EndpointGuard.Refusal(EndpointGuard.SocketPath(endpoint), database)).OfType<string>());
+            errors.AddRange(sockets.Select(endpoint => EndpointGuard.Refusal(PipeEndpoint.SocketPath(endpoint), database)).OfType<string>());
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

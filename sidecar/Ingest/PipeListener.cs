@@ -3,7 +3,7 @@ using System.IO.Pipes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Store;
@@ -42,7 +42,7 @@ internal sealed class PipeListener(
         // Created here rather than in the loops so that a bad or taken endpoint fails the start, loudly.
         if (EndpointGuard.Claim(_options.Endpoint, storeOptions.Value.DatabasePath))
         {
-            IngestLog.StaleSocketReplaced(logger, EndpointGuard.SocketPath(_options.Endpoint));
+            IngestLog.StaleSocketReplaced(logger, PipeEndpoint.SocketPath(_options.Endpoint));
         }
 
         for (var i = 0; i < _options.AcceptLoops; i++)
@@ -52,7 +52,7 @@ internal sealed class PipeListener(
 
         EndpointGuard.Protect(_options.Endpoint, _options.SocketGroup);
 
-        IngestLog.Listening(logger, _options.Endpoint, Address(_options.Endpoint), storeOptions.Value.DatabasePath);
+        IngestLog.Listening(logger, _options.Endpoint, PipeEndpoint.Address(_options.Endpoint), storeOptions.Value.DatabasePath);
         return base.StartAsync(cancellationToken);
     }
 
@@ -169,12 +169,6 @@ internal sealed class PipeListener(
                 TimeSpan.FromSeconds(1));
         }
     }
-
-    // Where a client really connects: .NET maps a pipe name to a socket file under the temp folder on Unix.
-    private static string Address(string endpoint) =>
-        OperatingSystem.IsWindows() ? $@"\\.\pipe\{endpoint}"
-        : Path.IsPathRooted(endpoint) ? endpoint
-        : Path.Combine(Path.GetTempPath(), "CoreFxPipe_" + endpoint);
 
     // On Windows the first instance is created with FirstPipeInstance, so a second sidecar fails instead of sharing the name.
     private NamedPipeServerStream CreateServerStream(bool first = false) =>

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Sidecar.Ingest;
 

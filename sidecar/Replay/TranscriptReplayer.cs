@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tap.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
@@ -20,7 +21,7 @@ internal static class TranscriptReplayer
         var contentType = options.ContentType ?? GuessContentType(transcript);
         var streamed = contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
         var clock = DateTimeOffset.UnixEpoch.AddYears(56);
-        var state = new ExecutionState(new ExecutionStart(Tap.Shim.Protocol.ExecutionIds.NewVersion7(clock), clock, options.Format, streamed, RequestId: "replay"));
+        var state = new ExecutionState(new ExecutionStart(Tap.Protocol.ExecutionIds.NewVersion7(clock), clock, options.Format, streamed, RequestId: "replay"));
 
         clock += Tick;
         SignalDispatcher.Apply(state, ObservedSignal.Response, clock, new SignalDetail(options.Status, contentType));

@@ -1,4 +1,4 @@
-using Tap.Shim.Core;
+using Tap.Protocol;
 using Tap.Sidecar.Streams.OpenAIChat;
 using Tap.Sidecar.Streams.OpenAIResponses;
 

@@ -1,4 +1,4 @@
-using Tap.Shim.Core;
+using Tap.Protocol;
 
 namespace Tap.Sidecar.Streams;
 

@@ -32,8 +32,7 @@ internal sealed class ShimEventSource : EventSource
         }
     }
 
-    [Event(4, Level = EventLevel.Error, Message = "The Tap sidecar refused the handshake: {0}")]
-    public void HandshakeRefused(string reason) => WriteEvent(4, reason);
+    // Event 4 (HandshakeRefused) is retired: a refusal is reported as ConnectFailed with its reason. Ids are never reused.
 
     [Event(5, Level = EventLevel.Warning, Message = "Tap shim buffer full: {0} frames dropped so far.")]
     public void FramesDropped(long total)

@@ -1,4 +1,4 @@
-using Tap.Shim.Http;
+using Tap.Shim.Capture;
 
 namespace Tap.Shim.HttpClient;
 

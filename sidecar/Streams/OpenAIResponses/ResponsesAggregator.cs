@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tap.Shim.Core;
+using Tap.Protocol;
 using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 using static Tap.Sidecar.Streams.Json.JsonMembers;

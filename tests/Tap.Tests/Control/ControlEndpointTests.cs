@@ -1,3 +1,4 @@
+using Tap.Protocol;
 using Tap.Sidecar.Control;
 
 namespace Tap.Tests.Control;
@@ -13,6 +14,6 @@ public sealed class ControlEndpointTests
     public void A_socket_path_gets_a_control_extension_beside_it()
     {
         Assert.That(ControlEndpoint.For("/run/tap/tap.sock"), Is.EqualTo("/run/tap/tap.sock.control"));
-        Assert.That(ControlEndpoint.Address("tap-control"), Is.EqualTo(Path.Combine(Path.GetTempPath(), "CoreFxPipe_tap-control")));
+        Assert.That(PipeEndpoint.Address("tap-control"), Is.EqualTo(Path.Combine(Path.GetTempPath(), "CoreFxPipe_tap-control")));
     }
 }

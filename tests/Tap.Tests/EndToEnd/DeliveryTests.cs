@@ -1,8 +1,8 @@
 using System.IO.Pipes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tap.Protocol;
 using Tap.Shim;
-using Tap.Shim.Protocol;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Streams;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Pipes;
 using System.Text;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;

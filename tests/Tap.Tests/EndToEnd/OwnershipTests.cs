@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Records;

@@ -52,7 +52,7 @@ public sealed class StoreWriteTests
                 Assert.That(waitedWhileFull, Is.True, "the purge waits for space instead of failing");
                 Assert.That(purged, Is.EqualTo(filling.Count), "the records queued before the purge were committed, then purged");
                 Assert.That(sidecar.Records.Query(new RecordQuery { Limit = 1000 }).Select(r => r.Id), Is.EquivalentTo(later));
-                Assert.That((shim.Error, writer.Dropped), Is.EqualTo(((Tap.Shim.Protocol.ErrorMessage?)null, 0L)));
+                Assert.That((shim.Error, writer.Dropped), Is.EqualTo(((Tap.Protocol.ErrorMessage?)null, 0L)));
             });
         }
         finally

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tap.Protocol;
 using Tap.Shim;
 using Tap.Sidecar.Ingest;
 using Tap.Tests.Support;
@@ -15,7 +16,7 @@ public class EndpointAccessTests
         SkipOnWindows();
         await using var sidecar = await SidecarProcess.StartAsync();
 
-        Assert.That(File.GetUnixFileMode(EndpointGuard.SocketPath(sidecar.PipeName)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(File.GetUnixFileMode(PipeEndpoint.SocketPath(sidecar.PipeName)), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 
     [Test]
@@ -52,9 +53,9 @@ public class EndpointAccessTests
         }
 
         var pipe = TestEndpoints.UniquePipeName();
-        await RunAsync("/usr/bin/python3", $"-c \"import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])\" {EndpointGuard.SocketPath(pipe)}");
+        await RunAsync("/usr/bin/python3", $"-c \"import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])\" {PipeEndpoint.SocketPath(pipe)}");
 
-        Assert.That(UnixFileType.Of(EndpointGuard.SocketPath(pipe)), Is.EqualTo(UnixFileType.Kind.Socket), "a socket file nobody listens on");
+        Assert.That(UnixFileType.Of(PipeEndpoint.SocketPath(pipe)), Is.EqualTo(UnixFileType.Kind.Socket), "a socket file nobody listens on");
         await using var sidecar = await SidecarProcess.StartAsync(pipe);
         await using var client = new TapClient(new TapClientOptions { Endpoint = pipe });
 
@@ -85,7 +86,7 @@ public class EndpointAccessTests
     }
 
     private static async Task<(int ExitCode, string Output)> ConnectAsOtherUserAsync(string pipe) =>
-        await RunAsync("/usr/sbin/runuser", $"-u tap-test-other -- /usr/bin/python3 -c \"import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print('connected')\" {EndpointGuard.SocketPath(pipe)}");
+        await RunAsync("/usr/sbin/runuser", $"-u tap-test-other -- /usr/bin/python3 -c \"import socket,sys; s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); print('connected')\" {PipeEndpoint.SocketPath(pipe)}");
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments)
     {

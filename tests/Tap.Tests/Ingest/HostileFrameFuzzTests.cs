@@ -1,3 +1,6 @@
+// The sidecar's own protocol types: its decoder and tracker are what is under test, not the tests' copy.
+extern alias tap;
+
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipes;
@@ -5,8 +8,8 @@ using MessagePack;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tap.Shim;
-using Tap.Shim.Protocol;
 using Tap.Sidecar.Executions;
+using tap::Tap.Protocol;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
@@ -40,7 +43,7 @@ public class HostileFrameFuzzTests
             var buffer = new ReadOnlySequence<byte>(HostileInput(random));
             try
             {
-                while (ProtocolSerializer.TryReadFrame(ref buffer, MaxFrameBytes, out var payload))
+                while (FrameReader.TryRead(ref buffer, MaxFrameBytes, out var payload))
                 {
                     if (ProtocolSerializer.Decode(payload) is ExecutionMessage message)
                     {

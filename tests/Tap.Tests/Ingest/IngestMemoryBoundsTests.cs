@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Ingest;
 using Tap.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using MessagePack;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Tests.Protocol;
 
@@ -141,7 +141,7 @@ public class ProtocolSerializerTests
         BinaryPrimitives.WriteUInt32BigEndian(prefixOnly, 2_000_000);
         var buffer = new ReadOnlySequence<byte>(prefixOnly);
 
-        Assert.That(() => ProtocolSerializer.TryReadFrame(ref buffer, 1024 * 1024, out _),
+        Assert.That(() => FrameReader.TryRead(ref buffer, 1024 * 1024, out _),
             Throws.TypeOf<ProtocolException>().With.Property("Code").EqualTo(ProtocolErrorCodes.FrameTooLarge));
     }
 
@@ -152,7 +152,7 @@ public class ProtocolSerializerTests
         for (var cut = 0; cut < frame.Length; cut++)
         {
             var buffer = new ReadOnlySequence<byte>(frame, 0, cut);
-            Assert.That(ProtocolSerializer.TryReadFrame(ref buffer, 1024, out _), Is.False, $"cut at {cut}");
+            Assert.That(FrameReader.TryRead(ref buffer, 1024, out _), Is.False, $"cut at {cut}");
         }
     }
 
@@ -166,7 +166,7 @@ public class ProtocolSerializerTests
     private static ProtocolMessage DecodeFrame(byte[] frame)
     {
         var buffer = new ReadOnlySequence<byte>(frame);
-        Assert.That(ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload), Is.True);
+        Assert.That(FrameReader.TryRead(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload), Is.True);
         Assert.That(buffer.IsEmpty, Is.True);
         return ProtocolSerializer.Decode(payload);
     }

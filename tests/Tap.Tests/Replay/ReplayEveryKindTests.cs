@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Sidecar.Cli;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Shim;
@@ -23,7 +23,8 @@ public class DeliveryLoopTests
             execution.Chunk(new byte[8 * 1024 * 1024]);
         }
 
-        await Task.Delay(200);
+        // The loop has begun writing what the paused sidecar cannot take: it is inside a write that cannot finish.
+        await Eventually.TrueAsync(() => client.Counters.FramesWritten > 0, "the loop is writing");
         sidecar.DropConnection();
         sidecar.ResumeReading();
 
@@ -44,7 +45,7 @@ public class DeliveryLoopTests
             execution.Chunk(new byte[8 * 1024 * 1024]);
         }
 
-        await Task.Delay(200);
+        await Eventually.TrueAsync(() => client.Counters.FramesWritten > 0, "the loop is inside a write the paused sidecar cannot take");
         var stopwatch = Stopwatch.StartNew();
         var disposing = client.DisposeAsync().AsTask();
         var finished = await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromSeconds(20)));

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Tap.Protocol;
 using Tap.Shim;
-using Tap.Shim.Protocol;
 using Tap.Sidecar.Records;
 using Tap.Tests.Streams;
 using Tap.Tests.Support;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Tap.Shim;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Shim;
@@ -97,7 +97,7 @@ public class TapClientTests
         var execution = client.StartExecution(new TapExecutionInfo { RequestId = "early" });
         execution.Chunk("buffered while away"u8);
         execution.End();
-        await Task.Delay(300);
+        await Eventually.TrueAsync(() => client.Counters.ConnectFailures > 0, "the client has tried and failed to connect");
 
         await using var sidecar = new RawSidecar(pipe);
 

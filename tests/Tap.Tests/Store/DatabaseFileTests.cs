@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Tap.Protocol;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 
@@ -42,7 +43,7 @@ public class DatabaseFileTests
             Assert.That(error, Does.Contain("in use by another tap process"));
             AssertOneLine(error);
             Assert.That(Snapshot(), Is.EqualTo(before), "the first sidecar's files are untouched: before " + string.Join(", ", before) + "; after " + string.Join(", ", Snapshot()));
-            Assert.That(File.Exists(Sidecar.Ingest.EndpointGuard.SocketPath(second)), Is.False, "the second never listened");
+            Assert.That(File.Exists(PipeEndpoint.SocketPath(second)), Is.False, "the second never listened");
         });
     }
 
@@ -130,7 +131,7 @@ public class DatabaseFileTests
             Assert.That(error, Does.Contain("damaged"));
             AssertOneLine(error);
             Assert.That(Snapshot(), Is.EqualTo(before));
-            Assert.That(File.Exists(Sidecar.Ingest.EndpointGuard.SocketPath(pipe)), Is.False, "it never listened");
+            Assert.That(File.Exists(PipeEndpoint.SocketPath(pipe)), Is.False, "it never listened");
         });
     }
 

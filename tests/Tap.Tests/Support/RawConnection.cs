@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using System.IO.Pipes;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Tests.Support;
 
@@ -70,7 +70,7 @@ internal sealed class RawConnection : IAsyncDisposable
             }
 
             var buffer = result.Buffer;
-            if (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
+            if (FrameReader.TryRead(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
             {
                 var message = ProtocolSerializer.Decode(payload);
                 _reader.AdvanceTo(buffer.Start);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.IO.Pipes;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 using Tap.Tests.Streams;
 
 namespace Tap.Tests.Support;
@@ -118,7 +118,7 @@ internal sealed class RawShim : IAsyncDisposable
             {
                 var result = await reader.ReadAsync();
                 var buffer = result.Buffer;
-                while (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
+                while (FrameReader.TryRead(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
                 {
                     Received.Enqueue(ProtocolSerializer.Decode(payload));
                 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.IO.Pipes;
-using Tap.Shim.Protocol;
+using Tap.Protocol;
 
 namespace Tap.Tests.Support;
 
@@ -112,7 +112,7 @@ internal sealed class RawSidecar : IAsyncDisposable
             await _reading.Task.WaitAsync(_stop.Token);
             var result = await reader.ReadAsync(_stop.Token);
             var buffer = result.Buffer;
-            while (ProtocolSerializer.TryReadFrame(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
+            while (FrameReader.TryRead(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
             {
                 ProtocolMessage message;
                 try

@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using Tap.Shim.Spool;
+using Tap.Shim.Delivery;
 
 namespace Tap.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Tap.Protocol;
 using Tap.Sidecar.Ingest;
 
 namespace Tap.Tests.Support;
@@ -70,7 +71,7 @@ internal sealed class TapServeProcess : IAsyncDisposable
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            probe.Connect(new UnixDomainSocketEndPoint(EndpointGuard.SocketPath(pipe)));
+            probe.Connect(new UnixDomainSocketEndPoint(PipeEndpoint.SocketPath(pipe)));
             return true;
         }
         catch (SocketException)

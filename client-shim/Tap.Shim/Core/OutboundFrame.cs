@@ -1,9 +1,0 @@
-using System.Buffers;
-
-namespace Tap.Shim.Core;
-
-/// <summary>One encoded frame waiting to be written; <see cref="Buffer"/> comes from the shared array pool.</summary>
-internal readonly record struct OutboundFrame(byte[] Buffer, int Length, TapExecution Owner, bool IsStart, bool IsEnd)
-{
-    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
-}

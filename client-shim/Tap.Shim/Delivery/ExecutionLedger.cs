@@ -1,0 +1,130 @@
+using System.Buffers;
+
+namespace Tap.Shim.Delivery;
+
+/// <summary>
+/// Every execution not yet acknowledged, oldest first, with all its frames: what a new connection replays, and what
+/// a full buffer spills to the spool or evicts, whole and oldest first. Used by the delivery loop only, so it needs no lock.
+/// </summary>
+internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counters)
+{
+    private readonly Dictionary<Guid, LedgerEntry> _entries = [];
+    private readonly LinkedList<LedgerEntry> _order = new();
+    private readonly LinkedList<LedgerEntry> _inMemory = new();
+
+    /// <summary>Segments an entry's frames are in are released with it.</summary>
+    public DiskSpool? Spool { get; set; }
+
+    public LedgerEntry? Oldest => _order.First?.Value;
+
+    /// <summary>The oldest entry that still holds frames in memory.</summary>
+    public LedgerEntry? OldestInMemory => _inMemory.First?.Value;
+
+    public IEnumerable<LedgerEntry> InOrder => _order;
+
+    /// <summary>Keeps the frame with its execution; null when the execution is gone (dropped whole), and the frame is released.</summary>
+    public LedgerEntry? Stage(in OutboundFrame frame)
+    {
+        var owner = frame.Owner;
+        if (!_entries.TryGetValue(owner.Id, out var entry))
+        {
+            if (!frame.IsStart || owner.IsLost)
+            {
+                Discard(frame);
+                return null;
+            }
+
+            entry = new LedgerEntry(owner.Id, owner);
+            Add(entry);
+        }
+
+        entry.Frames.Add(new LedgerFrame { Buffer = frame.Buffer, Length = frame.Length, IsEnd = frame.IsEnd });
+        entry.MemoryNode ??= _inMemory.AddLast(entry);
+        return entry;
+    }
+
+    /// <summary>Adds an entry the proxy did not report: a loss report (in memory), or one adopted from a spool (on disk).</summary>
+    public void Add(LedgerEntry entry)
+    {
+        entry.Node = _order.AddLast(entry);
+        _entries.Add(entry.Id, entry);
+        if (entry.Frames.Count > 0 && entry.Frames[0].Buffer is not null)
+        {
+            entry.MemoryNode = _inMemory.AddLast(entry);
+        }
+    }
+
+    public LedgerEntry? Find(Guid id) => _entries.GetValueOrDefault(id);
+
+    /// <summary>Takes the entry out of what the memory cap may move or evict (a loss report with no spool to take it).</summary>
+    public void Pin(LedgerEntry entry)
+    {
+        if (entry.MemoryNode is { } node)
+        {
+            _inMemory.Remove(node);
+            entry.MemoryNode = null;
+        }
+    }
+
+    /// <summary>Releases the entry's frames in memory, once they are all in the spool.</summary>
+    public void ReleaseMemory(LedgerEntry entry)
+    {
+        foreach (ref var frame in entry.FrameSpan)
+        {
+            if (frame.Buffer is { } held)
+            {
+                // A loss report's array is the loop's own, outside the buffer's count.
+                if (entry.IsReport)
+                {
+                    ArrayPool<byte>.Shared.Return(held);
+                }
+                else
+                {
+                    buffer.Release(held);
+                }
+
+                frame.Buffer = null;
+            }
+        }
+
+        if (entry.MemoryNode is { } node)
+        {
+            _inMemory.Remove(node);
+            entry.MemoryNode = null;
+        }
+    }
+
+    /// <summary>Forgets the execution and releases its frames, in memory and on disk; frames never written count as dropped.</summary>
+    public void Remove(LedgerEntry entry)
+    {
+        _entries.Remove(entry.Id);
+        _order.Remove(entry.Node!);
+        entry.Removed = true;
+        if (entry.Owner is not null)
+        {
+            var count = entry.Frames.Count;
+            Interlocked.Add(ref counters.FramesDropped, Math.Max(0, count - entry.EverWritten));
+            Interlocked.Add(ref counters.FramesSettled, Math.Max(0, count - entry.Settled));
+            entry.Settled = count;
+        }
+
+        ReleaseMemory(entry);
+        Spool?.Release(entry);
+        entry.Frames.Clear();
+    }
+
+    public void Clear()
+    {
+        while (Oldest is { } oldest)
+        {
+            Remove(oldest);
+        }
+    }
+
+    private void Discard(in OutboundFrame frame)
+    {
+        buffer.Release(frame.Buffer);
+        Interlocked.Increment(ref counters.FramesDropped);
+        Interlocked.Increment(ref counters.FramesSettled);
+    }
+}
