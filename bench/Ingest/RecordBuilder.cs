@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Tap.Benchmarks.Fixtures;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
-using Tap.Sidecar.Executions;
 
 namespace Tap.Benchmarks.Ingest;
 
