@@ -18,7 +18,8 @@ internal sealed class ControlListener(
     IOptions<StoreOptions> storeOptions,
     RecordStore store,
     TimeProvider time,
-    ILogger<ControlListener> logger) : BackgroundService
+    ILogger<ControlListener> logger,
+    Pricing.PriceTable? prices = null) : BackgroundService
 {
     private readonly ControlOptions _options = options.Value;
     private readonly string _endpoint = ControlEndpoint.For(ingestOptions.Value.Endpoint);
@@ -33,7 +34,7 @@ internal sealed class ControlListener(
             return Task.CompletedTask;
         }
 
-        _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false));
+        _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false, prices: prices, time: time));
 
         // Created here so that a taken endpoint fails the start, loudly; .NET would delete whatever file is in the way.
         if (EndpointGuard.Claim(_endpoint, storeOptions.Value.DatabasePath))

@@ -22,5 +22,8 @@ internal sealed class EmptyRecordSource : IRecordSource
 
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+    public Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken) =>
+        Task.FromResult(new Pricing.RepriceResult { TableVersion = Pricing.PriceTableLoader.Shipped.Version, DryRun = dryRun });
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -29,6 +29,9 @@ internal sealed class StatsGroup
     public long TotalTokens { get; set; }
     public Percentiles? LatencyMs { get; set; }
     public Percentiles? TtftMs { get; set; }
+
+    /// <summary>What the group's executions cost (docs/cost.md).</summary>
+    public Pricing.SpendSummary? Spend { get; set; }
 }
 
 /// <summary>Nearest-rank percentiles over the executions that have the value.</summary>

@@ -4,7 +4,8 @@ namespace Tap.Sidecar.Store;
 /// <see cref="IRecordSource"/> over a <see cref="RecordStore"/>: the sidecar's own (served on the control
 /// endpoint) or one the CLI opened on the file, with the file's lock when the CLI writes.
 /// </summary>
-internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore, IDisposable? lease = null) : IRecordSource
+internal sealed class StoreRecordSource(
+    RecordStore store, string description, bool ownsStore, IDisposable? lease = null, Pricing.PriceTable? prices = null, TimeProvider? time = null) : IRecordSource
 {
     /// <summary>Other attempts shown with an execution at most: retries beyond that are a loop, not a story.</summary>
     public const int MaxAttempts = 20;
@@ -62,6 +63,14 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
 
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         Task.FromResult(store.DeleteStartedBefore(before, dryRun));
+
+    public Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken)
+    {
+        var table = prices ?? Pricing.PriceTableLoader.Shipped;
+        var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var (matched, changed) = store.Rewrite(window, record => Pricing.RecordCost.Reprice(record, table, now), dryRun);
+        return Task.FromResult(new Pricing.RepriceResult { Matched = matched, Changed = changed, TableVersion = table.Version, DryRun = dryRun });
+    }
 
     public ValueTask DisposeAsync()
     {
