@@ -49,7 +49,8 @@ internal static class PricesCommand
             return await CliSource.RunAsync(result, context, writable: false, async source =>
             {
                 var stats = await source.StatsAsync(filters.Read(result), StatsGrouping.Model, cancellationToken);
-                var unpriced = stats.Groups.Where(g => g.Key == "-" || table.Find(g.Key) is null).ToList();
+                // Executions without usage need no price: only models that consumed tokens are missing one.
+                var unpriced = stats.Groups.Where(g => g.InputTokens + g.OutputTokens > 0 && (g.Key == "-" || table.Find(g.Key) is null)).ToList();
                 if (result.GetValue(json))
                 {
                     await output.WriteLineAsync(MissingJson(unpriced, table));
