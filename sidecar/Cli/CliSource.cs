@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Tap.Protocol;
 using Tap.Sidecar.Control;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
@@ -22,13 +23,14 @@ internal static class CliSource
         bool writable,
         Func<IRecordSource, Task<int>> command,
         CancellationToken cancellationToken,
-        bool exclusive = false)
+        bool exclusive = false,
+        Pricing.PriceTable? prices = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(command);
         var error = result.InvocationConfiguration.Error;
-        var (exitCode, source) = await OpenAsync(result.GetRequiredValue(context.EndpointOption), result.GetRequiredValue(context.DatabaseOption), writable, error, cancellationToken, exclusive);
+        var (exitCode, source) = await OpenAsync(result.GetRequiredValue(context.EndpointOption), result.GetRequiredValue(context.DatabaseOption), writable, error, cancellationToken, exclusive, prices);
         if (source is null)
         {
             return exitCode;
@@ -60,7 +62,7 @@ internal static class CliSource
     }
 
     public static async Task<(int ExitCode, IRecordSource? Source)> OpenAsync(
-        string endpoint, string databasePath, bool writable, TextWriter error, CancellationToken cancellationToken, bool exclusive = false)
+        string endpoint, string databasePath, bool writable, TextWriter error, CancellationToken cancellationToken, bool exclusive = false, Pricing.PriceTable? prices = null)
     {
         ArgumentNullException.ThrowIfNull(error);
         if (await ControlClient.TryConnectAsync(endpoint, ConnectTimeout, cancellationToken) is { } client)
@@ -87,7 +89,7 @@ internal static class CliSource
                 throw locked;
             }
 
-            return (ExitCodes.Ok, new StoreRecordSource(new RecordStore(databasePath, readOnly: !writable), $"the database {databasePath}", ownsStore: true, held));
+            return (ExitCodes.Ok, new StoreRecordSource(new RecordStore(databasePath, readOnly: !writable), $"the database {databasePath}", ownsStore: true, held, prices: prices));
         }
         catch (DatabaseRefusedException refused)
         {

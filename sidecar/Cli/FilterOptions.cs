@@ -16,6 +16,7 @@ internal sealed class FilterOptions
     private readonly Option<string?> _requestId = Text("--request-id", "Only the attempts of this request");
     private readonly Option<string?> _client = Text("--client", "Only executions reported by this gateway name");
     private readonly Option<string?> _error = Text("--error", "Only executions whose error message contains this text (any case)");
+    private readonly Option<decimal?> _minCost = new("--min-cost") { Description = "Only executions that cost at least this much (in the price table's currency)", HelpName = "amount" };
     private readonly Option<DateTime?> _since;
     private readonly Option<DateTime?> _until;
 
@@ -26,13 +27,16 @@ internal sealed class FilterOptions
         WithFormat = withFormat;
     }
 
+    /// <summary>--since, for commands that require it.</summary>
+    public Option<DateTime?> Since => _since;
+
     /// <summary>false for <c>export</c>, whose --format is the file format.</summary>
     public bool WithFormat { get; }
 
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        Option[] options = [_status, _reason, _model, _route, _requestId, _client, _error, _since, _until];
+        Option[] options = [_status, _reason, _model, _route, _requestId, _client, _error, _minCost, _since, _until];
         foreach (var option in WithFormat ? [.. options, _format] : options)
         {
             command.Options.Add(option);
@@ -60,6 +64,7 @@ internal sealed class FilterOptions
             RequestId = result.GetValue(_requestId),
             Client = result.GetValue(_client),
             ErrorContains = result.GetValue(_error),
+            MinCost = result.GetValue(_minCost),
             Since = result.GetValue(_since),
             Until = result.GetValue(_until),
         };

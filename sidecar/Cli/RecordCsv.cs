@@ -11,7 +11,8 @@ internal static class RecordCsv
 {
     public const string Header =
         "id,request_id,attempt,started_at,status,reason,rule,proof,format,route,provider,model,gateway,upstream_status,"
-        + "input_tokens,output_tokens,total_tokens,usage_source,latency_ms,ttfb_ms,ttft_ms,bytes,error_message";
+        + "input_tokens,output_tokens,total_tokens,usage_source,latency_ms,ttfb_ms,ttft_ms,bytes,error_message,"
+        + "cost,cost_currency,cost_source";
 
     public static void WriteHeader(TextWriter output)
     {
@@ -32,6 +33,7 @@ internal static class RecordCsv
             Number(record.Usage?.Input), Number(record.Usage?.Output), Number(record.Usage?.Total), record.Usage?.Source,
             Number(record.LatencyMs), Number(record.TimeToFirstByteMs), Number(record.TimeToFirstTokenMs), Number(record.ByteCount),
             record.ErrorMessage,
+            record.Cost is { } cost ? Money.Exact(cost.Total) : null, record.Cost?.Currency, record.Cost?.Source,
         ];
         output.Write(string.Join(',', fields.Select(Quote)) + "\n");
     }

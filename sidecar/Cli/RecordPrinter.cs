@@ -36,11 +36,13 @@ internal static class RecordPrinter
             Record = record,
             Tokens = $"{FormatTokens(record.Usage?.Input)}/{FormatTokens(record.Usage?.Output)}",
             Ms = record.LatencyMs >= 10_000 ? Math.Round(record.LatencyMs.Value).ToString(CultureInfo.InvariantCulture) : FormatMs(record.LatencyMs),
+            Cost = Money.Short(record.Cost?.Total),
         }).ToList();
         var statusWidth = rows.Select(r => Math.Max(Or(r.Record.Status).Length, Or(r.Record.Reason).Length)).Append("status".Length).Max();
         var tokensWidth = rows.Select(r => r.Tokens.Length).Append("tokens".Length).Max();
         var msWidth = rows.Select(r => r.Ms.Length).Append("ms".Length).Max();
-        var modelWidth = Math.Max(MinModelWidth, console.Profile.Width - TableOverhead - 8 - 10 - statusWidth - tokensWidth - msWidth);
+        var costWidth = rows.Select(r => r.Cost.Length).Append("cost".Length).Max() + 1;
+        var modelWidth = Math.Max(MinModelWidth, console.Profile.Width - TableOverhead - 8 - 10 - statusWidth - tokensWidth - msWidth - costWidth);
 
         var table = new Table().Border(TableBorder.Simple).ShowRowSeparators();
         table.AddColumn(Column("id").NoWrap());
@@ -49,6 +51,7 @@ internal static class RecordPrinter
         table.AddColumn(Column("model\nformat").NoWrap());
         table.AddColumn(Column("tokens\nin/out").RightAligned().NoWrap());
         table.AddColumn(Column("ms").RightAligned().NoWrap());
+        table.AddColumn(Column("cost").RightAligned().NoWrap());
         foreach (var row in rows)
         {
             var record = row.Record;
@@ -58,7 +61,8 @@ internal static class RecordPrinter
                 Cell($"{Or(record.Status)}\n{Or(record.Reason)}"),
                 Cell($"{Shorten(record.Model ?? None, modelWidth)}\n{Shorten(Or(record.Format), modelWidth)}"),
                 Cell(row.Tokens),
-                Cell(row.Ms));
+                Cell(row.Ms),
+                Cell(row.Cost));
         }
 
         console.Write(table);
@@ -110,6 +114,7 @@ internal static class RecordPrinter
         Row("error", record.ErrorMessage);
         Row("finish reason", record.FinishReason);
         Row("usage", DescribeUsage(record.Usage));
+        Row("cost", CostText.Describe(record));
         Row("started", FormatPreciseTime(record.StartedAt));
         Row("ended", record.EndedAt is { } ended ? FormatPreciseTime(ended) : null);
         Row("timings", $"latency {FormatMs(record.LatencyMs)} ms, TTFB {FormatMs(record.TimeToFirstByteMs)} ms, TTFT {FormatMs(record.TimeToFirstTokenMs)} ms");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Replay;
 using Tap.Sidecar.Streams;
 
@@ -24,11 +25,14 @@ internal static class ReplayCommand
         var upstreamErrorAt = Offset("--upstream-error-at", "The upstream connection resets after this many bytes");
         var eofAt = Offset("--eof-at", "The upstream ends cleanly after this many bytes");
         var json = new Option<bool>("--json") { Description = "Print the record as a JSON object" };
+        var model = new Option<string?>("--model") { Description = "Price the record as this model (when the transcript names none, or one the price table lacks)", HelpName = "model" };
+        var prices = new PricesOption();
 
         var command = new Command("replay", "Run a response transcript (or a recorded execution's raw chunks, by id) through the current parsing and outcome rules")
         {
-            file, format, status, contentType, clientAbortAt, upstreamErrorAt, eofAt, json,
+            file, format, status, contentType, clientAbortAt, upstreamErrorAt, eofAt, json, model,
         };
+        prices.AddTo(command);
         command.Validators.Add(result =>
         {
             // The token, not the value: reading the value here would skip the argument's own validation.
@@ -61,6 +65,12 @@ internal static class ReplayCommand
                 UpstreamErrorAt = result.GetValue(upstreamErrorAt),
                 EofAt = result.GetValue(eofAt),
             });
+            if (prices.Load(result, result.InvocationConfiguration.Error) is not { } table)
+            {
+                return Task.FromResult(ExitCodes.ServeFailed);
+            }
+
+            Pricing.RecordCost.Apply(record, table, result.GetValue(model));
 
             RecordPrinter.Print(result.InvocationConfiguration.Output, record, result.GetValue(json));
             return Task.FromResult(ExitCodes.Ok);

@@ -10,7 +10,7 @@ internal static class StatsCommand
     {
         ArgumentNullException.ThrowIfNull(context);
         var filters = new FilterOptions(context.TimeProvider);
-        var by = ChoiceOption.WithDefault("--by", "Group by status, model, format or route", StatsGrouping.All, StatsGrouping.Status);
+        var by = ChoiceOption.WithDefault("--by", "Group by status, model, format, route or gateway", StatsGrouping.All, StatsGrouping.Status);
         var json = new Option<bool>("--json") { Description = "Print the statistics as a JSON object" };
 
         var command = new Command("stats", "Summarize the executions of a window (all of them unless --since/--until)") { by, json };

@@ -36,6 +36,7 @@ internal static class StatsPrinter
         }
 
         console.Write(table);
+        SpendPrinter.Print(console, stats);
         if (stats.ExecutionsLostByShims > 0)
         {
             console.Write(new Text(LossText.Headline(stats.ExecutionsLostByShims) + "\n"));

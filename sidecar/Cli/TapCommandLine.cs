@@ -58,6 +58,8 @@ internal static class TapCommandLine
         root.Subcommands.Add(ConfigCommand.Create(context));
         root.Subcommands.Add(ServiceCommand.Create(context));
         root.Subcommands.Add(ReplayCommand.Create(context));
+        root.Subcommands.Add(PricesCommand.Create(context));
+        root.Subcommands.Add(RepriceCommand.Create(context));
         return root;
     }
 

@@ -1,6 +1,7 @@
 using System.IO.Pipes;
 using System.Text.Json;
 using Tap.Protocol;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
@@ -80,6 +81,10 @@ internal sealed class ControlClient : IRecordSource
 
     public async Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         (await SendAsync(new ControlRequest { Command = ControlCommands.Purge, Before = before, DryRun = dryRun }, cancellationToken)).Count ?? 0;
+
+    public async Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.Reprice, Query = window, DryRun = dryRun }, cancellationToken)).Reprice
+        ?? throw new ControlException("bad_response", "The sidecar answered reprice without a result.");
 
     public async ValueTask DisposeAsync()
     {

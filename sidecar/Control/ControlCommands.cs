@@ -9,4 +9,5 @@ internal static class ControlCommands
     public const string Count = "count";
     public const string ShimLosses = "shim_losses";
     public const string Purge = "purge";
+    public const string Reprice = "reprice";
 }

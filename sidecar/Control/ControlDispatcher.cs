@@ -31,6 +31,10 @@ internal sealed class ControlDispatcher(IRecordSource records)
                 {
                     Count = await records.PurgeAsync(Required(request.Before, "before"), request.DryRun, cancellationToken),
                 },
+                ControlCommands.Reprice => new ControlResponse
+                {
+                    Reprice = await records.RepriceAsync(Required(request.Query, "query"), request.DryRun, cancellationToken),
+                },
                 _ => Error("bad_request", $"Unknown command '{request.Command}'."),
             };
         }

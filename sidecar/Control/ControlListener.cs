@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tap.Protocol;
+using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Control;
@@ -20,7 +22,8 @@ internal sealed class ControlListener(
     RecordStore store,
     RecordWriter writer,
     TimeProvider time,
-    ILogger<ControlListener> logger) : BackgroundService
+    ILogger<ControlListener> logger,
+    Pricing.PriceTable? prices = null) : BackgroundService
 {
     private readonly ControlOptions _options = options.Value;
     private readonly string _endpoint = ControlEndpoint.For(ingestOptions.Value.Endpoint);
@@ -35,7 +38,7 @@ internal sealed class ControlListener(
             return Task.CompletedTask;
         }
 
-        _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false, writer: writer));
+        _dispatcher = new ControlDispatcher(new StoreRecordSource(store, "the sidecar", ownsStore: false, writer: writer, prices: prices, time: time));
 
         // Created here so that a taken endpoint fails the start, loudly; .NET would delete whatever file is in the way.
         if (EndpointGuard.Claim(_endpoint, storeOptions.Value.DatabasePath))

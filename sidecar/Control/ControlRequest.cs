@@ -20,6 +20,6 @@ internal sealed class ControlRequest
     /// <summary>purge: delete executions started before this time.</summary>
     public DateTime? Before { get; set; }
 
-    /// <summary>purge: only count.</summary>
+    /// <summary>purge, reprice: only count.</summary>
     public bool DryRun { get; set; }
 }

@@ -1,3 +1,4 @@
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Control;
@@ -20,6 +21,9 @@ internal sealed class ControlResponse
 
     /// <summary>shim_losses: by gateway and reason.</summary>
     public IReadOnlyList<LossCount>? Losses { get; set; }
+
+    /// <summary>reprice.</summary>
+    public Pricing.RepriceResult? Reprice { get; set; }
 
     /// <summary>count, purge.</summary>
     public long? Count { get; set; }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Ingest;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Hosting;
@@ -25,6 +26,7 @@ internal static class ConfigurationReport
             .. Entries<StoreOptions>(configuration, SidecarHost.StoreSection),
             .. Entries<RetentionOptions>(configuration, SidecarHost.StoreSection),
             .. Entries<ControlOptions>(configuration, SidecarHost.ControlSection),
+            .. Entries<PricingOptions>(configuration, PricingServices.Section),
         ];
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
@@ -67,6 +68,7 @@ internal static class SidecarHost
         Check<StoreOptions>();
         Check<RetentionOptions>();
         Check<ControlOptions>();
+        Check<PricingOptions>();
 
         // Store and retention options bind the same section: a value neither can convert is one mistake, said once.
         return [.. failures.Distinct()];
@@ -116,6 +118,7 @@ internal static class SidecarHost
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlOptions>, ControlOptionsValidator>());
+        PricingServices.Add(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => DatabaseLock.Acquire(sp.GetRequiredService<IOptions<StoreOptions>>().Value.DatabasePath));
         services.TryAddSingleton(OpenStore);

@@ -1,3 +1,5 @@
+using Tap.Sidecar.Pricing;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>No database file yet and no sidecar: every query answers nothing, so commands need no special case.</summary>
@@ -21,6 +23,9 @@ internal sealed class EmptyRecordSource : IRecordSource
         Task.FromResult<IReadOnlyList<LossCount>>([]);
 
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken) =>
+        Task.FromResult(new Pricing.RepriceResult { TableVersion = Pricing.PriceTableLoader.Shipped.Version, DryRun = dryRun });
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

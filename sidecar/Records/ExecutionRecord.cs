@@ -1,3 +1,5 @@
+using Tap.Sidecar.Pricing;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>
@@ -35,6 +37,13 @@ internal sealed class ExecutionRecord
     public List<string> Notes { get; set; } = [];
 
     public UsageEntry? Usage { get; set; }
+
+    /// <summary>What the usage cost by the price table; null without usage or without a price (never 0: docs/cost.md).</summary>
+    public Pricing.CostEntry? Cost { get; set; }
+
+    /// <summary>Costs that <c>tap reprice</c> replaced, oldest first; null until one is.</summary>
+    public List<Pricing.CostRevision>? CostHistory { get; set; }
+
     /// <summary>In the provider's own words.</summary>
     public string? FinishReason { get; set; }
 

@@ -1,3 +1,5 @@
+using Tap.Sidecar.Pricing;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>
@@ -30,4 +32,10 @@ internal interface IRecordSource : IAsyncDisposable
 
     /// <summary>Deletes the executions started before <paramref name="before"/>; with <paramref name="dryRun"/> only counts them.</summary>
     Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Recomputes the cost of the executions matching <paramref name="window"/> with the source's price table (the running
+    /// sidecar's own), keeping each replaced figure in the record's history; with <paramref name="dryRun"/> only counts.
+    /// </summary>
+    Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken);
 }

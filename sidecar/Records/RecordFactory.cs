@@ -1,14 +1,19 @@
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Records;
 
 /// <summary>Turns a decided execution into the record that is stored, printed and exported.</summary>
-internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider time)
+internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider time, PriceTable? prices = null)
 {
     private readonly StoreOptions _options = options.Value;
+    private readonly PriceTable _prices = prices ?? PriceTableLoader.Shipped;
+
+    /// <summary>The price table records are costed with.</summary>
+    public PriceTable Prices => _prices;
 
     /// <summary>A capture of raw chunks for an execution starting at <paramref name="startedAt"/>, when the options ask for one.</summary>
     public RawCapture? StartRawCapture(DateTimeOffset startedAt) =>
@@ -98,6 +103,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
             record.RequestBody = System.Text.Encoding.UTF8.GetString(body);
         }
 
+        RecordCost.Apply(record, _prices);
         return record;
     }
 

@@ -17,6 +17,9 @@ internal sealed record RecordQuery
     public string? Client { get; init; }
     public string? ErrorContains { get; init; }
 
+    /// <summary>Only executions whose cost is at least this much (executions without a cost never match).</summary>
+    public decimal? MinCost { get; init; }
+
     /// <summary>Started at or after (inclusive).</summary>
     public DateTime? Since { get; init; }
 

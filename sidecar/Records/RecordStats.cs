@@ -1,3 +1,5 @@
+using Tap.Sidecar.Pricing;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>What <c>tap stats</c> prints: executions of a window grouped by one field, and the most frequent failure reasons.</summary>
@@ -29,6 +31,9 @@ internal sealed class StatsGroup
     public long TotalTokens { get; set; }
     public Percentiles? LatencyMs { get; set; }
     public Percentiles? TtftMs { get; set; }
+
+    /// <summary>What the group's executions cost (docs/cost.md).</summary>
+    public Pricing.SpendSummary? Spend { get; set; }
 }
 
 /// <summary>Nearest-rank percentiles over the executions that have the value.</summary>

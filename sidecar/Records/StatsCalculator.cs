@@ -1,3 +1,5 @@
+using Tap.Sidecar.Pricing;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>Computes <see cref="RecordStats"/> in one pass; only the latencies are kept in memory.</summary>
@@ -54,6 +56,7 @@ internal static class StatsCalculator
     {
         private readonly List<double> _latencies = [];
         private readonly List<double> _ttfts = [];
+        private readonly Pricing.SpendAccumulator _spend = new();
         private long _input;
         private long _output;
         private long _total;
@@ -66,6 +69,7 @@ internal static class StatsCalculator
             _input += record.Usage?.Input ?? 0;
             _output += record.Usage?.Output ?? 0;
             _total += record.Usage?.Total ?? 0;
+            _spend.Add(record);
             if (record.LatencyMs is { } latency)
             {
                 _latencies.Add(latency);
@@ -86,6 +90,7 @@ internal static class StatsCalculator
             TotalTokens = _total,
             LatencyMs = Summarize(_latencies),
             TtftMs = Summarize(_ttfts),
+            Spend = _spend.ToSummary(),
         };
 
         private static Percentiles? Summarize(List<double> values)

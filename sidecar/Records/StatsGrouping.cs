@@ -7,8 +7,9 @@ internal static class StatsGrouping
     public const string Model = "model";
     public const string Format = "format";
     public const string Route = "route";
+    public const string Gateway = "gateway";
 
-    public static IReadOnlyList<string> All { get; } = [Status, Model, Format, Route];
+    public static IReadOnlyList<string> All { get; } = [Status, Model, Format, Route, Gateway];
 
     public static Func<ExecutionRecord, string?> KeyOf(string by) => by switch
     {
@@ -16,6 +17,7 @@ internal static class StatsGrouping
         Model => r => r.Model,
         Format => r => r.Format,
         Route => r => r.Route,
+        Gateway => r => r.Client.Gateway,
         _ => throw new ArgumentException($"Cannot group by '{by}': use one of {string.Join(", ", All)}.", nameof(by)),
     };
 }

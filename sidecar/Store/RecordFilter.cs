@@ -51,6 +51,12 @@ internal static class RecordFilter
             residual.Add($"INDEXOF(LOWER($.ErrorMessage), @{parameters.Count - 1}) >= 0");
         }
 
+        if (query.MinCost is { } minCost)
+        {
+            parameters.Add(minCost);
+            residual.Add($"$.Cost.Total >= @{parameters.Count - 1}");
+        }
+
         if (residual.Count > 0)
         {
             // LiteDB splits AND terms and seeks the cheapest equality index (Status), then sorts every match in

@@ -430,6 +430,82 @@ internal sealed class RecordStore : IDisposable
         return dryRun ? Read(() => _executions.LongCount(term)) : Durably(() => _executions.DeleteMany(term));
     }
 
+    /// <summary>Records one transaction of <see cref="Rewrite"/> changes at most: each is on disk before the next begins.</summary>
+    private const int RewriteBatch = 500;
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to every execution matching <paramref name="query"/> and stores those it changed
+    /// (it returns true for them), in transactions of <see cref="RewriteBatch"/> that are each on disk before the next.
+    /// Under the write gate, reading and writing each record in one transaction, so no report the writer saves meanwhile
+    /// is overwritten by an older copy. With <paramref name="dryRun"/> nothing is written.
+    /// </summary>
+    public (long Matched, long Changed) Rewrite(RecordQuery query, Func<ExecutionRecord, bool> change, bool dryRun)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(change);
+        if (dryRun)
+        {
+            return Read(() =>
+            {
+                long matched = 0, changed = 0;
+                foreach (var record in Filter(query).ToEnumerable())
+                {
+                    matched++;
+                    changed += change(record) ? 1 : 0;
+                }
+
+                return (matched, changed);
+            });
+        }
+
+        ThrowIfReadOnly();
+        using var writing = _writeGate.EnterScope();
+        ReopenIfFaulted();
+        var ids = Filter(query).Select(x => x.Id).ToList();
+        long total = 0;
+        foreach (var chunk in ids.Chunk(RewriteBatch))
+        {
+            var generation = _session.Log!.Generation;
+            try
+            {
+                if (!_database.BeginTrans())
+                {
+                    throw new InvalidOperationException("A transaction is already open on this thread.");
+                }
+
+                foreach (var id in chunk)
+                {
+                    if (_executions.FindById(id) is { } record && change(record))
+                    {
+                        _executions.Update(record);
+                        total++;
+                    }
+                }
+
+                _database.Commit();
+            }
+            catch (Exception ex)
+            {
+                _faulted = ex is IOException or LiteException or ObjectDisposedException;
+                try
+                {
+                    _database.Rollback();
+                }
+                catch (Exception rollback) when (rollback is IOException or LiteException or ObjectDisposedException)
+                {
+                    // The rewrite's own error is the one to report.
+                }
+
+                throw;
+            }
+
+            WaitDurable(generation);
+        }
+
+        CheckpointIfLarge();
+        return (ids.Count, total);
+    }
+
     /// <summary>The start time of the execution after the <paramref name="skip"/> oldest: where size-based retention cuts.</summary>
     public DateTime? StartOfOldest(int skip)
     {

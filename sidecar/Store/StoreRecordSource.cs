@@ -1,3 +1,4 @@
+using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Store;
@@ -6,8 +7,9 @@ namespace Tap.Sidecar.Store;
 /// <see cref="IRecordSource"/> over a <see cref="RecordStore"/>: the sidecar's own (served on the control
 /// endpoint) or one the CLI opened on the file, with the file's lock when the CLI writes.
 /// </summary>
-/// <param name="writer">The sidecar's writer, through which a purge deletes; null when the CLI holds the file's lock and is its one writer.</param>
-internal sealed class StoreRecordSource(RecordStore store, string description, bool ownsStore, IDisposable? lease = null, RecordWriter? writer = null) : IRecordSource
+/// <param name="writer">The sidecar's writer, through which a purge and a reprice write; null when the CLI holds the file's lock and is its one writer.</param>
+internal sealed class StoreRecordSource(
+    RecordStore store, string description, bool ownsStore, IDisposable? lease = null, RecordWriter? writer = null, Pricing.PriceTable? prices = null, TimeProvider? time = null) : IRecordSource
 {
     /// <summary>Other attempts shown with an execution at most: retries beyond that are a loop, not a story.</summary>
     public const int MaxAttempts = 20;
@@ -67,6 +69,32 @@ internal sealed class StoreRecordSource(RecordStore store, string description, b
         dryRun || writer is null
             ? Task.FromResult(store.DeleteStartedBefore(before, dryRun))
             : writer.WriteAsync("purge", () => store.DeleteStartedBefore(before), cancellationToken);
+
+    // Through the writer when the sidecar runs, as a purge: with its full-disk back-off, and a retry repeats nothing,
+    // since a record already priced with this table is not changed again.
+    public async Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken)
+    {
+        var table = prices ?? Pricing.PriceTableLoader.Shipped;
+        var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        bool Reprice(ExecutionRecord record) => Pricing.RecordCost.Reprice(record, table, now);
+        long matched, changed;
+        if (dryRun || writer is null)
+        {
+            (matched, changed) = store.Rewrite(window, Reprice, dryRun);
+        }
+        else
+        {
+            matched = 0;
+            changed = await writer.WriteAsync("reprice", () =>
+            {
+                var (m, c) = store.Rewrite(window, Reprice, dryRun: false);
+                matched = m;
+                return c;
+            }, cancellationToken);
+        }
+
+        return new Pricing.RepriceResult { Matched = matched, Changed = changed, TableVersion = table.Version, DryRun = dryRun };
+    }
 
     public ValueTask DisposeAsync()
     {
