@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Tap.Sidecar.Streams.Json;
+using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams;
 
@@ -12,15 +14,9 @@ internal static class ProviderErrorBody
     /// </summary>
     public static string? TryGetMessage(ReadOnlySpan<byte> body)
     {
-        // JSON parsers may ignore a leading BOM (RFC 8259, section 8.1); System.Text.Json does not.
-        if (body.StartsWith("\uFEFF"u8))
-        {
-            body = body[3..];
-        }
-
         try
         {
-            var reader = new Utf8JsonReader(body);
+            var reader = new Utf8JsonReader(ProviderJson.WithoutBom(body));
             using var document = JsonDocument.ParseValue(ref reader);
             return TryGetMessage(document.RootElement);
         }
@@ -28,13 +24,14 @@ internal static class ProviderErrorBody
         {
             return null;
         }
-        catch (InvalidOperationException)
+        catch (MalformedJsonException)
         {
-            // Thrown when a string holds invalid UTF-8.
+            // A message that is invalid UTF-8 or a lone surrogate escape is no message.
             return null;
         }
     }
 
+    /// <exception cref="MalformedJsonException">The message is not UTF-16 text.</exception>
     public static string? TryGetMessage(JsonElement root)
     {
         // Gemini's REST endpoints can answer with the error object wrapped in an array.
@@ -52,18 +49,15 @@ internal static class ProviderErrorBody
         {
             if (error.ValueKind == JsonValueKind.String)
             {
-                return error.GetString();
+                return Text(error);
             }
 
-            if (error.ValueKind == JsonValueKind.Object && StringOrNull(error, "message") is { } message)
+            if (String(error, "message") is { } message)
             {
                 return message;
             }
         }
 
-        return StringOrNull(root, "message");
+        return String(root, "message");
     }
-
-    private static string? StringOrNull(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -4,7 +4,7 @@ using Tap.Sidecar.Outcome;
 namespace Tap.Sidecar.Streams.AnthropicMessages;
 
 /// <summary>An Anthropic message as aggregated so far, with what its stop reason implies.</summary>
-internal sealed class AnthropicMessage(int maxTextChars)
+internal sealed class AnthropicMessage(TextBudget budget)
 {
     public string? Id { get; set; }
 
@@ -26,7 +26,7 @@ internal sealed class AnthropicMessage(int maxTextChars)
     /// <summary>The final counts: message_start's merged with a message_delta's once a stop reason arrived.</summary>
     public AnthropicUsage? FinalUsage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, AnthropicContentBlock> Blocks { get; } = [];
 

@@ -18,13 +18,8 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _message = new AnthropicMessage(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _message = new AnthropicMessage(Budget);
 
     public override TokenUsage? FinalUsage => _message.FinalUsage?.ToTokenUsage();
 
@@ -47,11 +42,7 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
 
     public override string GeneratedText() => _message.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _message.Budget.Exceeded;
-        return AnthropicResponseWriter.Write(_message);
-    }
+    protected override string WriteResponse() => AnthropicResponseWriter.Write(_message);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
@@ -59,7 +50,7 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
         switch (result.Kind)
         {
             case AnthropicEventKind.Token:
-                FirstTokenAt ??= Now;
+                TokenSeen();
                 break;
             case AnthropicEventKind.MessageStop:
                 Terminal = new TerminalEvent(FinishClass, "message_stop", Now);
@@ -70,7 +61,7 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
                 Terminal = new TerminalEvent(TerminalClass.Failed, "error", Now, result.ErrorMessage);
                 break;
             case AnthropicEventKind.Malformed:
-                Fault ??= result.Fault;
+                Fail(result.Fault);
                 break;
         }
     }
@@ -79,16 +70,11 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
     {
         if (AnthropicBodyJson.Read(_message, body, at, out var carriedToken) is { } fault)
         {
-            Fault ??= fault;
+            Fail(fault);
             return;
         }
 
-        BodyEvents = 1;
-        if (carriedToken)
-        {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
-        }
+        AcceptBody(1, carriedToken);
 
         Terminal = new TerminalEvent(FinishClass, "message", at);
     }

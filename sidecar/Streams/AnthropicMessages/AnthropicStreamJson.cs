@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.AnthropicMessages;

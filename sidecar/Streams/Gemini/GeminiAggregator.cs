@@ -1,4 +1,5 @@
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.Gemini;
@@ -23,13 +24,8 @@ internal sealed class GeminiAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _response = new GeminiResponse(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _response = new GeminiResponse(Budget);
 
     public override TokenUsage? FinalUsage => _response.Usage?.ToTokenUsage();
 
@@ -47,24 +43,19 @@ internal sealed class GeminiAggregator : ResponseAggregator
 
     public override string GeneratedText() => _response.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _response.Budget.Exceeded;
-        return GeminiResponseWriter.Write(_response);
-    }
+    protected override string WriteResponse() => GeminiResponseWriter.Write(_response);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
-        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", Now, out var fault);
+        using var document = ParseObject(sseEvent.Utf8Data, ProviderJson.EventData);
         if (document is null)
         {
-            Fault ??= fault;
             return;
         }
 
         if (GeminiJson.Apply(_response, document.RootElement))
         {
-            FirstTokenAt ??= Now;
+            TokenSeen();
         }
 
         // alt=sse has no end marker: the stream simply ends after the chunk that finishes the last candidate.
@@ -76,10 +67,10 @@ internal sealed class GeminiAggregator : ResponseAggregator
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        using var document = GeminiBody.TryParse(body, at, out var fault);
+        using var document = ProviderJson.TryParseObjectOrArray(body, ProviderJson.ResponseBody, at, out var fault);
         if (document is null)
         {
-            Fault ??= fault;
+            Fail(fault);
             return;
         }
 
@@ -90,7 +81,6 @@ internal sealed class GeminiAggregator : ResponseAggregator
             return;
         }
 
-        BodyEvents = responses.Count;
         var carriedToken = false;
         foreach (var response in responses)
         {
@@ -98,11 +88,7 @@ internal sealed class GeminiAggregator : ResponseAggregator
         }
 
         _response.CloseBody();
-        if (carriedToken)
-        {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
-        }
+        AcceptBody(responses.Count, carriedToken);
 
         Terminal = new TerminalEvent(_response.TerminalClass, TerminalName(BodyEvent), at, _response.FailureDetail);
     }

@@ -4,7 +4,7 @@ using Tap.Sidecar.Outcome;
 namespace Tap.Sidecar.Streams.Gemini;
 
 /// <summary>A GenerateContentResponse as merged so far, with what its finish reasons or prompt feedback imply.</summary>
-internal sealed class GeminiResponse(int maxTextChars)
+internal sealed class GeminiResponse(TextBudget budget)
 {
     public string? ResponseId { get; set; }
 
@@ -24,7 +24,7 @@ internal sealed class GeminiResponse(int maxTextChars)
     /// <summary>The latest usage sent before the last chunk: a running count.</summary>
     public GeminiUsage? ProvisionalUsage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, GeminiCandidate> Candidates { get; } = [];
 

@@ -4,7 +4,7 @@ using Tap.Sidecar.Outcome;
 namespace Tap.Sidecar.Streams.OpenAIChat;
 
 /// <summary>A chat completion as aggregated so far, with what its finish reasons imply.</summary>
-internal sealed class ChatCompletion(int maxTextChars)
+internal sealed class ChatCompletion(TextBudget budget)
 {
     public string? Id { get; set; }
 
@@ -14,7 +14,7 @@ internal sealed class ChatCompletion(int maxTextChars)
 
     public TokenUsage? Usage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, ChatChoice> Choices { get; } = [];
 

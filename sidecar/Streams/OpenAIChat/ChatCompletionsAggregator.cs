@@ -1,4 +1,5 @@
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;
 
 namespace Tap.Sidecar.Streams.OpenAIChat;
@@ -18,13 +19,8 @@ internal sealed class ChatCompletionsAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _completion = new ChatCompletion(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _completion = new ChatCompletion(Budget);
 
     public override TokenUsage? FinalUsage => _completion.Usage;
 
@@ -43,11 +39,7 @@ internal sealed class ChatCompletionsAggregator : ResponseAggregator
 
     public override string GeneratedText() => _completion.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _completion.Budget.Exceeded;
-        return ChatResponseWriter.Write(_completion);
-    }
+    protected override string WriteResponse() => ChatResponseWriter.Write(_completion);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
@@ -57,57 +49,29 @@ internal sealed class ChatCompletionsAggregator : ResponseAggregator
             return;
         }
 
-        using var document = ProviderJson.TryParseObject(sseEvent.Utf8Data, "An event's data", Now, out var fault);
-        if (document is null)
+        using var document = ParseObject(sseEvent.Utf8Data, ProviderJson.EventData);
+        if (document is not null && ChatStreamJson.Apply(_completion, document.RootElement))
         {
-            Fault ??= fault;
-        }
-        else if (Apply(() => ChatJson.ApplyChunk(_completion, document.RootElement), Now))
-        {
-            FirstTokenAt ??= Now;
-        }
-    }
-
-    /// <summary>
-    /// Valid JSON can still hold what a reader refuses: a member of the wrong kind (<c>"choices":[1]</c>) or a lone
-    /// surrogate escape. Either makes the stream malformed; neither may escape as an exception.
-    /// </summary>
-    private bool Apply(Func<bool> apply, DateTimeOffset at)
-    {
-        try
-        {
-            return apply();
-        }
-        catch (InvalidOperationException exception)
-        {
-            Fail("malformed_json", "A chunk has a value of the wrong kind or invalid text: " + exception.Message, at);
-            return false;
+            TokenSeen();
         }
     }
 
     protected override void ParseBody(ReadOnlyMemory<byte> body, DateTimeOffset at)
     {
-        using var document = ProviderJson.TryParseObject(body, "The response body", at, out var fault);
+        using var document = ParseObject(body, ProviderJson.ResponseBody);
         if (document is null)
         {
-            Fault ??= fault;
             return;
         }
 
         var root = document.RootElement;
-        if (!ChatJson.HasChoices(root))
+        if (!ChatBodyJson.IsCompletion(root))
         {
             Fail("malformed_json", "The response body is not a chat.completion object.", at);
             return;
         }
 
-        BodyEvents = 1;
-        if (Apply(() => ChatJson.ApplyCompletion(_completion, root), at))
-        {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
-        }
-
+        AcceptBody(1, ChatBodyJson.Apply(_completion, root));
         Terminal = new TerminalEvent(FinishClass, "chat.completion", at);
     }
 }

@@ -22,13 +22,8 @@ internal sealed class ResponsesAggregator : ResponseAggregator
         string? contentType,
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
-        : base(contentType, maxBodyBytes)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxTextChars);
-        _output = new ResponsesOutput(maxTextChars);
-    }
-
-    public override string Format => FormatName;
+        : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _output = new ResponsesOutput(Budget);
 
     public override TokenUsage? FinalUsage => _output.Usage;
 
@@ -47,11 +42,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
 
     public override string GeneratedText() => _output.GeneratedText();
 
-    protected override string WriteResponse(out bool budgetExceeded)
-    {
-        budgetExceeded = _output.Budget.Exceeded;
-        return ResponsesWriter.Write(_output);
-    }
+    protected override string WriteResponse() => ResponsesWriter.Write(_output);
 
     protected override void OnEvent(SseEvent sseEvent)
     {
@@ -64,7 +55,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
         using var document = ResponsesJson.Parse(sseEvent.Utf8Data, "An event's data", Now, out var fault);
         if (document is null)
         {
-            Fault ??= fault;
+            Fail(fault);
             return;
         }
 
@@ -89,7 +80,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
 
         if (carried)
         {
-            FirstTokenAt ??= Now;
+            TokenSeen();
         }
     }
 
@@ -98,7 +89,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
         using var document = ResponsesJson.Parse(body, "The response body", at, out var fault);
         if (document is null)
         {
-            Fault ??= fault;
+            Fail(fault);
             return;
         }
 
@@ -109,12 +100,7 @@ internal sealed class ResponsesAggregator : ResponseAggregator
             return;
         }
 
-        BodyEvents = 1;
-        if (ResponsesJson.ApplyFinal(_output, root, impliedStatus: null, itemsDone: true))
-        {
-            // A non-streamed answer is whole before its first byte leaves the provider.
-            FirstTokenAt = FirstBodyByteAt;
-        }
+        AcceptBody(1, ResponsesJson.ApplyFinal(_output, root, impliedStatus: null, itemsDone: true));
 
         // A background request (background: true) is answered at once with status queued: the exchange completed,
         // and the finish reason says the answer itself is still to come.

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Tap.Sidecar.Outcome;
+using Tap.Sidecar.Streams.Json;
 
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
@@ -22,19 +23,10 @@ internal static class ResponsesJson
     /// Parses an event's data or a body like <see cref="ProviderJson"/>, which reads any top-level <c>error</c> member as a
     /// provider error. Two Responses objects carry one of their own: the <c>error</c> event, whose code and message OpenAI
     /// sends nested under <c>error</c> although its reference puts them at the top level (openai/openai-dotnet#881), and a
-    /// <c>failed</c> response object. Those are parsed again and returned as what they are.
+    /// <c>failed</c> response object. Those are returned as what they are.
     /// </summary>
-    public static JsonDocument? Parse(ReadOnlyMemory<byte> utf8, string what, DateTimeOffset at, out StreamFault? fault)
-    {
-        var document = ProviderJson.TryParseObject(utf8, what, at, out fault);
-        if (document is null && fault?.Code == "provider_error")
-        {
-            document = OwnError(JsonDocument.Parse(utf8.Span.StartsWith("\uFEFF"u8) ? utf8[3..] : utf8));
-            fault = document is null ? fault : null;
-        }
-
-        return document;
-    }
+    public static JsonDocument? Parse(ReadOnlyMemory<byte> utf8, string what, DateTimeOffset at, out StreamFault? fault) =>
+        ProviderJson.TryParseObject(utf8, what, at, out fault, OwnsError);
 
     /// <summary>The event's <c>type</c>, which names it; null when the data does not say.</summary>
     public static string? Type(JsonElement data) => String(data, "type");
@@ -126,17 +118,7 @@ internal static class ResponsesJson
         output.ErrorMessage = ProviderErrorBody.TryGetMessage(data);
     }
 
-    private static JsonDocument? OwnError(JsonDocument document)
-    {
-        var root = document.RootElement;
-        if (Type(root) == ErrorEvent || String(root, "object") == "response")
-        {
-            return document;
-        }
-
-        document.Dispose();
-        return null;
-    }
+    private static bool OwnsError(JsonElement root) => Type(root) == ErrorEvent || String(root, "object") == "response";
 
     private static void ApplyProgress(ResponsesOutput output, JsonElement response)
     {

@@ -4,7 +4,7 @@ using Tap.Sidecar.Outcome;
 namespace Tap.Sidecar.Streams.OpenAIResponses;
 
 /// <summary>A response as aggregated so far: the latest snapshot's header, its output items and, once it ended, how.</summary>
-internal sealed class ResponsesOutput(int maxTextChars)
+internal sealed class ResponsesOutput(TextBudget budget)
 {
     public string? Id { get; set; }
 
@@ -29,7 +29,7 @@ internal sealed class ResponsesOutput(int maxTextChars)
     /// <summary>The latest usage of a <c>queued</c>, <c>created</c> or <c>in_progress</c> snapshot.</summary>
     public TokenUsage? ProvisionalUsage { get; set; }
 
-    public TextBudget Budget { get; } = new(maxTextChars);
+    public TextBudget Budget { get; } = budget;
 
     public SortedDictionary<int, ResponsesItem> Items { get; } = [];
 

@@ -9,7 +9,7 @@ namespace Tap.Sidecar.Streams.Sse;
 /// cut anywhere, including inside a UTF-8 sequence or between CR and LF. Memory is bounded by the line and
 /// event limits; past a limit or on invalid UTF-8 the parser faults and stops dispatching, but keeps counting.
 /// </summary>
-internal sealed class SseParser
+internal sealed class SseParser : IEventFramer
 {
     public const int DefaultMaxLineBytes = 1024 * 1024;
     public const int DefaultMaxEventDataBytes = 4 * 1024 * 1024;
