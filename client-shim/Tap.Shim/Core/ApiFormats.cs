@@ -7,6 +7,8 @@ internal static class ApiFormats
     public const string OpenAIResponses = "openai-responses";
     public const string AnthropicMessages = "anthropic-messages";
     public const string Gemini = "gemini";
+    public const string BedrockConverse = "bedrock-converse";
+    public const string BedrockInvokeAnthropic = "bedrock-invoke-anthropic";
 
     public static string? ToWire(TapApiFormat format) => format switch
     {
@@ -14,6 +16,8 @@ internal static class ApiFormats
         TapApiFormat.OpenAIResponses => OpenAIResponses,
         TapApiFormat.AnthropicMessages => AnthropicMessages,
         TapApiFormat.Gemini => Gemini,
+        TapApiFormat.BedrockConverse => BedrockConverse,
+        TapApiFormat.BedrockInvokeAnthropic => BedrockInvokeAnthropic,
         _ => null,
     };
 }
