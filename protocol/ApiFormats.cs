@@ -7,4 +7,6 @@ internal static class ApiFormats
     public const string OpenAIResponses = "openai-responses";
     public const string AnthropicMessages = "anthropic-messages";
     public const string Gemini = "gemini";
+    public const string BedrockConverse = "bedrock-converse";
+    public const string BedrockInvokeAnthropic = "bedrock-invoke-anthropic";
 }

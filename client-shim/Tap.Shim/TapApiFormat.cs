@@ -17,4 +17,13 @@ public enum TapApiFormat
 
     /// <summary>Google Gemini <c>generateContent</c> and <c>streamGenerateContent</c>.</summary>
     Gemini,
+
+    /// <summary>AWS Bedrock Converse (<c>/model/{id}/converse</c>) and ConverseStream (<c>/model/{id}/converse-stream</c>).</summary>
+    BedrockConverse,
+
+    /// <summary>
+    /// AWS Bedrock InvokeModelWithResponseStream (<c>/model/{id}/invoke-with-response-stream</c>) and InvokeModel
+    /// (<c>/model/{id}/invoke</c>) for Anthropic models: Anthropic Messages events inside Bedrock's framing.
+    /// </summary>
+    BedrockInvokeAnthropic,
 }

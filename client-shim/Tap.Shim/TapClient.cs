@@ -186,6 +186,8 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         TapApiFormat.OpenAIResponses => ApiFormats.OpenAIResponses,
         TapApiFormat.AnthropicMessages => ApiFormats.AnthropicMessages,
         TapApiFormat.Gemini => ApiFormats.Gemini,
+        TapApiFormat.BedrockConverse => ApiFormats.BedrockConverse,
+        TapApiFormat.BedrockInvokeAnthropic => ApiFormats.BedrockInvokeAnthropic,
         _ => null,
     };
 }

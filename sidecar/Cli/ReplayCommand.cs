@@ -20,7 +20,7 @@ internal static class ReplayCommand
         });
         var format = ChoiceOption.Create("--format", "The API format of a transcript file", AggregatorFactory.Formats, "-f");
         var status = Whole("--status", "The upstream HTTP status to simulate", 100, 599, 200, "code");
-        var contentType = new Option<string?>("--content-type") { Description = "The upstream Content-Type (default: application/json when the file starts with '{', else text/event-stream)", HelpName = "type" };
+        var contentType = new Option<string?>("--content-type") { Description = "The upstream Content-Type (default: application/vnd.amazon.eventstream when the file starts with an AWS event-stream message, application/json when it starts with '{', else text/event-stream)", HelpName = "type" };
         var clientAbortAt = Offset("--client-abort-at", "The client aborts after this many bytes were read");
         var upstreamErrorAt = Offset("--upstream-error-at", "The upstream connection resets after this many bytes");
         var eofAt = Offset("--eof-at", "The upstream ends cleanly after this many bytes");

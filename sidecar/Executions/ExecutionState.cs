@@ -225,7 +225,8 @@ internal sealed class ExecutionState(ExecutionStart start) : IExecutionFacts
     {
         (_sniffed ??= []).Add((data.ToArray(), at));
         _sniffedBytes += data.Length;
-        if (_sniffedBytes >= FormatInference.SniffBytes || data.IndexOf("\n\n"u8) >= 0 || data.IndexOf("\r\n\r\n"u8) >= 0)
+        if (_sniffedBytes >= FormatInference.SniffBytes || data.IndexOf("\n\n"u8) >= 0 || data.IndexOf("\r\n\r\n"u8) >= 0
+            || data.IndexOf(FormatInference.AwsEventTypeHeader) >= 0)
         {
             EndSniffing();
         }

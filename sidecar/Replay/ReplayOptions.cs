@@ -7,7 +7,10 @@ internal sealed record ReplayOptions
 
     public int Status { get; init; } = 200;
 
-    /// <summary>Null: <c>application/json</c> when the transcript starts with '{' or '[', else <c>text/event-stream</c>.</summary>
+    /// <summary>
+    /// Null: <c>application/vnd.amazon.eventstream</c> when the transcript starts with an AWS event-stream prelude,
+    /// <c>application/json</c> when it starts with '{' or '[', else <c>text/event-stream</c>.
+    /// </summary>
     public string? ContentType { get; init; }
 
     public long? ClientAbortAt { get; init; }

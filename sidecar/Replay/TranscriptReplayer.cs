@@ -4,12 +4,14 @@ using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Streams;
+using Tap.Sidecar.Streams.AwsEventStream;
 
 namespace Tap.Sidecar.Replay;
 
 /// <summary>
 /// Plays a raw response transcript through the sidecar's own parsing, aggregation and outcome code, as a
-/// proxy would have reported it: one chunk per SSE event, one millisecond apart, with simulated signals
+/// proxy would have reported it: one chunk per SSE event or AWS event-stream message, one millisecond apart, with simulated signals
 /// at byte offsets. The record it returns is the one <c>tap serve</c> would have written.
 /// </summary>
 internal static class TranscriptReplayer
@@ -19,7 +21,8 @@ internal static class TranscriptReplayer
     public static ExecutionRecord Replay(ReadOnlySpan<byte> transcript, ReplayOptions options, StoreOptions? storeOptions = null)
     {
         var contentType = options.ContentType ?? GuessContentType(transcript);
-        var streamed = contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
+        var aws = ContentTypes.IsAmazonEventStream(contentType);
+        var streamed = aws || contentType.Contains("event-stream", StringComparison.OrdinalIgnoreCase);
         var clock = DateTimeOffset.UnixEpoch.AddYears(56);
         var state = new ExecutionState(new ExecutionStart(Tap.Protocol.ExecutionIds.NewVersion7(clock), clock, options.Format, streamed, RequestId: "replay"));
 
@@ -28,7 +31,7 @@ internal static class TranscriptReplayer
 
         var stop = FirstStop(options, transcript.Length);
         long position = 0;
-        foreach (var cut in Cuts(transcript, streamed))
+        foreach (var cut in aws ? [.. EventStreamLayout.MessageEnds(transcript), transcript.Length] : Cuts(transcript, streamed))
         {
             var end = Math.Min(cut, stop.At);
             if (end > position)
@@ -89,5 +92,7 @@ internal static class TranscriptReplayer
     }
 
     private static string GuessContentType(ReadOnlySpan<byte> transcript) =>
-        transcript.TrimStart(" \t\r\n"u8) is [(byte)'{' or (byte)'[', ..] ? "application/json" : "text/event-stream";
+        EventStreamLayout.StartsWithMessage(transcript) ? "application/vnd.amazon.eventstream"
+        : transcript.TrimStart(" \t\r\n"u8) is [(byte)'{' or (byte)'[', ..] ? "application/json"
+        : "text/event-stream";
 }

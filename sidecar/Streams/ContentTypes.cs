@@ -3,7 +3,12 @@ namespace Tap.Sidecar.Streams;
 internal static class ContentTypes
 {
     /// <summary>Whether the media type, ignoring parameters such as charset, is <c>text/event-stream</c>.</summary>
-    public static bool IsEventStream(string? contentType)
+    public static bool IsEventStream(string? contentType) => Is(contentType, "text/event-stream");
+
+    /// <summary>Whether the media type is the AWS event-stream framing, <c>application/vnd.amazon.eventstream</c>.</summary>
+    public static bool IsAmazonEventStream(string? contentType) => Is(contentType, "application/vnd.amazon.eventstream");
+
+    private static bool Is(string? contentType, string expected)
     {
         if (contentType is null)
         {
@@ -17,6 +22,6 @@ internal static class ContentTypes
             mediaType = mediaType[..semicolon];
         }
 
-        return mediaType.Trim().Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        return mediaType.Trim().Equals(expected, StringComparison.OrdinalIgnoreCase);
     }
 }

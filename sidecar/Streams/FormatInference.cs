@@ -16,6 +16,11 @@ internal static class FormatInference
     public static string FromPath(string? requestPath)
     {
         var path = requestPath ?? "";
+        if (BedrockFromPath(path) is { } bedrock)
+        {
+            return bedrock;
+        }
+
         if (path.Contains("/chat/completions", StringComparison.OrdinalIgnoreCase))
         {
             return ApiFormats.OpenAIChat;
@@ -42,6 +47,13 @@ internal static class FormatInference
     /// <summary>The format the first bytes show; Chat Completions when nothing else matches, as most compatible servers speak it.</summary>
     public static string FromBody(ReadOnlySpan<byte> head)
     {
+        // An AWS event stream is binary; its first message's headers name its event (ConverseStream's messageStart, or
+        // InvokeModelWithResponseStream's chunk: a string header, type 7, of length 5).
+        if (head.IndexOf(AwsEventTypeHeader) >= 0)
+        {
+            return head.IndexOf(":event-type\u0007\u0000\u0005chunk"u8) >= 0 ? ApiFormats.BedrockInvokeAnthropic : ApiFormats.BedrockConverse;
+        }
+
         if (head.IndexOf("message_start"u8) >= 0 || head.IndexOf("\"type\":\"message\""u8) >= 0 || head.IndexOf("\"type\": \"message\""u8) >= 0)
         {
             return ApiFormats.AnthropicMessages;
@@ -52,11 +64,42 @@ internal static class FormatInference
             return ApiFormats.OpenAIResponses;
         }
 
+        if (head.IndexOf("\"stopReason\""u8) >= 0 && head.IndexOf("\"output\""u8) >= 0)
+        {
+            return ApiFormats.BedrockConverse;
+        }
+
         if (head.IndexOf("\"candidates\""u8) >= 0 || head.IndexOf("\"promptFeedback\""u8) >= 0 || head.IndexOf("\"usageMetadata\""u8) >= 0)
         {
             return ApiFormats.Gemini;
         }
 
         return ApiFormats.OpenAIChat;
+    }
+
+    /// <summary>The name of the header that names an AWS event stream message's event.</summary>
+    public static ReadOnlySpan<byte> AwsEventTypeHeader => ":event-type"u8;
+
+    /// <summary>
+    /// Bedrock's runtime paths, <c>/model/{modelId}/converse</c>, <c>/converse-stream</c>, <c>/invoke</c> and
+    /// <c>/invoke-with-response-stream</c>; matched on the last segment so that <c>/v1/conversations</c> is not one.
+    /// InvokeModel's body is the model's own; the only one Tap reads is Anthropic's.
+    /// </summary>
+    private static string? BedrockFromPath(string path)
+    {
+        var query = path.IndexOf('?');
+        var route = (query >= 0 ? path[..query] : path).TrimEnd('/');
+        if (!route.Contains("/model/", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var last = route[(route.LastIndexOf('/') + 1)..];
+        return last.ToLowerInvariant() switch
+        {
+            "converse" or "converse-stream" => ApiFormats.BedrockConverse,
+            "invoke" or "invoke-with-response-stream" => ApiFormats.BedrockInvokeAnthropic,
+            _ => null,
+        };
     }
 }

@@ -8,7 +8,7 @@ namespace Tap.Sidecar.Streams.AnthropicMessages;
 /// <c>message_stop</c> (or an <c>error</c> event), or any other content type as one buffered message body.
 /// The first fault wins; after it, and after the terminal event, nothing more is aggregated.
 /// </summary>
-internal sealed class AnthropicMessagesAggregator : ResponseAggregator
+internal class AnthropicMessagesAggregator : ResponseAggregator
 {
     public const string FormatName = "anthropic-messages";
 
@@ -19,6 +19,11 @@ internal sealed class AnthropicMessagesAggregator : ResponseAggregator
         int maxBodyBytes = DefaultMaxBodyBytes,
         int maxTextChars = TextBudget.DefaultMaxChars)
         : base(FormatName, contentType, maxBodyBytes, maxTextChars) =>
+        _message = new AnthropicMessage(Budget);
+
+    /// <summary>A format that carries Anthropic's events in another framing (Bedrock's InvokeModelWithResponseStream).</summary>
+    protected AnthropicMessagesAggregator(string format, Func<Action<SseEvent>, IEventFramer>? framing, int maxBodyBytes, int maxTextChars)
+        : base(format, framing, maxBodyBytes, maxTextChars) =>
         _message = new AnthropicMessage(Budget);
 
     public override TokenUsage? FinalUsage => _message.FinalUsage?.ToTokenUsage();
