@@ -24,7 +24,7 @@ internal static class RecordPrinter
 
     /// <summary>
     /// Two lines per record so that everything fits the console's width (80 columns unless a terminal): the start
-    /// date over its time, the status over its reason, the model over the wire format. No value wraps; the model
+    /// date over its time, the status over its reason, the model over the wire format, the latency over the cost. No value wraps; the model
     /// and format, the only free text, get the width that is left and are shortened with an ellipsis beyond it.
     /// </summary>
     public static void PrintTable(IAnsiConsole console, IReadOnlyList<ExecutionRecord> records)
@@ -40,9 +40,8 @@ internal static class RecordPrinter
         }).ToList();
         var statusWidth = rows.Select(r => Math.Max(Or(r.Record.Status).Length, Or(r.Record.Reason).Length)).Append("status".Length).Max();
         var tokensWidth = rows.Select(r => r.Tokens.Length).Append("tokens".Length).Max();
-        var msWidth = rows.Select(r => r.Ms.Length).Append("ms".Length).Max();
-        var costWidth = rows.Select(r => r.Cost.Length).Append("cost".Length).Max() + 1;
-        var modelWidth = Math.Max(MinModelWidth, console.Profile.Width - TableOverhead - 8 - 10 - statusWidth - tokensWidth - msWidth - costWidth);
+        var msWidth = rows.Select(r => Math.Max(r.Ms.Length, r.Cost.Length)).Append("cost".Length).Max();
+        var modelWidth = Math.Max(MinModelWidth, console.Profile.Width - TableOverhead - 8 - 10 - statusWidth - tokensWidth - msWidth);
 
         var table = new Table().Border(TableBorder.Simple).ShowRowSeparators();
         table.AddColumn(Column("id").NoWrap());
@@ -50,8 +49,7 @@ internal static class RecordPrinter
         table.AddColumn(Column("status\nreason").NoWrap());
         table.AddColumn(Column("model\nformat").NoWrap());
         table.AddColumn(Column("tokens\nin/out").RightAligned().NoWrap());
-        table.AddColumn(Column("ms").RightAligned().NoWrap());
-        table.AddColumn(Column("cost").RightAligned().NoWrap());
+        table.AddColumn(Column("ms\ncost").RightAligned().NoWrap());
         foreach (var row in rows)
         {
             var record = row.Record;
@@ -61,8 +59,7 @@ internal static class RecordPrinter
                 Cell($"{Or(record.Status)}\n{Or(record.Reason)}"),
                 Cell($"{Shorten(record.Model ?? None, modelWidth)}\n{Shorten(Or(record.Format), modelWidth)}"),
                 Cell(row.Tokens),
-                Cell(row.Ms),
-                Cell(row.Cost));
+                Cell($"{row.Ms}\n{row.Cost}"));
         }
 
         console.Write(table);

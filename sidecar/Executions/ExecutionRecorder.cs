@@ -35,7 +35,7 @@ internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory recor
         var decision = OutcomeEngine.Decide(state, how);
         var record = records.Create(state, decision, client, raw, out var estimate);
         ExecutionLog.ExecutionDecided(logger, record.Id, record.Status, record.Reason);
-        if (!writer.TryEnqueue(record, acknowledge is null ? null : r => acknowledge(r.Id), estimate is null ? null : r => RecordFactory.Complete(r, estimate)))
+        if (!writer.TryEnqueue(record, acknowledge is null ? null : r => acknowledge(r.Id), estimate is null ? null : r => records.Complete(r, estimate), estimate?.Sample.Length ?? 0))
         {
             ExecutionLog.RecordDropped(logger, record.Id);
         }

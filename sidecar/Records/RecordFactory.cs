@@ -107,8 +107,8 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         return record;
     }
 
-    /// <summary>Tokenizes <paramref name="estimate"/> and gives <paramref name="record"/> its usage and the usage's note.</summary>
-    public static void Complete(ExecutionRecord record, UsageEstimate estimate)
+    /// <summary>Tokenizes <paramref name="estimate"/> and gives <paramref name="record"/> its usage, the usage's note and the cost of that usage.</summary>
+    public void Complete(ExecutionRecord record, UsageEstimate estimate)
     {
         ArgumentNullException.ThrowIfNull(record);
         var usage = UsageResolver.Resolve(estimate);
@@ -119,6 +119,8 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         {
             record.Notes.Add(note);
         }
+
+        RecordCost.Apply(record, _prices);
     }
 
     private static UsageEntry? ToEntry(ResolvedUsage? resolved, bool drained) => resolved is not { Usage: var usage } ? null : new UsageEntry

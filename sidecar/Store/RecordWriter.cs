@@ -27,11 +27,11 @@ internal sealed class RecordWriter : BackgroundService
     public const int QueueCapacity = 4096;
 
     /// <summary>
-    /// Records whose preparation (an estimate of usage to tokenize) waits for the writer before the readers pause: a
-    /// sample is at most 256 K characters (<see cref="Tap.Sidecar.Outcome.UsageEstimator.MaxCountedChars"/>), so 64
-    /// hold at most 32 MiB besides the records.
+    /// Characters of preparation (samples of generated text to tokenize for an estimate of usage) that may wait for the
+    /// writer before the readers pause: 32 MiB besides the records. Counted in characters, not samples, so that many
+    /// short estimates never pause the readers while a few long ones cannot hold more memory.
     /// </summary>
-    public const int PrepareCapacity = 64;
+    public const int PrepareCapacity = 16 * 1024 * 1024;
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     // Short: once space is back on a full disk, the writer should find out within seconds.
@@ -111,25 +111,20 @@ internal sealed class RecordWriter : BackgroundService
     /// Work the record needs before it is saved (tokenizing an estimate), run once on the writer's thread so that it
     /// never runs on a connection's read loop; an exception is logged and the record is saved as it is.
     /// </param>
-    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null, Action<ExecutionRecord>? prepare = null)
+    /// <param name="prepareChars">The characters <paramref name="prepare"/> works through, counted against <see cref="PrepareCapacity"/> (at least one).</param>
+    public bool TryEnqueue(ExecutionRecord record, Action<ExecutionRecord>? onCommitted = null, Action<ExecutionRecord>? prepare = null, int prepareChars = 0)
     {
         ArgumentNullException.ThrowIfNull(record);
+        var weight = prepare is null ? 0 : Math.Max(1, prepareChars);
         Interlocked.Increment(ref _queued);
-        if (prepare is not null)
-        {
-            Interlocked.Increment(ref _preparing);
-        }
-
-        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null, Prepare: prepare)))
+        Interlocked.Add(ref _preparing, weight);
+        if (_queue.Writer.TryWrite(new Pending(record, onCommitted, null, Prepare: prepare, PrepareChars: weight)))
         {
             return true;
         }
 
         Interlocked.Decrement(ref _queued);
-        if (prepare is not null)
-        {
-            Interlocked.Decrement(ref _preparing);
-        }
+        Interlocked.Add(ref _preparing, -weight);
 
         var dropped = Interlocked.Increment(ref _dropped);
         StoreLog.RecordRefused(_logger, dropped);
@@ -417,7 +412,7 @@ internal sealed class RecordWriter : BackgroundService
             StoreLog.PrepareFailed(_logger, exception, pending.Record!.Id);
         }
 
-        Interlocked.Decrement(ref _preparing);
+        Interlocked.Add(ref _preparing, -pending.PrepareChars);
     }
 
     private async Task RunAsync(StoreWrite write, CancellationToken abandon)
@@ -453,7 +448,8 @@ internal sealed class RecordWriter : BackgroundService
         ShimLossReport? Loss = null,
         Action? OnLossCommitted = null,
         Action<ExecutionRecord>? Prepare = null,
-        StoreWrite? Write = null);
+        StoreWrite? Write = null,
+        int PrepareChars = 0);
 
     private sealed record StoreWrite(string What, Func<long> Run, TaskCompletionSource<long> Written);
 }

@@ -52,7 +52,7 @@ public sealed class BadInvocationTests
         Row(ExitCodes.Usage, "--format: 'xml' is not one of openai-chat, openai-responses, anthropic-messages, gemini, bedrock-converse, bedrock-invoke-anthropic.", "list", "--format", "xml"),
         Row(ExitCodes.Usage, "--format: 'anthropic' is not one of", "tail", "--format", "anthropic"),
         Row(ExitCodes.Usage, "--sort: 'bogus' is not one of started, latency, ttft.", "list", "--sort", "bogus"),
-        Row(ExitCodes.Usage, "--by: 'user' is not one of status, model, format, route.", "stats", "--by", "user"),
+        Row(ExitCodes.Usage, "--by: 'user' is not one of status, model, format, route, gateway.", "stats", "--by", "user"),
         Row(ExitCodes.Usage, "--format: 'parquet' is not one of jsonl, csv.", "export", "--format", "parquet"),
         Row(ExitCodes.Usage, "--format: 'xml' is not one of jsonl, csv.", "export", "-f", "xml"),
         Row(ExitCodes.Usage, "--api-format: 'openai' is not one of openai-chat,", "export", "--api-format", "openai"),

@@ -23,7 +23,7 @@ public sealed class UsageEstimateDeferralTests
 
         var deferred = factory.Create(state, decision, Client, null, out var estimate);
         var usageBefore = deferred.Usage;
-        RecordFactory.Complete(deferred, estimate!);
+        factory.Complete(deferred, estimate!);
         var whole = factory.Create(state, decision, Client);
 
         Assert.Multiple(() =>

@@ -89,9 +89,9 @@ public sealed class RecordWriterPrepareTests
             release.Wait(Timeout);
             _store.Save(batch);
         });
-        for (var i = 0; i < RecordWriter.PrepareCapacity; i++)
+        for (var i = 0; i < LongSamplesAtTheCap; i++)
         {
-            writer.TryEnqueue(Records.Full(), prepare: _ => { });
+            writer.TryEnqueue(Records.Full(), prepare: _ => { }, prepareChars: LongestSample);
         }
 
         var room = writer.WaitForRoomAsync(CancellationToken.None);
@@ -101,10 +101,39 @@ public sealed class RecordWriterPrepareTests
         await room.WaitAsync(Timeout);
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
 
-        Assert.That(heldAtTheCap, Is.True, "64 samples of up to 256 K characters are the most that wait");
-        Assert.That(_store.Count(), Is.EqualTo(RecordWriter.PrepareCapacity));
+        Assert.That(heldAtTheCap, Is.True, "64 samples of 256 K characters are the most that wait");
+        Assert.That(_store.Count(), Is.EqualTo(LongSamplesAtTheCap));
         await writer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
     }
+
+    [Test]
+    public async Task Many_short_preparations_waiting_for_the_writer_do_not_pause_the_readers()
+    {
+        var release = new ManualResetEventSlim();
+        using var writer = CreateWriter(batch =>
+        {
+            release.Wait(Timeout);
+            _store.Save(batch);
+        });
+        for (var i = 0; i < 1_000; i++)
+        {
+            writer.TryEnqueue(Records.Full(), prepare: _ => { }, prepareChars: 200);
+        }
+
+        var room = writer.WaitForRoomAsync(CancellationToken.None);
+        var roomAtOnce = room.IsCompleted;
+        await writer.StartAsync(CancellationToken.None);
+        release.Set();
+        await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.That(roomAtOnce, Is.True, "1,000 estimates of 200 characters hold 200 K characters, far below the cap");
+        Assert.That(_store.Count(), Is.EqualTo(1_000));
+        await writer.StopAsync(CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    private const int LongestSample = 256 * 1024;
+
+    private const int LongSamplesAtTheCap = RecordWriter.PrepareCapacity / LongestSample;
 
     private RecordWriter CreateWriter(Action<IReadOnlyList<ExecutionRecord>> save) =>
         new(save, new StoreOptions(), _logger, TimeProvider.System);
