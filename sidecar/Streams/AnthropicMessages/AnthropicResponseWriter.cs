@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using static Tap.Sidecar.Streams.CompactJson;
 
@@ -13,8 +11,7 @@ internal static class AnthropicResponseWriter
 {
     public static string Write(AnthropicMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
+        return CompactJson.Write(writer =>
         {
             writer.WriteStartObject();
             WriteOptional(writer, "id", message.Id);
@@ -32,9 +29,7 @@ internal static class AnthropicResponseWriter
             WriteOptional(writer, "stop_sequence", message.StopSequence);
             WriteUsage(writer, message);
             writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     // Without final counts only message_start's input side is known: its output_tokens is not the answer's.

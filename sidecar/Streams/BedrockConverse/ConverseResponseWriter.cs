@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using static Tap.Sidecar.Streams.CompactJson;
 
@@ -10,8 +8,7 @@ internal static class ConverseResponseWriter
 {
     public static string Write(ConverseMessage message)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
+        return CompactJson.Write(writer =>
         {
             writer.WriteStartObject();
             writer.WriteStartObject("output");
@@ -41,9 +38,7 @@ internal static class ConverseResponseWriter
             }
 
             writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     private static void WriteBlock(Utf8JsonWriter writer, ConverseBlock block)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using static Tap.Sidecar.Streams.CompactJson;
 
@@ -13,8 +11,7 @@ internal static class GeminiResponseWriter
 {
     public static string Write(GeminiResponse response)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
+        return CompactJson.Write(writer =>
         {
             writer.WriteStartObject();
             if (response.Candidates.Count > 0)
@@ -33,9 +30,7 @@ internal static class GeminiResponseWriter
             WriteOptional(writer, "modelVersion", response.ModelVersion);
             WriteOptional(writer, "responseId", response.ResponseId);
             writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     private static void WriteCandidate(Utf8JsonWriter writer, GeminiCandidate candidate)

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using static Tap.Sidecar.Streams.CompactJson;
 
@@ -10,8 +8,7 @@ internal static class ChatResponseWriter
 {
     public static string Write(ChatCompletion completion)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
+        return CompactJson.Write(writer =>
         {
             writer.WriteStartObject();
             WriteOptional(writer, "id", completion.Id);
@@ -26,9 +23,7 @@ internal static class ChatResponseWriter
             writer.WriteEndArray();
             WriteUsage(writer, completion);
             writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     private static void WriteChoice(Utf8JsonWriter writer, ChatChoice choice)

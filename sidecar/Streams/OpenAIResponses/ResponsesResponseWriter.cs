@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using static Tap.Sidecar.Streams.CompactJson;
 
@@ -10,8 +8,7 @@ internal static class ResponsesResponseWriter
 {
     public static string Write(ResponsesOutput output)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, CompactJson.Options))
+        return CompactJson.Write(writer =>
         {
             writer.WriteStartObject();
             WriteOptional(writer, "id", output.Id);
@@ -42,9 +39,7 @@ internal static class ResponsesResponseWriter
             writer.WriteEndArray();
             WriteUsage(writer, output);
             writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     private static void WriteItem(Utf8JsonWriter writer, ResponsesItem item)
