@@ -302,6 +302,22 @@ internal sealed class RecordStore : IDisposable
         ThrowIfReadOnly();
         using var writing = _writeGate.EnterScope();
         ReopenIfFaulted();
+        // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
+        CommitDurably(() =>
+        {
+            _executions.Upsert(RecordSupersession.Resolve(id => _executions.FindById(id), batch));
+            ShimLossBook.Forget(_database, batch);
+            ShimLossBook.Save(_database, _executions, losses);
+        });
+        CheckpointIfLarge();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, under the write gate the caller holds, and returns once it is
+    /// on disk; on a store fault it rolls back, marks the engine faulted (to be reopened) and rethrows.
+    /// </summary>
+    private void CommitDurably(Action work)
+    {
         var generation = _session.Log!.Generation;
         try
         {
@@ -310,9 +326,7 @@ internal sealed class RecordStore : IDisposable
                 throw new InvalidOperationException("A transaction is already open on this thread.");
             }
 
-            _executions.Upsert(RecordSupersession.Resolve(id => _executions.FindById(id), batch));
-            ShimLossBook.Forget(_database, batch);
-            ShimLossBook.Save(_database, _executions, losses);
+            work();
             _database.Commit();
         }
         catch (Exception ex)
@@ -324,15 +338,13 @@ internal sealed class RecordStore : IDisposable
             }
             catch (Exception rollback) when (rollback is IOException or LiteException or ObjectDisposedException)
             {
-                // A faulted engine rethrows its first error here too; the save's own error is the one to report.
+                // A faulted engine rethrows its first error here too; the transaction's own error is the one to report.
             }
 
             throw;
         }
 
-        // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
         WaitDurable(generation);
-        CheckpointIfLarge();
     }
 
     /// <summary>
@@ -465,14 +477,8 @@ internal sealed class RecordStore : IDisposable
         long total = 0;
         foreach (var chunk in ids.Chunk(RewriteBatch))
         {
-            var generation = _session.Log!.Generation;
-            try
+            CommitDurably(() =>
             {
-                if (!_database.BeginTrans())
-                {
-                    throw new InvalidOperationException("A transaction is already open on this thread.");
-                }
-
                 foreach (var id in chunk)
                 {
                     if (_executions.FindById(id) is { } record && change(record))
@@ -481,25 +487,7 @@ internal sealed class RecordStore : IDisposable
                         total++;
                     }
                 }
-
-                _database.Commit();
-            }
-            catch (Exception ex)
-            {
-                _faulted = ex is IOException or LiteException or ObjectDisposedException;
-                try
-                {
-                    _database.Rollback();
-                }
-                catch (Exception rollback) when (rollback is IOException or LiteException or ObjectDisposedException)
-                {
-                    // The rewrite's own error is the one to report.
-                }
-
-                throw;
-            }
-
-            WaitDurable(generation);
+            });
         }
 
         CheckpointIfLarge();
