@@ -9,7 +9,7 @@ namespace Tap.Shim.Capture;
 /// With a <see cref="DrainGate"/>, reads never carry the proxy's token (canceling a read would abort the upstream
 /// connection): when the client leaves, the pending read and the rest of the body go to a background drain.
 /// </summary>
-internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate? drain = null, Func<bool>? clientGone = null) : Stream
+internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate? drain = null, Func<bool>? clientGone = null) : ReadOnlyStream
 {
     private const int DrainBufferBytes = 16 * 1024;
     private Task<int>? _pending;
@@ -17,20 +17,6 @@ internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate
     private int _pendingSize;
     private int _drained;
     private bool _abandoned;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -75,16 +61,6 @@ internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
