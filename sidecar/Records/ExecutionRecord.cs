@@ -88,7 +88,7 @@ internal sealed class ClientIdentity
 /// <summary>A lifecycle signal as the shim reported it.</summary>
 internal sealed class SignalEntry
 {
-    /// <summary><c>response</c>, <c>client_aborted</c>, <c>upstream_error</c>, <c>upstream_end</c>, <c>end</c>, <c>connection_lost</c>, <c>shutdown</c>.</summary>
+    /// <summary>One of <see cref="Tap.Sidecar.Outcome.ObservedSignal"/>'s kinds: <c>response</c>, <c>client_aborted</c>, <c>upstream_error</c>, <c>upstream_end</c>, <c>end</c>, <c>drain_started</c>, <c>drain_skipped</c>, <c>connection_lost</c>, <c>shutdown</c>, <c>shim_dropped</c>.</summary>
     public string Kind { get; set; } = "";
     public DateTime At { get; set; }
 
