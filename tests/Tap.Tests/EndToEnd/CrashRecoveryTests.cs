@@ -61,17 +61,31 @@ public class CrashRecoveryTests
                 await Task.Delay(10);
             }
         });
-        var clock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        Task ServedAtLeastAsync(int more, string what)
+        {
+            var target = Volatile.Read(ref served) + more;
+            return Eventually.TrueAsync(() => Volatile.Read(ref served) >= target, what, TimeSpan.FromSeconds(60));
+        }
+
+        Task AcknowledgedAtLeastAsync(int more, string what)
+        {
+            var target = gateway.Tap.Counters.ExecutionsAcknowledged + more;
+            return Eventually.TrueAsync(() => gateway.Tap.Counters.ExecutionsAcknowledged >= target, what, TimeSpan.FromSeconds(60));
+        }
+
+        // Each phase lasts until the load has gone on through it, not for a fixed time: a slow machine stretches the phases
+        // instead of testing less.
+        await ServedAtLeastAsync(100, "load is under way");
+        var stopping = Stopwatch.StartNew();
         await sidecar.StopAsync();
-        var stoppedAfter = clock.Elapsed;
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var gracefulStop = stopping.Elapsed;
+        await ServedAtLeastAsync(50, "the gateway serves on while the sidecar is away");
         sidecar = await TapServeProcess.StartAsync(pipe, database);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await AcknowledgedAtLeastAsync(50, "the restarted sidecar records");
         await sidecar.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await ServedAtLeastAsync(50, "the gateway serves on after the SIGKILL");
         await using var last = await TapServeProcess.StartAsync(pipe, database);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await AcknowledgedAtLeastAsync(50, "the sidecar started after the SIGKILL records");
         await stopLoad.CancelAsync();
         await Task.WhenAll(load);
         await sampling;
@@ -85,7 +99,7 @@ public class CrashRecoveryTests
         TestContext.Out.WriteLine(
             $"served {served}, client errors {failures}, records {records.Count}, duplicates {byRequest.Count(g => g.Count() > 1)}, " +
             $"not completed {records.Count(r => r.Status != "completed")}, shim dropped {counters.ExecutionsDropped}, frames replayed {counters.FramesReplayed}, " +
-            $"graceful stop took {stoppedAfter.TotalSeconds - 2:0.0} s, peak shim buffer {peakBuffered / 1024} KiB");
+            $"graceful stop took {gracefulStop.TotalSeconds:0.0} s, peak shim buffer {peakBuffered / 1024} KiB");
         Assert.Multiple(() =>
         {
             Assert.That(served, Is.GreaterThan(300), "several hundred executions");

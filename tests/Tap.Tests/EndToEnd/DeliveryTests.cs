@@ -30,7 +30,7 @@ public class DeliveryTests
 
         var served = 0;
         var failures = 0;
-        using var stopLoad = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        using var stopLoad = new CancellationTokenSource();
         var load = Enumerable.Range(0, 20).Select(worker => Task.Run(async () =>
         {
             for (var i = 0; !stopLoad.IsCancellationRequested; i++)
@@ -47,10 +47,14 @@ public class DeliveryTests
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => Volatile.Read(ref served) >= 100, "load is under way");
         await sidecar.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        var servedWhenStopped = Volatile.Read(ref served);
+        await Eventually.TrueAsync(() => Volatile.Read(ref served) >= servedWhenStopped + 50, "the gateway serves on while the sidecar is away");
         await using var restarted = await SidecarProcess.StartAsync(pipe, database);
+        var acknowledgedAtRestart = gateway.Tap.Counters.ExecutionsAcknowledged;
+        await Eventually.TrueAsync(() => gateway.Tap.Counters.ExecutionsAcknowledged >= acknowledgedAtRestart + 50, "the restarted sidecar records", TimeSpan.FromSeconds(60));
+        await stopLoad.CancelAsync();
         await Task.WhenAll(load);
 
         await Eventually.TrueAsync(() => restarted.Records.Count() >= served, $"all {served} served executions are recorded", TimeSpan.FromSeconds(60));

@@ -115,7 +115,7 @@ public class DiskFullTests
 
             var ackedWhileFull = client.Counters.ExecutionsAcknowledged;
             Assert.That(await RunAsync("mount", $"-o remount,size=64m {mountPoint}"), Is.Zero);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged > ackedWhileFull + 100, "the load is recorded again once space is back", TimeSpan.FromSeconds(60));
             await stopLoad.CancelAsync();
             await Task.WhenAll(load);
 
