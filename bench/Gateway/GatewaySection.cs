@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Tap.Benchmarks.Hosts;
 using Tap.Benchmarks.Reporting;
-using Tap.Shim;
 
 namespace Tap.Benchmarks.Gateway;
 

@@ -4,7 +4,6 @@ using System.Text;
 using Tap.Benchmarks.Fixtures;
 using Tap.Benchmarks.Hosts;
 using Tap.Benchmarks.Reporting;
-using Tap.Shim;
 
 namespace Tap.Benchmarks.Ingest;
 

@@ -31,7 +31,7 @@ internal static class StoreBaselines
         }
     }
 
-    /// <summary>The sidecar's own <see cref="RecordStore.Save"/> (an upsert transaction per batch of <see cref="StoreOptions.MaxBatchSize"/>, as its writer commits under load), without the pipe.</summary>
+    /// <summary>The sidecar's own <see cref="RecordStore.Save(IReadOnlyList{ExecutionRecord})"/> (an upsert transaction per batch of <see cref="StoreOptions.MaxBatchSize"/>, as its writer commits under load), without the pipe.</summary>
     /// <param name="prefill">Saved first, untimed, as in <see cref="InsertBulk"/>.</param>
     public static TimeSpan RecordStoreSave(List<ExecutionRecord> records, List<ExecutionRecord> prefill)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Tap.Shim.AspNetCore;
 using Yarp.ReverseProxy.Forwarder;

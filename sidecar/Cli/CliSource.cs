@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Tap.Protocol;
 using Tap.Sidecar.Control;
-using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Tap.Protocol;
 using Tap.Sidecar.Control;
 using Tap.Sidecar.Hosting;

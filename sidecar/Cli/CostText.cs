@@ -1,7 +1,6 @@
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Spectre.Console;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 

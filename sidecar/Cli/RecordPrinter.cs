@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
-using Spectre.Console.Rendering;
 using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;

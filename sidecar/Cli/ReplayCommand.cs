@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Replay;
 using Tap.Sidecar.Streams;
 

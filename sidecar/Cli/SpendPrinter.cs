@@ -1,7 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 

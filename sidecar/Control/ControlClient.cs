@@ -1,9 +1,7 @@
 using System.IO.Pipes;
 using System.Text.Json;
 using Tap.Protocol;
-using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Control;
 

@@ -4,9 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tap.Protocol;
-using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
-using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Control;

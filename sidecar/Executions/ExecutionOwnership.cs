@@ -1,6 +1,4 @@
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Executions;
 

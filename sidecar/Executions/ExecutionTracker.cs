@@ -1,7 +1,6 @@
 using Tap.Protocol;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Executions;

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Executions;
 

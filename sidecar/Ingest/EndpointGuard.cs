@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Tap.Protocol;
-using Tap.Sidecar.Executions;
 using Tap.Sidecar.Store.Files;
 
 namespace Tap.Sidecar.Ingest;

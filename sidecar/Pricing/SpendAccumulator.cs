@@ -1,6 +1,5 @@
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Pricing;
 

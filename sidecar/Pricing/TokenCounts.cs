@@ -1,5 +1,4 @@
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Pricing;
 

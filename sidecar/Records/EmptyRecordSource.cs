@@ -1,5 +1,3 @@
-using Tap.Sidecar.Pricing;
-
 namespace Tap.Sidecar.Records;
 
 /// <summary>No database file yet and no sidecar: every query answers nothing, so commands need no special case.</summary>

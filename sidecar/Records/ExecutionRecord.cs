@@ -1,5 +1,3 @@
-using Tap.Sidecar.Pricing;
-
 namespace Tap.Sidecar.Records;
 
 /// <summary>

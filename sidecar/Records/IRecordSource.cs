@@ -1,10 +1,8 @@
-using Tap.Sidecar.Pricing;
-
 namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// The operations behind the CLI's commands. The running sidecar serves them from its own store over the control
-/// endpoint; without a sidecar the CLI runs them on the file: both go through <see cref="StoreRecordSource"/>, so
+/// endpoint; without a sidecar the CLI runs them on the file: both go through the store's one implementation (Store/StoreRecordSource), so
 /// they give the same answers.
 /// </summary>
 internal interface IRecordSource : IAsyncDisposable

@@ -1,5 +1,3 @@
-using Tap.Sidecar.Pricing;
-
 namespace Tap.Sidecar.Records;
 
 /// <summary>What <c>tap stats</c> prints: executions of a window grouped by one field, and the most frequent failure reasons.</summary>

@@ -1,5 +1,3 @@
-using Tap.Sidecar.Pricing;
-
 namespace Tap.Sidecar.Records;
 
 /// <summary>Computes <see cref="RecordStats"/> in one pass; only the latencies are kept in memory.</summary>

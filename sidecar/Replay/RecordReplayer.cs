@@ -3,7 +3,6 @@ using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
-using Tap.Sidecar.Streams;
 
 namespace Tap.Sidecar.Replay;
 

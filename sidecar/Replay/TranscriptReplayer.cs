@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tap.Protocol;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;

@@ -1,4 +1,3 @@
-using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Store;

@@ -1,4 +1,3 @@
-using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Streams.AwsEventStream;
 using Tap.Sidecar.Streams.Json;
 using Tap.Sidecar.Streams.Sse;

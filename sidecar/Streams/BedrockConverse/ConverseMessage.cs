@@ -1,5 +1,4 @@
 using System.Text;
-using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.BedrockConverse;
 

@@ -1,4 +1,3 @@
-using Tap.Sidecar.Outcome;
 
 namespace Tap.Sidecar.Streams.BedrockConverse;
 

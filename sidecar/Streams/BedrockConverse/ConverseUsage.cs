@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Tap.Sidecar.Outcome;
 using static Tap.Sidecar.Streams.Json.JsonMembers;
 
 namespace Tap.Sidecar.Streams.BedrockConverse;

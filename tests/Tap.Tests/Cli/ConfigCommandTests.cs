@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tap.Sidecar.Cli;
 using Tap.Tests.Support;
 

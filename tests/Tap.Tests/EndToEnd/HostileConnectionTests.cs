@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Pipes;
 using System.Text;
-using Tap.Shim;
 using Tap.Protocol;
+using Tap.Shim;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.EndToEnd;

@@ -1,8 +1,8 @@
 using System.IO.Pipes;
 using System.Text;
 using Tap.Shim;
-using Tap.Tests.Support;
 using Tap.Tests.Streams;
+using Tap.Tests.Support;
 
 namespace Tap.Tests.EndToEnd;
 

@@ -1,15 +1,14 @@
 // The sidecar's own protocol types: its decoder and tracker are what is under test, not the tests' copy.
 extern alias tap;
-
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipes;
 using MessagePack;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using tap::Tap.Protocol;
 using Tap.Shim;
 using Tap.Sidecar.Executions;
-using tap::Tap.Protocol;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
-using Tap.Shim;
 using Tap.Protocol;
+using Tap.Shim;
 using Tap.Sidecar.Ingest;
 using Tap.Tests.Support;
 

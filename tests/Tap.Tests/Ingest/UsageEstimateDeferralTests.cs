@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Tap.Sidecar.Executions;
-using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;

@@ -1,4 +1,3 @@
-using System.Text;
 using Tap.Sidecar.Replay;
 using Tap.Tests.Streams;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Replay;

@@ -2,7 +2,6 @@ using System.Text;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Replay;
-using Tap.Sidecar.Store;
 using Tap.Tests.Streams;
 
 namespace Tap.Tests.Pricing;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Tap.Shim;
 using Tap.Protocol;
+using Tap.Shim;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Shim;

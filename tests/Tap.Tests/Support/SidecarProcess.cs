@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tap.Sidecar.Hosting;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
-using Tap.Sidecar.Hosting;
 
 namespace Tap.Tests.Support;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Tap.Protocol;
-using Tap.Sidecar.Ingest;
 
 namespace Tap.Tests.Support;
 
