@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Tap.Protocol;
 using Tap.Sidecar.Control;
+using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
+using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 

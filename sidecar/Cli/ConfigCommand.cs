@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Tap.Protocol;
-using Tap.Sidecar.Control;
 using Tap.Sidecar.Hosting;
+using Tap.Sidecar.Ingest;
 
 namespace Tap.Sidecar.Cli;
 

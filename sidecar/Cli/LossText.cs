@@ -1,6 +1,5 @@
 using System.Globalization;
 using Tap.Sidecar.Records;
-using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Cli;
 
@@ -17,7 +16,7 @@ internal static class LossText
     public static string Note(IReadOnlyList<LossCount> losses) => string.Create(CultureInfo.InvariantCulture,
         $"Note: {Served(losses.Sum(l => l.Count))} never recorded (dropped whole by shims; {string.Join("; ", losses.Select(Describe))}). See tap stats.");
 
-    public static string Reason(string reason) => reason == ShimLossBook.HandshakeReason
+    public static string Reason(string reason) => reason == ShimLossReport.HandshakeReason
         ? "handshake (an older shim's count; not checked against records)"
         : reason;
 

@@ -1,6 +1,7 @@
 using System.IO.Pipes;
 using System.Text.Json;
 using Tap.Protocol;
+using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Control;

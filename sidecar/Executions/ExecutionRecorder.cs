@@ -13,7 +13,7 @@ internal sealed class ExecutionRecorder(RecordWriter writer, RecordFactory recor
     /// <c>tap stats</c> through the writer like any record.
     /// </summary>
     public void ReportShimLoss(ClientIdentity client, long dropped) =>
-        writer.TryEnqueue(new ShimLossReport(null, ShimLossBook.HandshakeReason, [], dropped, client, null, time.GetUtcNow().UtcDateTime), onCommitted: null);
+        writer.TryEnqueue(new ShimLossReport(null, ShimLossReport.HandshakeReason, [], dropped, client, null, time.GetUtcNow().UtcDateTime), onCommitted: null);
 
     /// <summary>A shim's Loss report: acknowledged by its id once committed, so the shim forgets it only then.</summary>
     public void RecordLoss(ShimLossReport report, Action<Guid> acknowledge)

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Tap.Sidecar.Executions;
 using Tap.Sidecar.Outcome;
 using Tap.Sidecar.Pricing;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 
-namespace Tap.Sidecar.Records;
+namespace Tap.Sidecar.Executions;
 
 /// <summary>Turns a decided execution into the record that is stored, printed and exported.</summary>
 internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider time, PriceTable? prices = null)

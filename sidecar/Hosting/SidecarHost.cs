@@ -8,7 +8,6 @@ using Tap.Sidecar.Control;
 using Tap.Sidecar.Executions;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Pricing;
-using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
 

@@ -1,4 +1,4 @@
-namespace Tap.Sidecar.Control;
+namespace Tap.Sidecar.Ingest;
 
 /// <summary>
 /// Where the control endpoint lives, derived from the ingest endpoint so that one setting names both: a pipe

@@ -1,6 +1,5 @@
 using System.Text;
 using Tap.Protocol;
-using Tap.Sidecar.Control;
 
 namespace Tap.Sidecar.Ingest;
 

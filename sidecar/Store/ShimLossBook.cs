@@ -11,9 +11,6 @@ namespace Tap.Sidecar.Store;
 /// </summary>
 internal static class ShimLossBook
 {
-    /// <summary>The reason of a cumulative count from the handshake of a shim that predates Loss reports.</summary>
-    public const string HandshakeReason = "handshake";
-
     // Handshake counts, per shim process, latest wins: the only collection files written before Loss reports have.
     private const string HandshakeCollection = "shim_losses";
     private const string ReportCollection = "loss_reports";
@@ -95,7 +92,7 @@ internal static class ShimLossBook
         foreach (var shim in All(database, HandshakeCollection))
         {
             // Written before reasons were kept: a handshake count has no reason field.
-            shim["reason"] = HandshakeReason;
+            shim["reason"] = ShimLossReport.HandshakeReason;
             Add(shim, shim["dropped"].AsInt64);
         }
 

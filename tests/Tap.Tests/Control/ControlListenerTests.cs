@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Pipes;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Tap.Sidecar.Control;
+using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Records;
 using Tap.Tests.Support;
 

@@ -1,7 +1,7 @@
 using Tap.Protocol;
-using Tap.Sidecar.Control;
+using Tap.Sidecar.Ingest;
 
-namespace Tap.Tests.Control;
+namespace Tap.Tests.Ingest;
 
 public sealed class ControlEndpointTests
 {
