@@ -124,7 +124,7 @@ public sealed class BadInvocationTests
         _folder = new TempFolder();
         using (var store = new RecordStore(_folder.File("tap.db")))
         {
-            store.Save([Records.Full(), Records.Full(Records.BaseTime.AddMinutes(1), "client_aborted")]);
+            store.Save([SampleRecords.Full(), SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), "client_aborted")]);
         }
 
         // Not a real log: a file an operator keeps beside the database, which no mistaken command may touch.

@@ -128,7 +128,7 @@ public sealed class BothWaysTests
     {
         using var tail = new RunningCommand("tail", "--endpoint", _sidecar.PipeName, "--db", _servedPath, "--limit", "3", "--json");
         await tail.WaitForLinesAsync(3);
-        var fresh = Records.Full(DateTime.UtcNow, "failed");
+        var fresh = SampleRecords.Full(DateTime.UtcNow, "failed");
         fresh.RecordedAt = DateTime.UtcNow.AddSeconds(1);
         Assert.That(_sidecar.Services.GetRequiredService<RecordWriter>().TryEnqueue(fresh), Is.True);
         await tail.WaitForLinesAsync(4);
@@ -180,7 +180,7 @@ public sealed class BothWaysTests
         string[] statuses = ["completed", "failed", "canceled", "completed", "incomplete"];
         for (var i = 0; i < 30; i++)
         {
-            var record = Records.Full(Records.BaseTime.AddMinutes(i), statuses[i % statuses.Length], i % 3 == 0 ? "claude-3-5" : "gpt-4o-mini");
+            var record = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(i), statuses[i % statuses.Length], i % 3 == 0 ? "claude-3-5" : "gpt-4o-mini");
             record.Reason = record.Status switch
             {
                 "failed" => "upstream_error",

@@ -12,9 +12,9 @@ public sealed class ColumnsTests
     [Test]
     public void List_shortens_a_long_model_with_an_ellipsis_and_splits_no_word()
     {
-        var aborted = Records.Full(Records.BaseTime.AddMinutes(1), "canceled", LongModel);
+        var aborted = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), "canceled", LongModel);
         aborted.Reason = "ended_before_upstream_end";
-        var output = Table(aborted, Records.Full());
+        var output = Table(aborted, SampleRecords.Full());
 
         var lines = output.Split('\n');
         Assert.Multiple(() =>
@@ -29,7 +29,7 @@ public sealed class ColumnsTests
     [Test]
     public void List_keeps_every_value_whole_when_every_column_is_at_its_widest()
     {
-        var output = Table(Wide(Records.Full(model: LongModel)), Records.Full());
+        var output = Table(Wide(SampleRecords.Full(model: LongModel)), SampleRecords.Full());
 
         var lines = output.Split('\n');
         Assert.Multiple(() =>
@@ -42,7 +42,7 @@ public sealed class ColumnsTests
     [Test]
     public void Tail_lines_fit_80_columns_whatever_their_values_with_no_trailing_spaces()
     {
-        var lines = new[] { Wide(Records.Full(model: LongModel)), Records.Full(model: null), Records.Full(status: "incomplete") }.Select(TailLine.Format).ToList();
+        var lines = new[] { Wide(SampleRecords.Full(model: LongModel)), SampleRecords.Full(model: null), SampleRecords.Full(status: "incomplete") }.Select(TailLine.Format).ToList();
 
         Assert.Multiple(() =>
         {
@@ -75,7 +75,7 @@ public sealed class ColumnsTests
     {
         using var output = new StringWriter();
 
-        RecordPrinter.Print(output, Records.Full(), json: false);
+        RecordPrinter.Print(output, SampleRecords.Full(), json: false);
 
         Assert.That(output.ToString().Split('\n'), Has.None.EndsWith(" "));
         Assert.That(output.ToString().Contains('\u001b', StringComparison.Ordinal), Is.False, "no escape codes");

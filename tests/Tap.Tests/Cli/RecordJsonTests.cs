@@ -9,7 +9,7 @@ public sealed class RecordJsonTests
     [Test]
     public void Dates_of_any_kind_print_as_utc_with_a_z()
     {
-        var record = Records.Full();
+        var record = SampleRecords.Full();
         record.StartedAt = new DateTime(2026, 11, 20, 14, 30, 15, 123, DateTimeKind.Utc).ToLocalTime();
         record.EndedAt = new DateTime(2026, 11, 20, 14, 30, 16, 0, DateTimeKind.Unspecified);
         using var output = new StringWriter();

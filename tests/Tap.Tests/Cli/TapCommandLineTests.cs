@@ -26,8 +26,8 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task List_json_prints_a_snake_case_array_newest_first_with_utc_dates()
     {
-        var older = Records.Full();
-        var newer = Records.Full(Records.BaseTime.AddMinutes(1), "client_aborted");
+        var older = SampleRecords.Full();
+        var newer = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), "client_aborted");
         Seed(older, newer);
 
         var (exitCode, output, _) = await RunAsync("list", "--json", "--db", _path);
@@ -46,12 +46,12 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task List_filters_by_status_model_since_and_limit()
     {
-        var recent = Records.Full(Now.UtcDateTime.AddMinutes(-10), "failed", "claude");
+        var recent = SampleRecords.Full(Now.UtcDateTime.AddMinutes(-10), "failed", "claude");
         Seed(
             recent,
-            Records.Full(Now.UtcDateTime.AddMinutes(-50), "failed", "claude"),
-            Records.Full(Now.UtcDateTime.AddMinutes(-5), "completed", "claude"),
-            Records.Full(Now.UtcDateTime.AddMinutes(-4), "failed", "gpt"));
+            SampleRecords.Full(Now.UtcDateTime.AddMinutes(-50), "failed", "claude"),
+            SampleRecords.Full(Now.UtcDateTime.AddMinutes(-5), "completed", "claude"),
+            SampleRecords.Full(Now.UtcDateTime.AddMinutes(-4), "failed", "gpt"));
 
         Assert.Multiple(async () =>
         {
@@ -65,8 +65,8 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task List_prints_a_table_with_short_ids_that_fits_80_columns()
     {
-        var record = Records.Full(model: "claude-3-5-sonnet-20241022-with-an-unusually-long-deployment-name");
-        Seed(record, Records.Full(Records.BaseTime.AddMinutes(1), "client_aborted"));
+        var record = SampleRecords.Full(model: "claude-3-5-sonnet-20241022-with-an-unusually-long-deployment-name");
+        Seed(record, SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), "client_aborted"));
 
         var (exitCode, output, _) = await RunAsync("list", "--db", _path);
 
@@ -79,7 +79,7 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task Show_prints_the_whole_record_found_by_prefix()
     {
-        var record = Seed(Records.Full(Records.BaseTime, "client_aborted"));
+        var record = Seed(SampleRecords.Full(SampleRecords.BaseTime, "client_aborted"));
 
         var (exitCode, output, _) = await RunAsync("show", record.Id.ToString("N")[..8], "--db", _path);
 
@@ -98,7 +98,7 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task Show_json_prints_one_record_object()
     {
-        var record = Seed(Records.Full());
+        var record = Seed(SampleRecords.Full());
 
         var (exitCode, output, _) = await RunAsync("show", record.Id.ToString(), "--json", "--db", _path);
 
@@ -113,7 +113,7 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task Show_of_an_unknown_id_exits_1()
     {
-        Seed(Records.Full());
+        Seed(SampleRecords.Full());
 
         var (exitCode, output, error) = await RunAsync("show", "ffffffff", "--db", _path);
 
@@ -125,7 +125,7 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task Show_of_an_ambiguous_prefix_exits_1_and_names_the_candidates()
     {
-        Seed(Records.Full(id: Guid.Parse("abcd0000-0000-0000-0000-000000000001")), Records.Full(id: Guid.Parse("abcd1111-0000-0000-0000-000000000002")));
+        Seed(SampleRecords.Full(id: Guid.Parse("abcd0000-0000-0000-0000-000000000001")), SampleRecords.Full(id: Guid.Parse("abcd1111-0000-0000-0000-000000000002")));
 
         var (exitCode, _, error) = await RunAsync("show", "abcd", "--db", _path);
 
@@ -179,7 +179,7 @@ public sealed class TapCommandLineTests
     [Test]
     public async Task The_database_defaults_to_the_TAP_DB_environment_variable()
     {
-        var record = Seed(Records.Full());
+        var record = Seed(SampleRecords.Full());
         var previous = Environment.GetEnvironmentVariable(TapCommandLine.DatabaseEnvironmentVariable);
         Environment.SetEnvironmentVariable(TapCommandLine.DatabaseEnvironmentVariable, _path);
         try

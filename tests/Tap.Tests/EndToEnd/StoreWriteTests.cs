@@ -86,7 +86,7 @@ public sealed class StoreWriteTests
             // Expired records keep arriving too, so that every pass has something to delete between the batches.
             for (var i = 0; i < 20; i++)
             {
-                writer.TryEnqueue(Records.Full(old));
+                writer.TryEnqueue(SampleRecords.Full(old));
             }
 
             expired += (await retention.RunOnceAsync(CancellationToken.None)).Expired;

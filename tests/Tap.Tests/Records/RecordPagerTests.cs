@@ -2,7 +2,7 @@ using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 
-namespace Tap.Tests.Store;
+namespace Tap.Tests.Records;
 
 public sealed class RecordPagerTests
 {
@@ -14,7 +14,7 @@ public sealed class RecordPagerTests
         await using var source = new StoreRecordSource(store, "test", ownsStore: true);
 
         // 250 executions in 5 milliseconds, more per millisecond than a page holds.
-        var records = Enumerable.Range(0, 250).Select(i => Records.Full(Records.BaseTime.AddMilliseconds(i / 50))).ToList();
+        var records = Enumerable.Range(0, 250).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddMilliseconds(i / 50))).ToList();
         store.Save(records);
 
         var read = new List<ExecutionRecord>();
@@ -33,13 +33,13 @@ public sealed class RecordPagerTests
         using var folder = new TempFolder();
         var store = new RecordStore(folder.File("tap.db"));
         await using var source = new StoreRecordSource(store, "test", ownsStore: true);
-        var old = Enumerable.Range(0, 5).Select(i => Recorded(Records.BaseTime.AddSeconds(i))).ToList();
+        var old = Enumerable.Range(0, 5).Select(i => Recorded(SampleRecords.BaseTime.AddSeconds(i))).ToList();
         store.Save(old);
         var tail = new RecordTail(new RecordQuery { Limit = 2 });
 
         var first = await tail.PollAsync(source, CancellationToken.None);
         var sameMillisecond = Recorded(old[^1].RecordedAt);
-        var later = Recorded(Records.BaseTime.AddMinutes(1));
+        var later = Recorded(SampleRecords.BaseTime.AddMinutes(1));
         store.Save([sameMillisecond, later]);
         var second = await tail.PollAsync(source, CancellationToken.None);
         var third = await tail.PollAsync(source, CancellationToken.None);
@@ -51,7 +51,7 @@ public sealed class RecordPagerTests
 
     private static ExecutionRecord Recorded(DateTime at)
     {
-        var record = Records.Full(at.AddSeconds(-1));
+        var record = SampleRecords.Full(at.AddSeconds(-1));
         record.RecordedAt = at;
         return record;
     }

@@ -1,7 +1,7 @@
 using Tap.Sidecar.Records;
 using Tap.Tests.Support;
 
-namespace Tap.Tests.Store;
+namespace Tap.Tests.Records;
 
 public sealed class StatsCalculatorTests
 {
@@ -10,7 +10,7 @@ public sealed class StatsCalculatorTests
     {
         var records = Enumerable.Range(1, 100).Select(i =>
         {
-            var record = Records.Full(status: i <= 90 ? "completed" : "failed");
+            var record = SampleRecords.Full(status: i <= 90 ? "completed" : "failed");
             record.Reason = i <= 90 ? "terminal_event" : i <= 97 ? "upstream_error" : "stream_interrupted";
             record.LatencyMs = i;
             record.TimeToFirstTokenMs = i % 2 == 0 ? i : null;
@@ -35,7 +35,7 @@ public sealed class StatsCalculatorTests
     [Test]
     public void Empty_fields_group_under_a_dash_and_no_values_give_no_percentiles()
     {
-        var record = Records.Full(model: null);
+        var record = SampleRecords.Full(model: null);
         record.LatencyMs = null;
 
         var stats = StatsCalculator.Compute([record], new RecordQuery(), StatsGrouping.Model);

@@ -4,7 +4,7 @@ using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
 
-namespace Tap.Tests.Store;
+namespace Tap.Tests.Records;
 
 /// <summary>What the supersession rule's look-up (a FindById per saved record) costs against the save itself.</summary>
 public class SupersessionCostTests
@@ -19,7 +19,7 @@ public class SupersessionCostTests
     {
         using var folder = new TempFolder();
         using var store = new RecordStore(folder.File("tap.db"));
-        var records = Enumerable.Range(0, Count).Select(i => Records.Full(Records.BaseTime.AddMilliseconds(i))).ToList();
+        var records = Enumerable.Range(0, Count).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddMilliseconds(i))).ToList();
         store.Save(records[..Warm]);
         var watch = Stopwatch.StartNew();
         for (var i = Warm; i < Count; i += Batch)

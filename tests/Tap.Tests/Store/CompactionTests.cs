@@ -25,7 +25,7 @@ public sealed class CompactionTests
         _path = _folder.File("tap.db");
         var records = Enumerable.Range(0, Total).Select(i =>
         {
-            var record = Records.Full(Records.BaseTime.AddSeconds(i), i % 3 == 0 ? "failed" : "completed", i % 2 == 0 ? "gpt-4o" : "claude");
+            var record = SampleRecords.Full(SampleRecords.BaseTime.AddSeconds(i), i % 3 == 0 ? "failed" : "completed", i % 2 == 0 ? "gpt-4o" : "claude");
             record.RequestId = "req_" + (i / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
             record.RecordedAt = record.StartedAt.AddSeconds(1);
             record.Response = new string('x', 1000 + (i % 500));
@@ -37,7 +37,7 @@ public sealed class CompactionTests
             store.Save(batch);
         }
 
-        store.DeleteStartedBefore(Records.BaseTime.AddSeconds(Total / 2));
+        store.DeleteStartedBefore(SampleRecords.BaseTime.AddSeconds(Total / 2));
         store.Checkpoint();
         _remaining = records.Skip(Total / 2).ToList();
     }

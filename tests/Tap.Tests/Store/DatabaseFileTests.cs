@@ -205,7 +205,7 @@ public class DatabaseFileTests
     private string Prepare(string kind, out string someId)
     {
         var database = _folder.File("tap.db");
-        var records = Enumerable.Range(0, 300).Select(i => Records.Full(Records.BaseTime.AddSeconds(i))).ToList();
+        var records = Enumerable.Range(0, 300).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddSeconds(i))).ToList();
         someId = records[150].Id.ToString();
         if (kind == "not a database")
         {

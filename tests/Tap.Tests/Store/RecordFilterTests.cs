@@ -26,14 +26,14 @@ public sealed class RecordFilterTests
     [Test]
     public void Every_filter_narrows_to_the_matching_executions()
     {
-        var reset = Records.Full(Records.BaseTime, "failed");
+        var reset = SampleRecords.Full(SampleRecords.BaseTime, "failed");
         reset.Reason = "upstream_error";
         reset.ErrorMessage = "Connection RESET by peer";
         reset.Format = "anthropic-messages";
         reset.Route = "claude";
         reset.RequestId = "req_1";
         reset.Client.Gateway = "yarp";
-        var other = Records.Full(Records.BaseTime.AddMinutes(1), "failed");
+        var other = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), "failed");
         _store.Save([reset, other]);
 
         Assert.Multiple(() =>
@@ -53,13 +53,13 @@ public sealed class RecordFilterTests
     [Test]
     public void Latency_and_ttft_sort_slowest_first_with_missing_values_last()
     {
-        var slow = Records.Full(Records.BaseTime);
+        var slow = SampleRecords.Full(SampleRecords.BaseTime);
         slow.LatencyMs = 900;
         slow.TimeToFirstTokenMs = 10;
-        var fast = Records.Full(Records.BaseTime.AddMinutes(1));
+        var fast = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1));
         fast.LatencyMs = 100;
         fast.TimeToFirstTokenMs = null;
-        var middle = Records.Full(Records.BaseTime.AddMinutes(2));
+        var middle = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(2));
         middle.LatencyMs = 500;
         middle.TimeToFirstTokenMs = 50;
         _store.Save([slow, fast, middle]);
@@ -76,9 +76,9 @@ public sealed class RecordFilterTests
     [Test]
     public void A_since_until_window_still_walks_the_started_at_index()
     {
-        _store.Save([.. Enumerable.Range(0, 20).Select(i => Records.Full(Records.BaseTime.AddMinutes(i)))]);
+        _store.Save([.. Enumerable.Range(0, 20).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(i)))]);
 
-        var plan = _store.Explain(new RecordQuery { Since = Records.BaseTime.AddMinutes(5), Until = Records.BaseTime.AddMinutes(10), Status = "completed" });
+        var plan = _store.Explain(new RecordQuery { Since = SampleRecords.BaseTime.AddMinutes(5), Until = SampleRecords.BaseTime.AddMinutes(10), Status = "completed" });
 
         Assert.That(plan["index"]["name"].AsString, Is.EqualTo("StartedAt"), plan.ToString());
         Assert.That(plan.ContainsKey("orderBy"), Is.False, plan.ToString());
@@ -87,11 +87,11 @@ public sealed class RecordFilterTests
     [Test]
     public void Deleting_before_a_date_counts_first_when_asked()
     {
-        _store.Save([.. Enumerable.Range(0, 10).Select(i => Records.Full(Records.BaseTime.AddDays(i)))]);
+        _store.Save([.. Enumerable.Range(0, 10).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddDays(i)))]);
 
-        Assert.That(_store.DeleteStartedBefore(Records.BaseTime.AddDays(4), dryRun: true), Is.EqualTo(4));
+        Assert.That(_store.DeleteStartedBefore(SampleRecords.BaseTime.AddDays(4), dryRun: true), Is.EqualTo(4));
         Assert.That(_store.Count(), Is.EqualTo(10));
-        Assert.That(_store.DeleteStartedBefore(Records.BaseTime.AddDays(4)), Is.EqualTo(4));
+        Assert.That(_store.DeleteStartedBefore(SampleRecords.BaseTime.AddDays(4)), Is.EqualTo(4));
         Assert.That(_store.Count(), Is.EqualTo(6));
     }
 

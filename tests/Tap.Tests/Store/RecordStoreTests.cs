@@ -24,7 +24,7 @@ public sealed class RecordStoreTests
     [Test]
     public void Saved_record_reads_back_with_every_field_and_nested_list()
     {
-        var record = Records.Full();
+        var record = SampleRecords.Full();
         using (var store = new RecordStore(_path))
         {
             store.Save([record]);
@@ -40,7 +40,7 @@ public sealed class RecordStoreTests
     [Test]
     public void Dates_read_back_as_utc_in_both_writable_and_read_only_mode()
     {
-        var record = Records.Full();
+        var record = SampleRecords.Full();
         using (var store = new RecordStore(_path))
         {
             store.Save([record]);
@@ -54,14 +54,14 @@ public sealed class RecordStoreTests
         {
             DateTime[] dates = [read.StartedAt, read.FirstByteAt!.Value, read.FirstTokenAt!.Value, read.EndedAt!.Value, read.RecordedAt, .. read.Signals.Select(s => s.At)];
             Assert.That(dates.Select(d => d.Kind), Is.All.EqualTo(DateTimeKind.Utc));
-            Assert.That(read.StartedAt, Is.EqualTo(Records.BaseTime));
+            Assert.That(read.StartedAt, Is.EqualTo(SampleRecords.BaseTime));
         }
     }
 
     [Test]
     public void Saving_the_same_execution_twice_stores_it_once()
     {
-        var record = Records.Full();
+        var record = SampleRecords.Full();
         using var store = new RecordStore(_path);
 
         store.Save([record]);
@@ -76,7 +76,7 @@ public sealed class RecordStoreTests
     public void Query_returns_newest_first_up_to_the_limit()
     {
         using var store = new RecordStore(_path);
-        var records = Enumerable.Range(0, 10).Select(i => Records.Full(Records.BaseTime.AddMinutes(i))).ToList();
+        var records = Enumerable.Range(0, 10).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(i))).ToList();
         store.Save([.. records.OrderBy(_ => Guid.NewGuid())]);
 
         var read = store.Query(new RecordQuery { Limit = 4 });
@@ -88,19 +88,19 @@ public sealed class RecordStoreTests
     public void Query_filters_by_status_model_and_since()
     {
         using var store = new RecordStore(_path);
-        var old = Records.Full(Records.BaseTime.AddHours(-2), "failed", "claude");
-        var wanted = Records.Full(Records.BaseTime, "failed", "claude");
-        var otherStatus = Records.Full(Records.BaseTime.AddMinutes(1), "completed", "claude");
-        var otherModel = Records.Full(Records.BaseTime.AddMinutes(2), "failed", "gpt");
+        var old = SampleRecords.Full(SampleRecords.BaseTime.AddHours(-2), "failed", "claude");
+        var wanted = SampleRecords.Full(SampleRecords.BaseTime, "failed", "claude");
+        var otherStatus = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), "completed", "claude");
+        var otherModel = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(2), "failed", "gpt");
         store.Save([old, wanted, otherStatus, otherModel]);
 
         Assert.Multiple(() =>
         {
-            Assert.That(Ids(store.Query(new RecordQuery { Status = "failed", Model = "claude", Since = Records.BaseTime.AddHours(-1) })), Is.EqualTo(new[] { wanted.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Status = "failed", Model = "claude", Since = SampleRecords.BaseTime.AddHours(-1) })), Is.EqualTo(new[] { wanted.Id }));
             Assert.That(Ids(store.Query(new RecordQuery { Status = "failed" })), Is.EqualTo(new[] { otherModel.Id, wanted.Id, old.Id }));
             Assert.That(Ids(store.Query(new RecordQuery { Model = "claude" })), Is.EqualTo(new[] { otherStatus.Id, wanted.Id, old.Id }));
-            Assert.That(Ids(store.Query(new RecordQuery { Since = Records.BaseTime })), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id, wanted.Id }));
-            Assert.That(Ids(store.Query(new RecordQuery { Since = DateTime.SpecifyKind(Records.BaseTime.AddMinutes(1), DateTimeKind.Unspecified) })), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Since = SampleRecords.BaseTime })), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id, wanted.Id }));
+            Assert.That(Ids(store.Query(new RecordQuery { Since = DateTime.SpecifyKind(SampleRecords.BaseTime.AddMinutes(1), DateTimeKind.Unspecified) })), Is.EqualTo(new[] { otherModel.Id, otherStatus.Id }));
         });
 
         static Guid[] Ids(IReadOnlyList<ExecutionRecord> records) => [.. records.Select(r => r.Id)];
@@ -113,9 +113,9 @@ public sealed class RecordStoreTests
     public void Query_walks_the_started_at_index_without_sorting(string? status, string? model, bool withSince)
     {
         using var store = new RecordStore(_path);
-        store.Save([.. Enumerable.Range(0, 20).Select(i => Records.Full(Records.BaseTime.AddMinutes(i), i % 2 == 0 ? "failed" : "completed"))]);
+        store.Save([.. Enumerable.Range(0, 20).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(i), i % 2 == 0 ? "failed" : "completed"))]);
 
-        var plan = store.Explain(new RecordQuery { Status = status, Model = model, Since = withSince ? Records.BaseTime.AddMinutes(5) : null });
+        var plan = store.Explain(new RecordQuery { Status = status, Model = model, Since = withSince ? SampleRecords.BaseTime.AddMinutes(5) : null });
 
         Assert.That(plan["index"]["name"].AsString, Is.EqualTo("StartedAt"), plan.ToString());
         Assert.That(plan["index"]["order"].AsInt32, Is.EqualTo(LiteDB.Query.Descending), plan.ToString());
@@ -131,7 +131,7 @@ public sealed class RecordStoreTests
     {
         using (var store = new RecordStore(_path))
         {
-            store.Save([Records.Full()]);
+            store.Save([SampleRecords.Full()]);
         }
 
         using var database = new LiteDatabase(new ConnectionString { Filename = _path, ReadOnly = true });
@@ -144,9 +144,9 @@ public sealed class RecordStoreTests
     [Test]
     public void Find_accepts_a_unique_prefix_of_the_n_or_d_text()
     {
-        var record = Records.Full(id: Guid.Parse("1234abcd-0000-0000-0000-000000000001"));
+        var record = SampleRecords.Full(id: Guid.Parse("1234abcd-0000-0000-0000-000000000001"));
         using var store = new RecordStore(_path);
-        store.Save([record, Records.Full(id: Guid.Parse("99990000-0000-0000-0000-000000000002"))]);
+        store.Save([record, SampleRecords.Full(id: Guid.Parse("99990000-0000-0000-0000-000000000002"))]);
 
         Assert.Multiple(() =>
         {
@@ -162,7 +162,7 @@ public sealed class RecordStoreTests
     public void Find_accepts_the_suffix_list_shows_for_uuid7_ids_that_share_their_timestamp_digits()
     {
         var now = DateTimeOffset.UtcNow;
-        var records = Enumerable.Range(0, 20).Select(_ => Records.Full(id: Guid.CreateVersion7(now))).ToList();
+        var records = Enumerable.Range(0, 20).Select(_ => SampleRecords.Full(id: Guid.CreateVersion7(now))).ToList();
         using var store = new RecordStore(_path);
         store.Save(records);
 
@@ -176,8 +176,8 @@ public sealed class RecordStoreTests
     {
         using var store = new RecordStore(_path);
         store.Save([
-            Records.Full(id: Guid.Parse("abcd0000-0000-0000-0000-000000000001")),
-            Records.Full(id: Guid.Parse("abcd1111-0000-0000-0000-000000000002")),
+            SampleRecords.Full(id: Guid.Parse("abcd0000-0000-0000-0000-000000000001")),
+            SampleRecords.Full(id: Guid.Parse("abcd1111-0000-0000-0000-000000000002")),
         ]);
 
         var error = Assert.Throws<AmbiguousIdException>(() => store.Find("abcd"));

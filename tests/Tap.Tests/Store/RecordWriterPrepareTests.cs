@@ -41,7 +41,7 @@ public sealed class RecordWriterPrepareTests
 
             _store.Save(batch);
         });
-        var record = Records.Full();
+        var record = SampleRecords.Full();
         record.Usage = null;
         var prepared = 0;
         var enqueuingThread = Environment.CurrentManagedThreadId;
@@ -70,7 +70,7 @@ public sealed class RecordWriterPrepareTests
     {
         using var writer = CreateWriter(_store.Save);
         await writer.StartAsync(CancellationToken.None);
-        var record = Records.Full();
+        var record = SampleRecords.Full();
 
         writer.TryEnqueue(record, prepare: _ => throw new InvalidOperationException("a tokenizer bug"));
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
@@ -91,7 +91,7 @@ public sealed class RecordWriterPrepareTests
         });
         for (var i = 0; i < LongSamplesAtTheCap; i++)
         {
-            writer.TryEnqueue(Records.Full(), prepare: _ => { }, prepareChars: LongestSample);
+            writer.TryEnqueue(SampleRecords.Full(), prepare: _ => { }, prepareChars: LongestSample);
         }
 
         var room = writer.WaitForRoomAsync(CancellationToken.None);
@@ -117,7 +117,7 @@ public sealed class RecordWriterPrepareTests
         });
         for (var i = 0; i < 1_000; i++)
         {
-            writer.TryEnqueue(Records.Full(), prepare: _ => { }, prepareChars: 200);
+            writer.TryEnqueue(SampleRecords.Full(), prepare: _ => { }, prepareChars: 200);
         }
 
         var room = writer.WaitForRoomAsync(CancellationToken.None);

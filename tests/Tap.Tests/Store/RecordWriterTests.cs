@@ -44,7 +44,7 @@ public sealed class RecordWriterTests
         {
             for (var i = 0; i < 500; i++)
             {
-                Assert.That(writer.TryEnqueue(Records.Full(), r => committedWhenCalled.Add(_store.Find(r.Id.ToString()) is not null)), Is.True);
+                Assert.That(writer.TryEnqueue(SampleRecords.Full(), r => committedWhenCalled.Add(_store.Find(r.Id.ToString()) is not null)), Is.True);
             }
         })));
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
@@ -68,11 +68,11 @@ public sealed class RecordWriterTests
         await writer.StartAsync(CancellationToken.None);
         for (var i = 0; i < 1000; i++)
         {
-            writer.TryEnqueue(Records.Full());
+            writer.TryEnqueue(SampleRecords.Full());
         }
 
         var stopping = writer.StopAsync(CancellationToken.None);
-        Assert.That(writer.TryEnqueue(Records.Full()), Is.False, "a stopping writer accepts no more records");
+        Assert.That(writer.TryEnqueue(SampleRecords.Full()), Is.False, "a stopping writer accepts no more records");
         release.Set();
         await stopping.WaitAsync(Timeout);
 
@@ -97,7 +97,7 @@ public sealed class RecordWriterTests
         await writer.StartAsync(CancellationToken.None);
         var committed = 0;
 
-        writer.TryEnqueue(Records.Full(), _ => Interlocked.Increment(ref committed));
+        writer.TryEnqueue(SampleRecords.Full(), _ => Interlocked.Increment(ref committed));
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
 
         Assert.Multiple(() =>
@@ -118,8 +118,8 @@ public sealed class RecordWriterTests
         await writer.StartAsync(CancellationToken.None);
         var called = 0;
 
-        writer.TryEnqueue(Records.Full(), _ => throw new InvalidOperationException("callback bug"));
-        writer.TryEnqueue(Records.Full(), _ => Interlocked.Increment(ref called));
+        writer.TryEnqueue(SampleRecords.Full(), _ => throw new InvalidOperationException("callback bug"));
+        writer.TryEnqueue(SampleRecords.Full(), _ => Interlocked.Increment(ref called));
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);
 
         Assert.That(called, Is.EqualTo(1));
@@ -135,7 +135,7 @@ public sealed class RecordWriterTests
         await writer.StartAsync(CancellationToken.None);
         var total = RecordWriter.QueueCapacity + 1000;
 
-        var accepted = Enumerable.Range(0, total).Count(_ => writer.TryEnqueue(Records.Full()));
+        var accepted = Enumerable.Range(0, total).Count(_ => writer.TryEnqueue(SampleRecords.Full()));
         var room = writer.WaitForRoomAsync(CancellationToken.None);
         var heldWhileFull = !room.IsCompleted;
         release.Set();
@@ -162,7 +162,7 @@ public sealed class RecordWriterTests
         await writer.StartAsync(CancellationToken.None);
         for (var i = 0; i < RecordWriter.QueueCapacity; i++)
         {
-            writer.TryEnqueue(Records.Full());
+            writer.TryEnqueue(SampleRecords.Full());
         }
 
         var room = writer.WaitForRoomAsync(CancellationToken.None);
@@ -179,7 +179,7 @@ public sealed class RecordWriterTests
     {
         using var writer = CreateWriter(_ => throw new IOException("disk full"));
         await writer.StartAsync(CancellationToken.None);
-        writer.TryEnqueue(Records.Full());
+        writer.TryEnqueue(SampleRecords.Full());
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await writer.StopAsync(timeout.Token).WaitAsync(Timeout);

@@ -32,12 +32,12 @@ public sealed class RecordWriterWriteTests
     public async Task A_write_runs_after_the_records_queued_before_it_and_before_those_queued_after_it()
     {
         using var writer = CreateWriter(_store.Save);
-        var before = Enumerable.Range(0, 50).Select(i => Records.Full(Records.BaseTime.AddSeconds(i))).ToList();
-        var after = Records.Full(Records.BaseTime);
+        var before = Enumerable.Range(0, 50).Select(i => SampleRecords.Full(SampleRecords.BaseTime.AddSeconds(i))).ToList();
+        var after = SampleRecords.Full(SampleRecords.BaseTime);
         before.ForEach(record => writer.TryEnqueue(record));
 
         // Queued before the writer runs, so the order is the queue's alone.
-        var purge = writer.WriteAsync("purge", () => _store.DeleteStartedBefore(Records.BaseTime.AddDays(1)), CancellationToken.None);
+        var purge = writer.WriteAsync("purge", () => _store.DeleteStartedBefore(SampleRecords.BaseTime.AddDays(1)), CancellationToken.None);
         writer.TryEnqueue(after);
         await writer.StartAsync(CancellationToken.None);
 
@@ -72,7 +72,7 @@ public sealed class RecordWriterWriteTests
         await writer.StartAsync(CancellationToken.None);
 
         var failing = writer.WriteAsync("purge", () => throw new InvalidOperationException("a bug"), CancellationToken.None);
-        writer.TryEnqueue(Records.Full());
+        writer.TryEnqueue(SampleRecords.Full());
 
         Assert.ThrowsAsync<InvalidOperationException>(() => failing.WaitAsync(Timeout));
         await writer.FlushAsync(CancellationToken.None).WaitAsync(Timeout);

@@ -41,8 +41,8 @@ public sealed class RetentionServiceTests
     [Test]
     public async Task Executions_past_the_retention_age_are_deleted()
     {
-        var kept = Records.Full(Now.UtcDateTime.AddDays(-29));
-        _store.Save([Records.Full(Now.UtcDateTime.AddDays(-31)), kept]);
+        var kept = SampleRecords.Full(Now.UtcDateTime.AddDays(-29));
+        _store.Save([SampleRecords.Full(Now.UtcDateTime.AddDays(-31)), kept]);
 
         var result = await Create(new RetentionOptions { RetentionDays = 30 }).RunOnceAsync(CancellationToken.None);
 
@@ -54,7 +54,7 @@ public sealed class RetentionServiceTests
     [Test]
     public async Task Zero_days_keeps_everything()
     {
-        _store.Save([Records.Full(Now.UtcDateTime.AddYears(-5))]);
+        _store.Save([SampleRecords.Full(Now.UtcDateTime.AddYears(-5))]);
 
         Assert.That((await Create(new RetentionOptions { RetentionDays = 0 }).RunOnceAsync(CancellationToken.None)).Expired, Is.Zero);
         Assert.That(_store.Count(), Is.EqualTo(1));
@@ -64,11 +64,11 @@ public sealed class RetentionServiceTests
     public async Task Retention_runs_at_start_and_then_every_interval_of_the_clock()
     {
         using var service = Create(new RetentionOptions { RetentionDays = 1, MaintenanceInterval = TimeSpan.FromMinutes(5) });
-        _store.Save([Records.Full(Now.UtcDateTime.AddDays(-2))]);
+        _store.Save([SampleRecords.Full(Now.UtcDateTime.AddDays(-2))]);
         await service.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => _store.Count() == 0, "the first pass ran at start");
 
-        _store.Save([Records.Full(Now.UtcDateTime.AddHours(-23))]);
+        _store.Save([SampleRecords.Full(Now.UtcDateTime.AddHours(-23))]);
         _time.Advance(TimeSpan.FromHours(2));
         await Eventually.TrueAsync(() => _store.Count() == 0, "the pass after the interval deleted the now expired execution");
         await service.StopAsync(CancellationToken.None);
@@ -79,7 +79,7 @@ public sealed class RetentionServiceTests
     {
         var records = Enumerable.Range(0, 300).Select(i =>
         {
-            var record = Records.Full(Now.UtcDateTime.AddMinutes(-300 + i));
+            var record = SampleRecords.Full(Now.UtcDateTime.AddMinutes(-300 + i));
             record.Response = new string('x', 8000);
             return record;
         }).ToList();
@@ -98,7 +98,7 @@ public sealed class RetentionServiceTests
     public async Task Every_pass_checkpoints_the_log_file_into_the_data_file()
     {
         var log = _folder.File("tap-log.db");
-        _store.Save([.. Enumerable.Range(0, 50).Select(i => Records.Full(Now.UtcDateTime.AddMinutes(-i)))]);
+        _store.Save([.. Enumerable.Range(0, 50).Select(i => SampleRecords.Full(Now.UtcDateTime.AddMinutes(-i)))]);
         Assert.That(new FileInfo(log).Length, Is.GreaterThan(0), "committed pages wait in the log file");
 
         await Create(new RetentionOptions()).RunOnceAsync(CancellationToken.None);

@@ -15,7 +15,7 @@ public sealed class StatsScanTests
         await using var source = new StoreRecordSource(store, "test", ownsStore: true);
         var records = Enumerable.Range(0, 3000).Select(i =>
         {
-            var record = Records.Full(Records.BaseTime.AddSeconds(i), i % 4 == 0 ? "failed" : "completed");
+            var record = SampleRecords.Full(SampleRecords.BaseTime.AddSeconds(i), i % 4 == 0 ? "failed" : "completed");
             record.Response = new string('x', 20_000);
             record.LatencyMs = i;
             return record;
@@ -26,7 +26,7 @@ public sealed class StatsScanTests
         }
 
         var watch = Stopwatch.StartNew();
-        var stats = await source.StatsAsync(new RecordQuery { Since = Records.BaseTime.AddSeconds(1000) }, StatsGrouping.Status, CancellationToken.None);
+        var stats = await source.StatsAsync(new RecordQuery { Since = SampleRecords.BaseTime.AddSeconds(1000) }, StatsGrouping.Status, CancellationToken.None);
         TestContext.Out.WriteLine($"stats over 2000 of 3000 records with 20 KB responses: {watch.ElapsedMilliseconds} ms");
 
         Assert.That(stats.Count, Is.EqualTo(2000));

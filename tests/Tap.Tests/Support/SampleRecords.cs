@@ -3,7 +3,7 @@ using Tap.Sidecar.Records;
 namespace Tap.Tests.Support;
 
 /// <summary>Execution records with every field set, as the sidecar would store them.</summary>
-internal static class Records
+internal static class SampleRecords
 {
     public static readonly DateTime BaseTime = new(2026, 11, 20, 14, 30, 15, 123, DateTimeKind.Utc);
 
