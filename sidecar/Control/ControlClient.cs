@@ -78,6 +78,12 @@ internal sealed class ControlClient : IRecordSource
     public async Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken) =>
         (await SendAsync(new ControlRequest { Command = ControlCommands.ShimLosses, Query = window }, cancellationToken)).Losses ?? [];
 
+    public async Task<IReadOnlyList<string>> SideCollectionsAsync(CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.SideCollections }, cancellationToken)).Collections ?? [];
+
+    public async Task<IReadOnlyList<string>> SideDocumentsAsync(string collection, string? afterId, int limit, CancellationToken cancellationToken) =>
+        (await SendAsync(new ControlRequest { Command = ControlCommands.SideDocuments, Collection = collection, After = afterId, Limit = limit }, cancellationToken)).Documents ?? [];
+
     public async Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         (await SendAsync(new ControlRequest { Command = ControlCommands.Purge, Before = before, DryRun = dryRun }, cancellationToken)).Count ?? 0;
 

@@ -8,6 +8,8 @@ internal static class ControlCommands
     public const string Stats = "stats";
     public const string Count = "count";
     public const string ShimLosses = "shim_losses";
+    public const string SideCollections = "side_collections";
+    public const string SideDocuments = "side_documents";
     public const string Purge = "purge";
     public const string Reprice = "reprice";
 }

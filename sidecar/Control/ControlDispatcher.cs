@@ -20,6 +20,12 @@ internal sealed class ControlDispatcher(IRecordSource records)
                 ControlCommands.List => new ControlResponse { Records = await records.ListAsync(Bounded(Required(request.Query, "query")), cancellationToken) },
                 ControlCommands.Count => new ControlResponse { Count = await records.CountAsync(Required(request.Query, "query"), cancellationToken) },
                 ControlCommands.ShimLosses => new ControlResponse { Losses = await records.ShimLossesAsync(request.Query ?? new RecordQuery(), cancellationToken) },
+                ControlCommands.SideCollections => new ControlResponse { Collections = await records.SideCollectionsAsync(cancellationToken) },
+                ControlCommands.SideDocuments => new ControlResponse
+                {
+                    Documents = await records.SideDocumentsAsync(
+                        Required(request.Collection, "collection"), request.After, SideDocumentLimit(request.Limit), cancellationToken),
+                },
                 ControlCommands.Stats => new ControlResponse
                 {
                     Stats = await records.StatsAsync(Required(request.Query, "query"), Required(request.By, "by"), cancellationToken),
@@ -55,6 +61,10 @@ internal sealed class ControlDispatcher(IRecordSource records)
     private static RecordQuery Bounded(RecordQuery query) => query.Limit is >= 1 and <= MaxListLimit
         ? query
         : throw new ArgumentException($"The limit must be between 1 and {MaxListLimit} (is {query.Limit}).");
+
+    private static int SideDocumentLimit(int? limit) => limit is >= 1 and <= IRecordSource.MaxSideDocuments
+        ? limit.Value
+        : throw new ArgumentException($"The limit must be between 1 and {IRecordSource.MaxSideDocuments} (is {limit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}).");
 
     private static T Required<T>(T? value, string name)
         where T : class => value ?? throw new ArgumentException($"The request has no '{name}'.");

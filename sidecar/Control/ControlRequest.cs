@@ -20,6 +20,15 @@ internal sealed class ControlRequest
     /// <summary>purge: delete executions started before this time.</summary>
     public DateTime? Before { get; set; }
 
+    /// <summary>side_documents: the collection.</summary>
+    public string? Collection { get; set; }
+
+    /// <summary>side_documents: the id (as the store's JSON) the page starts after; null from the first.</summary>
+    public string? After { get; set; }
+
+    /// <summary>side_documents: at most this many (1 to <see cref="IRecordSource.MaxSideDocuments"/>).</summary>
+    public int? Limit { get; set; }
+
     /// <summary>purge, reprice: only count.</summary>
     public bool DryRun { get; set; }
 }

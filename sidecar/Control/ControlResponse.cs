@@ -24,6 +24,12 @@ internal sealed class ControlResponse
     /// <summary>reprice.</summary>
     public Pricing.RepriceResult? Reprice { get; set; }
 
+    /// <summary>side_collections.</summary>
+    public IReadOnlyList<string>? Collections { get; set; }
+
+    /// <summary>side_documents: each in the store's own JSON.</summary>
+    public IReadOnlyList<string>? Documents { get; set; }
+
     /// <summary>count, purge.</summary>
     public long? Count { get; set; }
 }

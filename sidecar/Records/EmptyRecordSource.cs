@@ -20,6 +20,11 @@ internal sealed class EmptyRecordSource : IRecordSource
     public Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LossCount>>([]);
 
+    public Task<IReadOnlyList<string>> SideCollectionsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    public Task<IReadOnlyList<string>> SideDocumentsAsync(string collection, string? afterId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) => Task.FromResult(0L);
 
     public Task<Pricing.RepriceResult> RepriceAsync(RecordQuery window, bool dryRun, CancellationToken cancellationToken) =>

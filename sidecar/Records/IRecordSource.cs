@@ -7,6 +7,12 @@ namespace Tap.Sidecar.Records;
 /// </summary>
 internal interface IRecordSource : IAsyncDisposable
 {
+    /// <summary>
+    /// Side documents one page holds at the most: a loss entry is a few hundred bytes, so a page stays far under the
+    /// control endpoint's smallest answer limit (<c>Tap:Control:MaxResponseBytes</c>, 64 KiB at the least).
+    /// </summary>
+    const int MaxSideDocuments = 100;
+
     /// <summary>Where the records come from, for messages: the control endpoint or the file.</summary>
     string Description { get; }
 
@@ -27,6 +33,15 @@ internal interface IRecordSource : IAsyncDisposable
     /// Since/Until and for its gateway (Client), by gateway and reason; most first.
     /// </summary>
     Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken);
+
+    /// <summary>The names of the store's collections beside the executions (the shims' loss reports among them).</summary>
+    Task<IReadOnlyList<string>> SideCollectionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of at most <see cref="MaxSideDocuments"/> of a side collection's documents after the id <paramref name="afterId"/> (null: from the first), in id order,
+    /// each in the store's own JSON, for compaction to copy them unchanged.
+    /// </summary>
+    Task<IReadOnlyList<string>> SideDocumentsAsync(string collection, string? afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Deletes the executions started before <paramref name="before"/>; with <paramref name="dryRun"/> only counts them.</summary>
     Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken);

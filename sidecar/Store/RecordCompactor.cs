@@ -3,7 +3,8 @@ using Tap.Sidecar.Records;
 namespace Tap.Sidecar.Store;
 
 /// <summary>
-/// Compacts by copying: every execution into a new file, which then holds no free pages. LiteDB 5.0.20's own
+/// Compacts by copying: every execution into a new file, which then holds no free pages, and then every document kept
+/// beside them (the shims' loss reports, so the new file still says what was never recorded). LiteDB 5.0.20's own
 /// Rebuild() fails on the indexed executions collection ("Detected loop in FindAll"; see docs/operations.md and
 /// CompactionTests), so this is the supported way to shrink the file.
 /// </summary>
@@ -22,6 +23,8 @@ internal static class RecordCompactor
             throw new IOException($"{newPath} already exists: compaction writes a new file and never overwrites one.");
         }
 
+        // Asked first: a source that cannot name them refuses before the new file exists.
+        var sideCollections = await source.SideCollectionsAsync(cancellationToken);
         using var target = new RecordStore(newPath);
         var batch = new List<ExecutionRecord>(BatchSize);
         long copied = 0;
@@ -40,7 +43,28 @@ internal static class RecordCompactor
         target.Save(batch);
         copied += batch.Count;
         progress?.Invoke(copied);
+        foreach (var collection in sideCollections)
+        {
+            await CopySideCollectionAsync(source, target, collection, cancellationToken);
+        }
+
         target.Checkpoint();
         return copied;
+    }
+
+    private static async Task CopySideCollectionAsync(IRecordSource source, RecordStore target, string collection, CancellationToken cancellationToken)
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = await source.SideDocumentsAsync(collection, after, IRecordSource.MaxSideDocuments, cancellationToken);
+            target.SaveSideDocuments(collection, page);
+            if (page.Count < IRecordSource.MaxSideDocuments)
+            {
+                return;
+            }
+
+            after = LiteDB.JsonSerializer.Serialize(LiteDB.JsonSerializer.Deserialize(page[^1])["_id"]);
+        }
     }
 }

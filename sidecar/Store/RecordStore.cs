@@ -520,6 +520,61 @@ internal sealed class RecordStore : IDisposable
     /// <summary>Served executions that were never recorded, as the shims reported them, by gateway and reason (<see cref="ShimLossBook"/>).</summary>
     public List<LossCount> ShimLosses(RecordQuery window) => Read(() => ShimLossBook.Count(_database, window));
 
+    /// <summary>
+    /// The collections kept beside the executions (the shims' loss reports and whatever else the sidecar keeps there),
+    /// which compaction copies as they are.
+    /// </summary>
+    public List<string> SideCollections() => Read(() => _database.GetCollectionNames()
+        .Where(name => name != CollectionName && !name.StartsWith('$'))
+        .Order(StringComparer.Ordinal)
+        .ToList());
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> documents of a side collection after the id <paramref name="afterId"/> (null: from
+    /// the first), in id order, each as LiteDB's JSON, which keeps every value's type.
+    /// </summary>
+    /// <exception cref="ArgumentException">No side collection has that name.</exception>
+    public List<string> SideDocuments(string collection, string? afterId, int limit) => Read(() =>
+    {
+        if (!SideCollectionExists(collection))
+        {
+            throw new ArgumentException($"The database has no collection '{collection}' beside the executions.");
+        }
+
+        var documents = _database.GetCollection(collection).Query();
+        if (afterId is not null)
+        {
+            documents = documents.Where(LiteDB.Query.GT("_id", JsonSerializer.Deserialize(afterId)));
+        }
+
+        return documents.OrderBy("_id").Limit(limit).ToEnumerable().Select(document => JsonSerializer.Serialize(document)).ToList();
+    });
+
+    /// <summary>Stores documents read with <see cref="SideDocuments"/> into the same collection here, by id, on disk before returning.</summary>
+    public void SaveSideDocuments(string collection, IReadOnlyList<string> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        if (collection == CollectionName || collection.StartsWith('$'))
+        {
+            throw new ArgumentException($"'{collection}' is not a collection beside the executions.");
+        }
+
+        ThrowIfReadOnly();
+        using var writing = _writeGate.EnterScope();
+        ReopenIfFaulted();
+        CommitDurably(() =>
+        {
+            var target = _database.GetCollection(collection);
+            foreach (var json in documents)
+            {
+                target.Upsert(JsonSerializer.Deserialize(json).AsDocument);
+            }
+        });
+    }
+
+    private bool SideCollectionExists(string collection) =>
+        collection != CollectionName && !collection.StartsWith('$') && _database.CollectionExists(collection);
+
     /// <summary>A writer checkpoints first, so a cleanly stopped database is one file again (LiteDB's own close no longer does).</summary>
     public void Dispose()
     {

@@ -64,6 +64,12 @@ internal sealed class StoreRecordSource(
     public Task<IReadOnlyList<LossCount>> ShimLossesAsync(RecordQuery window, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LossCount>>(store.ShimLosses(window));
 
+    public Task<IReadOnlyList<string>> SideCollectionsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(store.SideCollections());
+
+    public Task<IReadOnlyList<string>> SideDocumentsAsync(string collection, string? afterId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(store.SideDocuments(collection, afterId, limit));
+
     public Task<long> PurgeAsync(DateTime before, bool dryRun, CancellationToken cancellationToken) =>
         dryRun || writer is null
             ? Task.FromResult(store.DeleteStartedBefore(before, dryRun))
