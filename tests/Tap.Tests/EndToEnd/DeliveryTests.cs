@@ -145,7 +145,7 @@ public class DeliveryTests
         await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 100 - dropped, "every execution the shim kept is recorded", TimeSpan.FromSeconds(30));
 
         // The report of the drops travels on its own and may be acknowledged after the executions.
-        await Eventually.TrueAsync(() => client.Counters.LossReportsAcknowledged > 0, "the shim's report of what it dropped is recorded");
+        await Eventually.TrueAsync(() => sidecar.Records.ShimLosses(new RecordQuery()).Sum(loss => loss.Count) == dropped, "the shim's reports of what it dropped are recorded");
 
         var records = sidecar.Records.Query(new RecordQuery { Limit = 1000 });
         var stats = await CliRunner.RunJsonAsync("stats", "--json", "--endpoint", pipe, "--db", folder.File("tap.db"));
