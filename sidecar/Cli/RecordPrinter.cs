@@ -210,7 +210,7 @@ internal static class RecordPrinter
     private static string? DescribeUsage(UsageEntry? usage) => usage is null
         ? null
         : $"in {FormatCount(usage.Input)}, out {FormatCount(usage.Output)}, total {FormatCount(usage.Total)}, "
-            + $"cached in {FormatCount(usage.CachedInput)}, cache write {FormatCount(usage.CacheWrite)}, "
+            + $"cached in {FormatCount(usage.CachedInput)}, cache write {FormatCount(usage.CacheWrite)}{(usage.CacheWrite1h is { } hour ? $" ({FormatCount(hour)} for 1h)" : "")}, "
             + $"reasoning {FormatCount(usage.Reasoning)} ({usage.Source}{(usage.EstimatedWith is { } method ? ", " + method : "")}{(usage.Drained ? ", drained after the client left" : "")})";
 
     private static string Pretty(string response)

@@ -26,6 +26,7 @@ internal sealed record TokenCounts
             Input = usage.Input,
             CachedInput = usage.CachedInput,
             CacheWrite = usage.CacheWrite,
+            CacheWrite1h = usage.CacheWrite1h,
             Output = usage.Output,
             Reasoning = usage.Reasoning,
         };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Tap.Sidecar.Pricing;
 
 namespace Tap.Sidecar.Records;
@@ -105,6 +106,10 @@ internal sealed class UsageEntry
     public long? Total { get; set; }
     public long? CachedInput { get; set; }
     public long? CacheWrite { get; set; }
+
+    /// <summary>Of <see cref="CacheWrite"/>, the 1-hour cache writes; null when the provider did not split them.</summary>
+    [JsonPropertyName("cache_write_1h")]
+    public long? CacheWrite1h { get; set; }
     public long? Reasoning { get; set; }
 
     /// <summary>
