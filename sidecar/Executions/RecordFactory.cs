@@ -130,6 +130,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         Total = usage.Total,
         CachedInput = usage.CachedInput,
         CacheWrite = usage.CacheWrite,
+        CacheWrite1h = usage.CacheWrite1h,
         Reasoning = usage.Reasoning,
         Source = resolved.Source,
         EstimatedWith = resolved.EstimatedWith,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>
@@ -103,6 +105,10 @@ internal sealed class UsageEntry
     public long? Total { get; set; }
     public long? CachedInput { get; set; }
     public long? CacheWrite { get; set; }
+
+    /// <summary>Of <see cref="CacheWrite"/>, the 1-hour cache writes; null when the provider did not split them.</summary>
+    [JsonPropertyName("cache_write_1h")]
+    public long? CacheWrite1h { get; set; }
     public long? Reasoning { get; set; }
 
     /// <summary>

@@ -103,6 +103,7 @@ internal static class RecordCost
         Input = usage.Input,
         CachedInput = usage.CachedInput,
         CacheWrite = usage.CacheWrite,
+        CacheWrite1h = usage.CacheWrite1h,
         Output = usage.Output,
         Reasoning = usage.Reasoning,
     };
