@@ -212,9 +212,7 @@ public class AwsSdkDifferentialTests
     private static async Task<List<AwsSdkEvent>> ReadThroughSdkAsync(byte[] transcript, List<AwsSdkEvent>? events = null)
     {
         events ??= [];
-        var ends = EventStreamLayout.MessageEnds(transcript).Select(e => (int)e).ToList();
-        var writes = ends.Select((end, i) => new ProviderWrite(transcript[(i == 0 ? 0 : ends[i - 1])..end], TimeSpan.Zero)).ToList();
-        await using var provider = await FakeProvider.StartAsync(new ProviderResponse(200, EventStreamType, writes));
+        await using var provider = await FakeProvider.StartAsync(ProviderResponse.EventStream(transcript));
         using var client = new HttpClient { BaseAddress = provider.BaseAddress };
         using var response = await client.GetAsync("model/anthropic.claude-sonnet-4-5-20250929-v1:0/converse-stream", HttpCompletionOption.ResponseHeadersRead);
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo(EventStreamType));
