@@ -30,6 +30,7 @@ public class BedrockGatewayTests
             Assert.That((record.Status, record.Proof, record.Format, record.FormatInferred), Is.EqualTo(("completed", "terminal_event", "bedrock-converse", true)));
             Assert.That((record.Usage?.Source, record.Usage?.Input, record.Usage?.Output), Is.EqualTo(("final", 25L, 18L)));
             Assert.That(record.TimeToFirstTokenMs, Is.GreaterThan(0));
+            Assert.That((record.RequestedModel, record.Model), Is.EqualTo(("anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929-v1:0")), "from the path: a Bedrock body names no model");
         });
     }
 
