@@ -191,7 +191,7 @@ internal sealed class ExecutionTracker(
         var format = declared ? start.ApiFormat! : FormatInference.FromPath(start.RequestPath);
         var state = new ExecutionState(new ExecutionStart(
             id, at, format, start.Stream, start.RequestId, start.Attempt,
-            start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody, FormatDeclared: declared));
+            start.Route, start.Provider, start.RequestedModel ?? BedrockPath.ModelId(start.RequestPath), start.RequestPath, start.RequestBody, FormatDeclared: declared));
         if (outcome == ClaimOutcome.Adopted)
         {
             state.AddNote("The proxy's connection was lost while this execution was in flight; the shim reconnected and replayed it from its start.");
