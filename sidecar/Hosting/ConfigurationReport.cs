@@ -71,7 +71,9 @@ internal static class ConfigurationReport
             var provider = configuration.Providers.LastOrDefault(p => p.TryGet(key, out _));
             string? value = null;
             provider?.TryGet(key, out value);
-            yield return new ConfigEntry(key, value ?? Format(property.GetValue(defaults)), provider is null ? "default" : Describe(provider, key));
+            // Export headers often hold a backend's API key.
+            var shown = value is not null && property.Name == nameof(TelemetryOtlpOptions.Headers) ? "(set, not shown)" : value;
+            yield return new ConfigEntry(key, shown ?? Format(property.GetValue(defaults)), provider is null ? "default" : Describe(provider, key));
         }
     }
 
