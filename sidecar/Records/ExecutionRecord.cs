@@ -84,9 +84,11 @@ internal sealed class ExecutionRecord
     public string? TraceState { get; set; }
 
     /// <summary>
-    /// The order of commits: set by the store when it first saves the record, one more than any before it (0 for records
-    /// saved before the field existed). Span export pages by it (docs/telemetry.md); a later replacement keeps it.
+    /// The order of commits: set by the store when it saves a new or replacing report, one more than any before it (0 for records
+    /// saved before the field existed). Span export pages by it (docs/telemetry.md). The store's bookkeeping, not part
+    /// of the record the CLI prints: a compacted file numbers its records anew.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long Commit { get; set; }
 }
 
