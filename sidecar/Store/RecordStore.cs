@@ -566,10 +566,11 @@ internal sealed class RecordStore : IDisposable
 
     /// <summary>
     /// The collections kept beside the executions (the shims' loss reports and whatever else the sidecar keeps there),
-    /// which compaction copies as they are.
+    /// which compaction copies as they are. Not the cursors: the copy numbers its records' commits anew, so a copied
+    /// cursor would point into other records (docs/telemetry.md).
     /// </summary>
     public List<string> SideCollections() => Read(() => _database.GetCollectionNames()
-        .Where(name => name != CollectionName && !name.StartsWith('$'))
+        .Where(name => name != CollectionName && name != CursorCollectionName && !name.StartsWith('$'))
         .Order(StringComparer.Ordinal)
         .ToList());
 
