@@ -39,6 +39,7 @@ internal static class IngestSection
         var taps = new List<Run>();
         var noStores = new List<Run>();
         var smallBatches = new List<Run>();
+        var exporting = new List<Run>();
         var builds = new List<TimeSpan>();
         var bulks = new List<TimeSpan>();
         var saves = new List<TimeSpan>();
@@ -53,18 +54,24 @@ internal static class IngestSection
             taps.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true));
             noStores.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: false));
             smallBatches.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, SmallBatch));
+            await using (var sink = await OtlpSink.StartAsync())
+            {
+                exporting.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, otlp: sink));
+            }
+
             var clock = Stopwatch.StartNew();
             var built = RecordBuilder.Build(fixtures, executions);
             builds.Add(clock.Elapsed);
             bulks.Add(StoreBaselines.InsertBulk(built, prefill));
             saves.Add(StoreBaselines.RecordStoreSave(built, prefill));
-            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
+            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, tap exporting spans {exporting[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
         }
 
         var drain = Median(drains);
         var tap = Median(taps);
         var noStore = Median(noStores);
         var smallBatch = Median(smallBatches);
+        var export = Median(exporting);
         var build = Median(builds);
         var bulk = Median(bulks);
         var save = Median(saves);
@@ -80,11 +87,13 @@ internal static class IngestSection
         table.Add($"store, the sidecar's way: RecordStore.Save, an upsert transaction per {new Tap.Sidecar.Store.StoreOptions().MaxBatchSize} (diagnostic)", executions / save.TotalSeconds, "", "", "", $"{ofSave:P1} of executions/s", "", "");
         table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), noStore.CpuPerExecution(executions), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
         table.Add($"Tap with Tap:Store:MaxBatchSize={SmallBatch}, the default before this benchmark (diagnostic)", executions / smallBatch.Elapsed.TotalSeconds, smallBatch.Frames / smallBatch.Elapsed.TotalSeconds, Units.MBps(smallBatch.Bytes, smallBatch.Elapsed), smallBatch.CpuPerExecution(executions), $"{tap.Elapsed / smallBatch.Elapsed:P1} of Tap's executions/s", "", "");
+        var ofExport = tap.Elapsed / export.Elapsed;
+        table.Add("Tap with span export on: the same, plus a span per record over OTLP/HTTP to a local receiver", executions / export.Elapsed.TotalSeconds, export.Frames / export.Elapsed.TotalSeconds, Units.MBps(export.Bytes, export.Elapsed), export.CpuPerExecution(executions), $"{ofExport:P1} of Tap's executions/s", "≥ 95%", Units.Verdict(ofExport >= 0.95));
         table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped) + exporting.Sum(r => r.Dropped):N0}. With span export on, spans the receiver had accepted when the last record was acknowledged: {export.Exported:N0} of {settings.WarmUpExecutions + executions:N0} (warm-up included; the export follows the commits, it does not hold them). Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
         return text.ToString();
     }
 
@@ -120,14 +129,15 @@ internal static class IngestSection
         return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, server.CpuTime - serverCpu);
     }
 
-    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null)
+    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null, OtlpSink? otlp = null)
     {
         var warmUp = warmUpExecutions / Clients;
         var folder = Endpoints.NewTempFolder();
         try
         {
             var pipe = Endpoints.UniquePipeName();
-            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture));
+            string[] roleArgs = ["--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture)];
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, otlp is null ? roleArgs : [.. roleArgs, "--otlp", otlp.Endpoint]);
             var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
 
@@ -153,8 +163,9 @@ internal static class IngestSection
                 await client.DisposeAsync();
             }
 
-            Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}");
-            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu);
+            var exported = otlp is null ? 0 : long.Parse(await sidecar.AskAsync("exported"), CultureInfo.InvariantCulture);
+            Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}" + (otlp is null ? "" : $", spans exported: {exported}"));
+            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu, exported);
         }
         finally
         {
@@ -167,7 +178,8 @@ internal static class IngestSection
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     /// <param name="ServerCpu">CPU of the sidecar (or the discarding server) during the run.</param>
-    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu)
+    /// <param name="Exported">With span export on: spans the receiver had accepted when the last record was acknowledged.</param>
+    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu, long Exported = 0)
     {
         public double CpuPerExecution(int executions) => ServerCpu.TotalMicroseconds / executions;
     }

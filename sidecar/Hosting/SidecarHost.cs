@@ -10,6 +10,7 @@ using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
+using Tap.Sidecar.Telemetry;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -68,6 +69,7 @@ internal static class SidecarHost
         Check<RetentionOptions>();
         Check<ControlOptions>();
         Check<PricingOptions>();
+        Check<TelemetryOptions>();
 
         // Store and retention options bind the same section: a value neither can convert is one mistake, said once.
         return [.. failures.Distinct()];
@@ -136,5 +138,8 @@ internal static class SidecarHost
         services.AddHostedService<PipeListener>();
         services.AddHostedService<ControlListener>();
         services.AddHostedService<RetentionService>();
+
+        // Last, so it stops first: its cursor is saved through the record writer.
+        TelemetryServices.Add(services, configuration);
     }
 }

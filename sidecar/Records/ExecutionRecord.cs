@@ -21,6 +21,9 @@ internal sealed class ExecutionRecord
     public string? RequestedModel { get; set; }
     public string? ResponseModel { get; set; }
 
+    /// <summary>The provider's id of the response, when it gave one.</summary>
+    public string? ResponseId { get; set; }
+
     /// <summary>The model to filter and group on: the response model, else the requested one.</summary>
     public string? Model { get; set; }
     public bool Stream { get; set; }
@@ -75,6 +78,18 @@ internal sealed class ExecutionRecord
     public List<long>? RawSignalOffsetsMicros { get; set; }
     public bool RawChunksTruncated { get; set; }
     public DateTime RecordedAt { get; set; }
+
+    /// <summary>The request's W3C traceparent and tracestate as the shim forwarded them (docs/telemetry.md).</summary>
+    public string? TraceParent { get; set; }
+    public string? TraceState { get; set; }
+
+    /// <summary>
+    /// The order of commits: set by the store when it saves a new or replacing report, one more than any before it (0 for records
+    /// saved before the field existed). Span export pages by it (docs/telemetry.md). The store's bookkeeping, not part
+    /// of the record the CLI prints: a compacted file numbers its records anew.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Commit { get; set; }
 }
 
 internal sealed class ClientIdentity

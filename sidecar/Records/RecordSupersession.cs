@@ -31,7 +31,7 @@ internal static class RecordSupersession
     private static bool ReplacesWithNote(ExecutionRecord existing, ExecutionRecord incoming)
     {
         // The same report saved again (a retried batch whose first commit did land): nothing was replaced.
-        if (existing.RecordedAt == incoming.RecordedAt && existing.Status == incoming.Status && existing.ByteCount == incoming.ByteCount)
+        if (IsSameReport(existing, incoming))
         {
             return true;
         }
@@ -50,6 +50,10 @@ internal static class RecordSupersession
 
         return replaces;
     }
+
+    /// <summary>Whether <paramref name="incoming"/> is the report <paramref name="existing"/> was saved from, saved again.</summary>
+    public static bool IsSameReport(ExecutionRecord existing, ExecutionRecord incoming) =>
+        existing.RecordedAt == incoming.RecordedAt && existing.Status == incoming.Status && existing.ByteCount == incoming.ByteCount;
 
     private static bool DecidedAtEnd(ExecutionRecord record) => record.Signals.Exists(s => s.Kind == ObservedSignal.End);
 }
