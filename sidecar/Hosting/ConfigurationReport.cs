@@ -8,6 +8,7 @@ using Tap.Sidecar.Control;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Telemetry.Metrics;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -27,6 +28,7 @@ internal static class ConfigurationReport
             .. Entries<RetentionOptions>(configuration, SidecarHost.StoreSection),
             .. Entries<ControlOptions>(configuration, SidecarHost.ControlSection),
             .. Entries<PricingOptions>(configuration, PricingServices.Section),
+            .. Entries<PrometheusOptions>(configuration, MetricsServices.PrometheusSection),
         ];
     }
 

@@ -11,6 +11,7 @@ using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
+using Tap.Sidecar.Telemetry.Metrics;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -69,6 +70,7 @@ internal static class SidecarHost
         Check<RetentionOptions>();
         Check<ControlOptions>();
         Check<PricingOptions>();
+        Check<PrometheusOptions>();
 
         // Store and retention options bind the same section: a value neither can convert is one mistake, said once.
         return [.. failures.Distinct()];
@@ -130,7 +132,11 @@ internal static class SidecarHost
             sp.GetRequiredService<RecordStore>(),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             sp.GetRequiredService<ILogger<RecordWriter>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ICommitObserver>()));
+
+        // First, so that a taken scrape port stops the start before the pipe listens.
+        services.AddTapMetrics(configuration);
 
         // Hosted services stop in reverse order: the listener finalizes in-flight executions, then the writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());

@@ -290,26 +290,31 @@ internal sealed class RecordStore : IDisposable
     public void Save(IReadOnlyList<ExecutionRecord> batch) => Save(batch, []);
 
     /// <inheritdoc cref="Save(IReadOnlyList{ExecutionRecord})"/>
-    public void Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
+    /// <returns>What the commit put in the database.</returns>
+    public SavedBatch Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(losses);
         if (batch.Count == 0 && losses.Count == 0)
         {
-            return;
+            return SavedBatch.Empty;
         }
 
         ThrowIfReadOnly();
         using var writing = _writeGate.EnterScope();
         ReopenIfFaulted();
         // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
+        var saved = SavedBatch.Empty;
         CommitDurably(() =>
         {
-            _executions.Upsert(RecordSupersession.Resolve(id => _executions.FindById(id), batch));
+            var resolution = RecordSupersession.Resolve(id => _executions.FindById(id), batch);
+            _executions.Upsert(resolution.Write);
             ShimLossBook.Forget(_database, batch);
-            ShimLossBook.Save(_database, _executions, losses);
+            var newLosses = ShimLossBook.Save(_database, _executions, losses);
+            saved = new SavedBatch([.. resolution.Write], resolution.Replaced, newLosses);
         });
         CheckpointIfLarge();
+        return saved;
     }
 
     /// <summary>
