@@ -20,6 +20,16 @@ internal sealed record PrometheusAddress(IPAddress Address, int Port, string Pat
         }
 
         var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
+
+        // The port is always written out (Uri would take 80 for none), and an IPv4 address in four parts ("9464" parses as 0.0.36.248).
+        var authority = withScheme[(withScheme.IndexOf("://", StringComparison.Ordinal) + 3)..].Split('/')[0];
+        var colon = authority.LastIndexOf(':');
+        if (colon < 0 || authority.EndsWith(']') || !authority[(colon + 1)..].All(char.IsAsciiDigit)
+            || (!authority.StartsWith('[') && !authority.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) && authority.Count(c => c == '.') != 3))
+        {
+            return null;
+        }
+
         if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
             || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.Port is < 1 or > 65535)
         {
