@@ -9,7 +9,7 @@ namespace Tap.Benchmarks.Hosts;
 /// <summary>
 /// The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.
 /// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost;
-/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>.
+/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>; <c>--metrics PORT</c> serves the Prometheus scrape on 127.0.0.1:PORT.
 /// </summary>
 internal sealed class SidecarRole(IHost host) : IRole
 {
@@ -17,13 +17,19 @@ internal sealed class SidecarRole(IHost host) : IRole
 
     public static async Task<SidecarRole> StartAsync(RoleArgs args)
     {
-        var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Tap:Ingest:Endpoint"] = args["pipe"],
             ["Tap:Store:DatabasePath"] = args["db"],
             ["Logging:LogLevel:Default"] = "Warning",
             ["Tap:Store:MaxBatchSize"] = args.Get("batch") ?? new StoreOptions().MaxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        if (args.Get("metrics") is { } port)
+        {
+            settings["Tap:Telemetry:Prometheus:Endpoint"] = $"127.0.0.1:{port}/metrics";
+        }
+
+        var builder = SidecarHost.CreateBuilder([], settings);
         if (args.Get("store") == "none")
         {
             // Registered after the sidecar's own writer, so this one is resolved by the listener and the host.

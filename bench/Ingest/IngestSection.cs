@@ -40,6 +40,7 @@ internal static class IngestSection
         var taps = new List<Run>();
         var noStores = new List<Run>();
         var smallBatches = new List<Run>();
+        var withMetrics = new List<Run>();
         var builds = new List<TimeSpan>();
         var bulks = new List<TimeSpan>();
         var saves = new List<TimeSpan>();
@@ -54,18 +55,20 @@ internal static class IngestSection
             taps.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true));
             noStores.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: false));
             smallBatches.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, SmallBatch));
+            withMetrics.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, metrics: true));
             var clock = Stopwatch.StartNew();
             var built = RecordBuilder.Build(fixtures, executions);
             builds.Add(clock.Elapsed);
             bulks.Add(StoreBaselines.InsertBulk(built, prefill));
             saves.Add(StoreBaselines.RecordStoreSave(built, prefill));
-            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
+            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, tap with metrics {withMetrics[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
         }
 
         var drain = Median(drains);
         var tap = Median(taps);
         var noStore = Median(noStores);
         var smallBatch = Median(smallBatches);
+        var metrics = Median(withMetrics);
         var build = Median(builds);
         var bulk = Median(bulks);
         var save = Median(saves);
@@ -81,11 +84,13 @@ internal static class IngestSection
         table.Add($"store, the sidecar's way: RecordStore.Save, an upsert transaction per {new Tap.Sidecar.Store.StoreOptions().MaxBatchSize} (diagnostic)", executions / save.TotalSeconds, "", "", "", $"{ofSave:P1} of executions/s", "", "");
         table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), noStore.CpuPerExecution(executions), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
         table.Add($"Tap with Tap:Store:MaxBatchSize={SmallBatch}, the default before this benchmark (diagnostic)", executions / smallBatch.Elapsed.TotalSeconds, smallBatch.Frames / smallBatch.Elapsed.TotalSeconds, Units.MBps(smallBatch.Bytes, smallBatch.Elapsed), smallBatch.CpuPerExecution(executions), $"{tap.Elapsed / smallBatch.Elapsed:P1} of Tap's executions/s", "", "");
+        var ofMetrics = tap.Elapsed / metrics.Elapsed;
+        table.Add("Tap with metrics on: the Prometheus endpoint, scraped every second (issue 15)", executions / metrics.Elapsed.TotalSeconds, metrics.Frames / metrics.Elapsed.TotalSeconds, Units.MBps(metrics.Bytes, metrics.Elapsed), metrics.CpuPerExecution(executions), $"{ofMetrics:P1} of Tap's executions/s", "≥ 95%", Units.Verdict(ofMetrics >= 0.95));
         table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped) + withMetrics.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
         return text.ToString();
     }
 
@@ -121,14 +126,19 @@ internal static class IngestSection
         return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, server.CpuTime - serverCpu);
     }
 
-    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null)
+    /// <param name="metrics">Serve the Prometheus scrape and scrape it every second during the measurement, as Prometheus would.</param>
+    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null, bool metrics = false)
     {
         var warmUp = warmUpExecutions / Clients;
         var folder = Endpoints.NewTempFolder();
         try
         {
             var pipe = Endpoints.UniquePipeName();
-            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture));
+            var port = Endpoints.FreeTcpPort();
+            string[] metricsArgs = metrics ? ["--metrics", port.ToString(CultureInfo.InvariantCulture)] : [];
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, [
+                "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none",
+                "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture), .. metricsArgs]);
             var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
 
@@ -140,6 +150,8 @@ internal static class IngestSection
             })));
             var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
             var sidecarCpu = sidecar.CpuTime;
+            using var stopScraping = new CancellationTokenSource();
+            var scraper = metrics ? ScrapeEverySecondAsync(new Uri($"http://127.0.0.1:{port}/metrics"), stopScraping.Token) : Task.FromResult(0);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
             {
@@ -148,6 +160,11 @@ internal static class IngestSection
             })));
             var elapsed = clock.Elapsed;
             var cpu = sidecar.CpuTime - sidecarCpu;
+            await stopScraping.CancelAsync();
+            if (metrics)
+            {
+                Console.WriteLine($"  scrapes during the measurement: {await scraper}");
+            }
             var dropped = clients.Sum(c => c.Counters.FramesDropped);
             foreach (var client in clients)
             {
@@ -160,6 +177,25 @@ internal static class IngestSection
         finally
         {
             Endpoints.DeleteFolder(folder);
+        }
+    }
+
+    private static async Task<int> ScrapeEverySecondAsync(Uri url, CancellationToken stop)
+    {
+        using var http = new HttpClient();
+        var scrapes = 0;
+        try
+        {
+            while (true)
+            {
+                _ = await http.GetStringAsync(url, stop);
+                scrapes++;
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return scrapes;
         }
     }
 
