@@ -81,11 +81,13 @@ internal static class SidecarHost
     /// that is not a sound database, stops the start here with nothing touched or created.
     /// </summary>
     /// <exception cref="EndpointInUseException">Another process listens on the endpoint.</exception>
+    /// <exception cref="IOException">Another process listens on the Prometheus scrape port.</exception>
     /// <exception cref="DatabaseRefusedException">Another writer holds the database, or it is damaged or foreign.</exception>
     public static void ClaimDatabase(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
         EndpointGuard.ThrowIfTaken(services.GetRequiredService<IOptions<IngestOptions>>().Value.Endpoint);
+        PrometheusEndpoint.ThrowIfTaken(services.GetRequiredService<IOptions<PrometheusOptions>>().Value);
         _ = services.GetRequiredService<RecordStore>();
     }
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,31 @@ internal sealed class PrometheusEndpoint(IOptions<PrometheusOptions> options, Me
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
+
+    /// <summary>Binds the configured port for a moment, as Kestrel would, and throws Kestrel's message when it is taken.</summary>
+    /// <exception cref="IOException">Another process listens on the port.</exception>
+    public static void ThrowIfTaken(PrometheusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (PrometheusAddress.Parse(options.Endpoint) is not { } address)
+        {
+            return;
+        }
+
+        var probe = new TcpListener(address.Address, address.Port);
+        try
+        {
+            probe.Start();
+        }
+        catch (SocketException taken) when (taken.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new IOException($"Failed to bind to address {address.Url.GetLeftPart(UriPartial.Authority)}: address already in use.", taken);
+        }
+        finally
+        {
+            probe.Stop();
+        }
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

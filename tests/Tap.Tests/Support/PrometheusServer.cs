@@ -68,12 +68,19 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Runs an instant PromQL query over the HTTP API; the single result's value, null when the result is empty.</summary>
     public async Task<double?> QueryAsync(string promql)
     {
+        var series = await QuerySeriesAsync(promql);
+        Assert.That(series, Has.Count.LessThanOrEqualTo(1), $"one series from {promql}");
+        return series.Count == 0 ? null : series[0];
+    }
+
+    /// <summary>Runs an instant PromQL query over the HTTP API, which must accept it; the value of each series.</summary>
+    public async Task<IReadOnlyList<double>> QuerySeriesAsync(string promql)
+    {
         using var response = await _http.GetAsync("api/v1/query?query=" + Uri.EscapeDataString(promql));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.That(json.RootElement.GetProperty("status").GetString(), Is.EqualTo("success"), $"the query {promql}: {json.RootElement}");
-        var result = json.RootElement.GetProperty("data").GetProperty("result");
-        Assert.That(result.GetArrayLength(), Is.LessThanOrEqualTo(1), $"one series from {promql}");
-        return result.GetArrayLength() == 0 ? null : double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+        return [.. json.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Select(series => double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture))];
     }
 
     /// <summary>Waits until <paramref name="promql"/> gives <paramref name="expected"/>; a failure names the last value.</summary>
@@ -82,6 +89,10 @@ internal sealed class PrometheusServer : IAsyncDisposable
         double? last = null;
         await WaitUntilAsync(async () => (last = await QueryAsync(promql)) == expected, () => $"{promql} is {expected} (last {last?.ToString(CultureInfo.InvariantCulture) ?? "no result"})", timeout);
     }
+
+    /// <summary>Waits until <paramref name="promql"/> finds at least one series (a rate needs two scrapes of a new one).</summary>
+    public Task WaitForSeriesAsync(string promql) =>
+        WaitUntilAsync(async () => (await QuerySeriesAsync(promql)).Count > 0, () => $"{promql} finds a series", null);
 
     public async ValueTask DisposeAsync()
     {

@@ -41,7 +41,7 @@ public class PrometheusAddressTests
     }
 
     [Test]
-    public async Task Serve_refuses_a_port_already_taken_in_one_line()
+    public async Task Serve_refuses_a_port_already_taken_in_one_line_with_nothing_created()
     {
         using var folder = new TempFolder();
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -53,6 +53,7 @@ public class PrometheusAddressTests
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.ServeFailed), error);
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
-        Assert.That(error, Does.Contain($"127.0.0.1:{port}").And.Contain("address already in use"));
+        Assert.That(error, Does.Contain($"Failed to bind to address http://127.0.0.1:{port}: address already in use."));
+        Assert.That(File.Exists(folder.File("tap.db")), Is.False, "refused before the database is created");
     }
 }

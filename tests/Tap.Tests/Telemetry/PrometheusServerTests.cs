@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Tap.Protocol;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Telemetry;
@@ -30,7 +32,15 @@ public class PrometheusServerTests
             await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 6, "the sidecar acknowledges the six executions");
         }
 
+        await using (var shim = await RawShim.ConnectAsync(pipe, Guid.NewGuid(), gateway: "gw-loss"))
+        {
+            var report = Guid.NewGuid();
+            await shim.SendAsync(RawShim.Loss(report, LossReasons.MemoryCap, [Guid.NewGuid(), Guid.NewGuid()]));
+            await shim.WaitForAcksAsync([report]);
+        }
+
         await prometheus.WaitForValueAsync("sum(tap_executions_total)", 6);
+        await prometheus.WaitForValueAsync("sum(tap_shim_lost_executions_total{tap_loss_reason=\"memory_cap\",tap_gateway=\"gw-loss\"})", 2);
         await prometheus.WaitForValueAsync("sum(tap_executions_total{tap_status=\"completed\"})", 3);
         await prometheus.WaitForValueAsync("sum(tap_executions_total{tap_status=\"failed\",tap_reason=\"upstream_error\"})", 2);
         await prometheus.WaitForValueAsync("sum(tap_executions_total{tap_status=\"canceled\",tap_reason=\"client_aborted\",tap_gateway=\"metrics-gateway\",gen_ai_request_model=\"gpt-4o\"})", 1);
@@ -40,8 +50,36 @@ public class PrometheusServerTests
         var median = await prometheus.QueryAsync("histogram_quantile(0.5, sum by (le) (gen_ai_client_operation_duration_seconds_bucket))");
         Assert.That(median, Is.GreaterThan(0), "a median duration");
 
+        // Every query of the Grafana dashboard runs on this Prometheus and finds series, with its variables at "All".
+        foreach (var query in DashboardQueries())
+        {
+            await prometheus.WaitForSeriesAsync(query);
+        }
+
+        // Read before the stop: once tap serve is gone its series go stale.
+        var counted = await prometheus.QueryAsync("sum(tap_executions_total)");
         await tap.StopAsync();
         var recorded = await CliRunner.RunJsonAsync("list", "--json", "--db", database);
-        Assert.That(recorded.GetArrayLength(), Is.EqualTo(await prometheus.QueryAsync("sum(tap_executions_total)")), "Prometheus counts what the database holds");
+        Assert.That(recorded.GetArrayLength(), Is.EqualTo(counted), "Prometheus counts what the database holds");
+    }
+
+    private static IEnumerable<string> DashboardQueries()
+    {
+        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Tap.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("The tests run outside the repository: docs/grafana is not there.");
+        }
+
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(root.FullName, "docs", "grafana", "tap-dashboard.json")));
+        var queries = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(panel => panel.GetProperty("targets").EnumerateArray())
+            .Select(target => target.GetProperty("expr").GetString()!
+                .Replace("$__rate_interval", "1m", StringComparison.Ordinal)
+                .Replace("$gateway", ".*", StringComparison.Ordinal)
+                .Replace("$instance", ".*", StringComparison.Ordinal))
+            .ToList();
+        Assert.That(queries, Has.Count.GreaterThanOrEqualTo(11));
+        return queries;
     }
 }
