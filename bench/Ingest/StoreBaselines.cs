@@ -75,6 +75,9 @@ internal static class StoreBaselines
         using var provider = Sdk.CreateMeterProviderBuilder().AddMeter(SidecarMetrics.MeterName).AddPrometheusExporter().Build();
         var metrics = new SidecarMetrics(services.GetRequiredService<IMeterFactory>(), services);
         var batches = records.Chunk(new StoreOptions().MaxBatchSize).Select(batch => new SavedBatch(batch, [], [])).ToList();
+
+        // Once untimed, as the sidecar's warm-up would: the SDK's series exist and its code is compiled.
+        metrics.Committed(batches[0], TimeSpan.FromMilliseconds(1));
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {

@@ -159,10 +159,11 @@ internal sealed class SidecarMetrics : ICommitObserver
         Tokens(tags, "reasoning", usage.Reasoning, histogram: false);
     }
 
-    // The conventions define input and output only; the cache and reasoning counts (already included in those two) go to Tap's counter alone.
+    // The conventions define input and output only; the cache and reasoning counts (already included in those two) go to
+    // Tap's counter alone, and only when not zero: most records have none, and adding 0 changes no total.
     private void Tokens(TagList tags, string type, long? count, bool histogram)
     {
-        if (count is not { } tokens)
+        if (count is not { } tokens || (tokens == 0 && !histogram))
         {
             return;
         }

@@ -58,7 +58,8 @@ public class PrometheusScrapeTests
                 Assert.That(scrape.Sum("gen_ai_client_token_usage_sum", [.. Chat, ("gen_ai_token_type", "output"), ("tap_usage_source", "final")]), Is.EqualTo(3 * 17));
                 Assert.That(scrape.Sum("gen_ai_client_token_usage_count", [.. Chat, ("gen_ai_token_type", "output"), ("tap_usage_source", "final")]), Is.EqualTo(3));
                 Assert.That(scrape.Sum("tap_usage_tokens_total", [.. Chat, ("gen_ai_token_type", "output"), ("tap_usage_source", "final")]), Is.EqualTo(3 * 17));
-                Assert.That(scrape.Sum("tap_usage_tokens_total", [.. Chat, ("gen_ai_token_type", "cache_read"), ("tap_usage_source", "final")]), Is.Zero);
+                Assert.That(scrape.Sum("tap_usage_tokens_total", [.. Chat, ("gen_ai_token_type", "input"), ("tap_usage_source", "final")]), Is.EqualTo(3 * 24));
+                Assert.That(scrape.Sum("tap_usage_tokens_total", ("gen_ai_token_type", "cache_read")), Is.Null, "no cached tokens: a zero count is not added");
                 Assert.That(scrape.Sum("gen_ai_client_token_usage_count", ("gen_ai_token_type", "cache_read")), Is.Null, "the conventions' histogram has input and output only");
 
                 Assert.That(scrape.Text, Does.Not.Contain("m-1"), "no request id is a label");
