@@ -384,7 +384,6 @@ internal sealed class RecordWriter : BackgroundService
 
         Interlocked.Add(ref _recorded, records.Count);
         StoreLog.BatchCommitted(_logger, records.Count);
-        Observe(saved, took);
         foreach (var pending in batch)
         {
             try
@@ -403,6 +402,9 @@ internal sealed class RecordWriter : BackgroundService
                 StoreLog.CommitCallbackFailed(_logger, exception, pending.Record?.Id ?? pending.Loss!.ReportId ?? Guid.Empty);
             }
         }
+
+        // After the acknowledgements: the shims are not kept waiting for the metrics.
+        Observe(saved, took);
     }
 
     private void Observe(SavedBatch saved, TimeSpan took)

@@ -35,7 +35,7 @@ public class PrometheusScrapeTests
                 await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 5, "the sidecar acknowledges the five executions");
             }
 
-            var scrape = await ScrapeText.ReadAsync(http, url);
+            var scrape = await ScrapeText.ReadWhenAsync(http, url, s => s.Sum("tap_executions_total") == 5);
             TestContext.Out.WriteLine(scrape.Text);
             Assert.Multiple(() =>
             {
@@ -79,7 +79,7 @@ public class PrometheusScrapeTests
             MetricsTraffic.Completed(client, "h-1");
             await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 1, "the execution is acknowledged");
 
-            var scrape = await ScrapeText.ReadAsync(http, url);
+            var scrape = await ScrapeText.ReadWhenAsync(http, url, s => s.Sum("tap_executions_total") == 1);
             Assert.Multiple(() =>
             {
                 Assert.That(scrape.Sum("tap_store_queue_depth"), Is.Zero);

@@ -32,6 +32,27 @@ internal sealed partial class ScrapeText
         return new ScrapeText(text);
     }
 
+    /// <summary>Scrapes until <paramref name="ready"/> holds: the metrics are counted just after the acknowledgements go out.</summary>
+    public static async Task<ScrapeText> ReadWhenAsync(HttpClient client, Uri url, Func<ScrapeText, bool> ready)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            var scrape = await ReadAsync(client, url);
+            if (ready(scrape))
+            {
+                return scrape;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("Timed out waiting for the scrape to count the committed executions:\n" + scrape.Text);
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>The sum of the samples named <paramref name="name"/> that carry every label given; null when none does.</summary>
     public double? Sum(string name, params (string Label, string Value)[] labels)
     {
