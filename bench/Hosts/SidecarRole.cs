@@ -9,7 +9,8 @@ namespace Tap.Benchmarks.Hosts;
 /// <summary>
 /// The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.
 /// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost;
-/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>; <c>--otlp URL</c> turns span export on, over OTLP/HTTP to URL.
+/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>; <c>--otlp URL</c> turns span export on, over OTLP/HTTP to URL;
+/// <c>--metrics PORT</c> serves the Prometheus scrape on 127.0.0.1:PORT.
 /// </summary>
 internal sealed class SidecarRole(IHost host) : IRole
 {
@@ -28,6 +29,11 @@ internal sealed class SidecarRole(IHost host) : IRole
         {
             settings["Tap:Telemetry:Otlp:Endpoint"] = otlp;
             settings["Tap:Telemetry:Otlp:Protocol"] = "http/protobuf";
+        }
+
+        if (args.Get("metrics") is { } port)
+        {
+            settings["Tap:Telemetry:Prometheus:Endpoint"] = $"127.0.0.1:{port}/metrics";
         }
 
         var builder = SidecarHost.CreateBuilder([], settings);

@@ -306,13 +306,14 @@ internal sealed class RecordStore : IDisposable
     public void Save(IReadOnlyList<ExecutionRecord> batch) => Save(batch, []);
 
     /// <inheritdoc cref="Save(IReadOnlyList{ExecutionRecord})"/>
-    public void Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
+    /// <returns>What the commit put in the database.</returns>
+    public SavedBatch Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(losses);
         if (batch.Count == 0 && losses.Count == 0)
         {
-            return;
+            return SavedBatch.Empty;
         }
 
         ThrowIfReadOnly();
@@ -320,12 +321,13 @@ internal sealed class RecordStore : IDisposable
         ReopenIfFaulted();
         // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
         var next = _lastCommit;
+        var saved = SavedBatch.Empty;
         CommitDurably(() =>
         {
             next = _lastCommit;
             var stored = new Dictionary<Guid, ExecutionRecord?>();
-            var chosen = RecordSupersession.Resolve(id => stored[id] = _executions.FindById(id), batch);
-            foreach (var record in chosen)
+            var resolution = RecordSupersession.Resolve(id => stored[id] = _executions.FindById(id), batch);
+            foreach (var record in resolution.Write)
             {
                 // A replacement is committed anew (span export sends the better report too); the same report saved again is not.
                 record.Commit = stored.GetValueOrDefault(record.Id) is { } existing && RecordSupersession.IsSameReport(existing, record)
@@ -333,12 +335,14 @@ internal sealed class RecordStore : IDisposable
                     : ++next;
             }
 
-            _executions.Upsert(chosen);
+            _executions.Upsert(resolution.Write);
             ShimLossBook.Forget(_database, batch);
-            ShimLossBook.Save(_database, _executions, losses);
+            var newLosses = ShimLossBook.Save(_database, _executions, losses);
+            saved = new SavedBatch([.. resolution.Write], resolution.Replaced, newLosses);
         });
         Interlocked.Exchange(ref _lastCommit, next);
         CheckpointIfLarge();
+        return saved;
     }
 
     /// <summary>At most <paramref name="limit"/> records committed after <paramref name="commit"/>, in commit order.</summary>
