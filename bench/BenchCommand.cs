@@ -5,16 +5,17 @@ using Tap.Benchmarks.Ingest;
 using Tap.Benchmarks.Memory;
 using Tap.Benchmarks.Micro;
 using Tap.Benchmarks.Reporting;
+using Tap.Benchmarks.Shim;
 
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory,shim</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory", "shim"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,7 +26,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory,shim]");
             return 2;
         }
 
@@ -50,6 +51,7 @@ internal static class BenchCommand
                 "spool" => await SpoolSection.RunAsync(settings),
                 "ingest" => await IngestSection.RunAsync(settings),
                 "cold" => await ColdStartSection.RunAsync(settings),
+                "shim" => await ShimSection.RunAsync(settings),
                 _ => await MemorySection.RunAsync(settings),
             };
             report.Add(section, markdown, LoadSampler.Current());
