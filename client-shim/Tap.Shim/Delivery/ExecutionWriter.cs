@@ -1,19 +1,35 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Tap.Protocol;
 using Tap.Shim.Diagnostics;
 
 namespace Tap.Shim.Delivery;
 
 /// <summary>
-/// One execution's frames on their way into the <see cref="Outbox"/>: numbered in order, encoded, admitted, or, when
-/// one does not fit, the whole execution dropped. The proxy reports from any thread, the delivery loop abandons from its
-/// own, hence the lock. The public <c>TapExecution</c> is a thin façade over it; delivery never calls back into the façade.
+/// One execution's frames on their way to the delivery loop: numbered in order, encoded straight into pooled staging
+/// segments of the execution's own, and handed over in batches: the execution is announced to the loop when its first
+/// frame since the loop last took them is staged, and the loop takes all of them at once. A chunk thus touches only
+/// this execution's lock and segment; the shared buffer is touched once per segment and once per batch (issue 16).
+/// When a segment does not fit under the cap, the whole execution is dropped. The proxy reports from any thread, the
+/// delivery loop takes and abandons from its own, hence the lock. The public <c>TapExecution</c> is a thin façade
+/// over it; delivery never calls back into the façade.
 /// </summary>
 internal sealed class ExecutionWriter
 {
+    // Segments start small (an execution's Start and first chunks) and double, so that thousands of executions in
+    // flight hold little each and a long stream rents a segment only every 16 KiB.
+    private const int FirstSegmentBytes = 1024;
+    private const int LargestSegmentBytes = 16 * 1024;
+
     private readonly Outbox _outbox;
     private readonly byte[] _idBytes;
     private readonly object _sync = new();
+    private List<StagedFrame> _staged = [];
+    private List<byte[]>? _full;
+    private byte[]? _segment;
+    private int _segmentUsed;
+    private int _nextSegmentBytes = FirstSegmentBytes;
+    private bool _announced;
     private uint _nextSequence;
     private bool _ended;
     private volatile bool _lost;
@@ -31,6 +47,9 @@ internal sealed class ExecutionWriter
 
     /// <summary>Dropped whole: nothing more of it is sent.</summary>
     public bool IsLost => _lost;
+
+    /// <summary>The loop's record of this execution, once it has one; touched by the loop only.</summary>
+    public LedgerEntry? Entry { get; set; }
 
     /// <summary>True the first time only: a dropped execution is named in one loss report, whichever path dropped it.</summary>
     public bool TryClaimLossReport() => Interlocked.Exchange(ref _lossReported, 1) == 0;
@@ -85,12 +104,41 @@ internal sealed class ExecutionWriter
 
             _ended = true;
             EnqueueLocked(new EndMessage(), isEnd: true);
+
+            // Nothing more is written: the last segment goes to the loop with the End.
+            if (!_lost)
+            {
+                Retire();
+            }
         }
     }
 
     /// <summary>
-    /// Drops the execution whole (the writer evicts it, oldest first, when the buffer is over its cap). Returns the
-    /// End frame that tells the sidecar so, for when it already has part of the execution; null if already dropped.
+    /// From the loop: the frames staged since it last took them, in order, and the segments the execution no longer
+    /// writes to, which the loop now owns. <paramref name="empty"/> is the loop's empty list, kept for the next batch.
+    /// </summary>
+    public List<StagedFrame> Take(List<StagedFrame> empty, List<byte[]> retired)
+    {
+        lock (_sync)
+        {
+            var staged = _staged;
+            _staged = empty;
+            _announced = false;
+            if (_full is { Count: > 0 } full)
+            {
+                retired.AddRange(full);
+                full.Clear();
+            }
+
+            return staged;
+        }
+    }
+
+    /// <summary>
+    /// Drops the execution whole (the writer evicts it, oldest first, when the buffer is over its cap, once it has taken
+    /// the execution out of the ledger): frames the loop has not taken are dropped and every segment it has not taken is
+    /// released. Returns the End frame that tells the
+    /// sidecar so, for when it already has part of the execution; null if already dropped.
     /// </summary>
     public OutboundFrame? Abandon()
     {
@@ -107,13 +155,25 @@ internal sealed class ExecutionWriter
                 _lost = true;
                 _ended = true;
                 _outbox.CountExecutionDropped();
+                DiscardUntakenLocked();
+            }
+
+            // On the loop's thread, and the entry is gone: nothing reads these segments any more.
+            if (_full is { } full)
+            {
+                foreach (var segment in full)
+                {
+                    _outbox.Release(segment);
+                }
+
+                full.Clear();
             }
 
             var end = new EndMessage { ExecutionId = _idBytes, Sequence = _nextSequence++, Timestamp = _outbox.NowWire(), DroppedFrames = EndMessage.DroppedWhole };
             var bytes = ProtocolSerializer.ToFrame(end);
             var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
             bytes.CopyTo(buffer, 0);
-            return new OutboundFrame(buffer, bytes.Length, this, IsStart: false, IsEnd: true);
+            return new OutboundFrame(buffer, bytes.Length);
         }
     }
 
@@ -127,19 +187,13 @@ internal sealed class ExecutionWriter
             }
 
             var length = ChunkFrameEncoder.Overhead + data.Length;
-            byte[] buffer;
-            try
+            if (Reserve(length, isEnd: false) is not { } segment)
             {
-                buffer = ArrayPool<byte>.Shared.Rent(length);
-            }
-            catch (OutOfMemoryException)
-            {
-                Lose();
                 return;
             }
 
-            ChunkFrameEncoder.Write(buffer, _idBytes, _nextSequence, _outbox.NowWire(), data);
-            Admit(new OutboundFrame(buffer, length, this, IsStart: false, IsEnd: false));
+            ChunkFrameEncoder.Write(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire(), data);
+            Staged(segment, length, isStart: false, isEnd: false);
         }
     }
 
@@ -148,11 +202,10 @@ internal sealed class ExecutionWriter
         message.ExecutionId = _idBytes;
         message.Sequence = _nextSequence;
         message.Timestamp = _outbox.NowWire();
-        byte[] buffer;
-        int length;
+        ReadOnlySpan<byte> payload;
         try
         {
-            buffer = ProtocolSerializer.ToPooledFrame(message, out length);
+            payload = ProtocolSerializer.PayloadInScratch(message);
         }
         catch (Exception ex)
         {
@@ -162,19 +215,73 @@ internal sealed class ExecutionWriter
             return;
         }
 
-        Admit(new OutboundFrame(buffer, length, this, IsStart: message is StartMessage, IsEnd: isEnd));
-    }
-
-    private void Admit(in OutboundFrame frame)
-    {
-        if (_outbox.TryEnqueue(frame))
+        var length = ProtocolConstants.LengthPrefixBytes + payload.Length;
+        if (Reserve(length, isEnd) is not { } segment)
         {
-            _nextSequence++;
             return;
         }
 
-        frame.Return();
-        Lose();
+        var target = segment.AsSpan(_segmentUsed, length);
+        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)payload.Length);
+        payload.CopyTo(target[ProtocolConstants.LengthPrefixBytes..]);
+        Staged(segment, length, isStart: message is StartMessage, isEnd);
+    }
+
+    /// <summary>A segment with room for the frame: the current one, or a new one counted against the cap; null when it does not fit (the execution is then lost).</summary>
+    private byte[]? Reserve(int length, bool isEnd)
+    {
+        if (_segment is { } current && current.Length - _segmentUsed >= length)
+        {
+            return current;
+        }
+
+        var size = Math.Max(length, _nextSegmentBytes);
+        byte[] segment;
+        try
+        {
+            segment = ArrayPool<byte>.Shared.Rent(size);
+        }
+        catch (OutOfMemoryException)
+        {
+            Lose();
+            return null;
+        }
+
+        if (!_outbox.TryReserve(segment.Length, isEnd))
+        {
+            ArrayPool<byte>.Shared.Return(segment);
+            Lose();
+            return null;
+        }
+
+        Retire();
+        _segment = segment;
+        _segmentUsed = 0;
+        _nextSegmentBytes = Math.Min(size * 2, LargestSegmentBytes);
+        return segment;
+    }
+
+    private void Staged(byte[] segment, int length, bool isStart, bool isEnd)
+    {
+        _staged.Add(new StagedFrame(segment, _segmentUsed, length, isStart, isEnd));
+        _segmentUsed += length;
+        _nextSequence++;
+        _outbox.CountFrameQueued();
+        if (!_announced)
+        {
+            _announced = true;
+            _outbox.Announce(this);
+        }
+    }
+
+    /// <summary>The current segment is written no more: it goes to the loop with the frames in it.</summary>
+    private void Retire()
+    {
+        if (_segment is { } segment)
+        {
+            (_full ??= []).Add(segment);
+            _segment = null;
+        }
     }
 
     /// <summary>A frame did not fit: rather than send part of the execution, the writer drops all of it.</summary>
@@ -189,8 +296,25 @@ internal sealed class ExecutionWriter
         _lost = true;
         _ended = true;
         _outbox.CountExecutionDropped();
+        DiscardUntakenLocked();
 
         // Also when the Start did not fit: the sidecar never hears of the execution, so only a loss report counts it.
         _outbox.ExecutionLost(this);
+    }
+
+    /// <summary>
+    /// Frames the loop has not taken are dropped; the segments go to the loop, which alone may release them (it may be
+    /// copying frames it took from them), at its next <see cref="Take"/> or in <see cref="Abandon"/>.
+    /// </summary>
+    private void DiscardUntakenLocked()
+    {
+        _outbox.CountFramesDiscarded(_staged.Count);
+        _staged.Clear();
+        Retire();
+        if (!_announced)
+        {
+            _announced = true;
+            _outbox.Announce(this);
+        }
     }
 }
