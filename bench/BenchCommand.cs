@@ -10,12 +10,12 @@ using Tap.Benchmarks.Shim;
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory,shim</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory,shim,shim-micro</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory", "shim"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory", "shim", "shim-micro"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -26,7 +26,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory,shim]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory,shim,shim-micro]");
             return 2;
         }
 
@@ -52,6 +52,7 @@ internal static class BenchCommand
                 "ingest" => await IngestSection.RunAsync(settings),
                 "cold" => await ColdStartSection.RunAsync(settings),
                 "shim" => await ShimSection.RunAsync(settings),
+                "shim-micro" => ShimSection.Micro(settings),
                 _ => await MemorySection.RunAsync(settings),
             };
             report.Add(section, markdown, LoadSampler.Current());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Running;
+using Tap.Benchmarks.Fixtures;
 using Tap.Benchmarks.Gateway;
 using Tap.Benchmarks.Hosts;
 using Tap.Benchmarks.Micro;
@@ -16,9 +17,12 @@ namespace Tap.Benchmarks.Shim;
 /// </summary>
 internal static class ShimSection
 {
-    public static async Task<string> RunAsync(BenchSettings settings)
+    /// <summary>The gateways, then the benchmarks.</summary>
+    public static async Task<string> RunAsync(BenchSettings settings) => await GatewaysAsync(settings) + Micro(settings);
+
+    /// <summary>The chunk and execution benchmarks only (<c>--only shim-micro</c>): a few minutes.</summary>
+    public static string Micro(BenchSettings settings)
     {
-        var gateways = await GatewaysAsync(settings);
         var summary = BenchmarkRunner.Run<ShimChunkBenchmarks>(MicroConfig.Create(settings.QuickMicro));
         var chunks = new MarkdownTable("chunk", "burst", "ns per chunk", "bytes allocated per chunk", "target ≤ 100 ns, no allocation");
         foreach (var report in summary.Reports)
@@ -31,8 +35,16 @@ internal static class ShimSection
             chunks.Add($"{bytes:N0} B", burst, ns, allocated, Units.Verdict(ns <= 100 && allocated < 1));
         }
 
-        return new StringBuilder(gateways).AppendLine(chunks.ToString()).AppendLine(CultureInfo.InvariantCulture,
-            $"ShimChunkBenchmarks (as in micro). Allocation is per chunk over the whole process, the writer included. Frames dropped: {ShimChunkBenchmarks.DroppedFrames:N0}.").ToString();
+        var perExecution = BenchmarkRunner.Run<ShimExecutionBenchmarks>(MicroConfig.Create(settings.QuickMicro)).Reports.Single();
+        var executions = new MarkdownTable("one execution: Start, Response, one chunk, UpstreamEnd, End", "ns per execution (median)", "ns per execution (mean)", "bytes allocated per execution");
+        executions.Add($"openai-chat text.sse, body of {FixtureSet.Text("openai-chat").Bytes.Length:N0} B in one chunk",
+            (perExecution.ResultStatistics?.Median ?? double.NaN) / ShimExecutionBenchmarks.Burst,
+            (perExecution.ResultStatistics?.Mean ?? double.NaN) / ShimExecutionBenchmarks.Burst,
+            (double)(perExecution.GcStats.GetBytesAllocatedPerOperation(perExecution.BenchmarkCase) ?? -1) / ShimExecutionBenchmarks.Burst);
+
+        return new StringBuilder().AppendLine(chunks.ToString()).AppendLine(CultureInfo.InvariantCulture,
+            $"ShimChunkBenchmarks (as in micro). Allocation is per chunk over the whole process, the writer included. Frames dropped: {ShimChunkBenchmarks.DroppedFrames:N0}.").AppendLine()
+            .AppendLine(executions.ToString()).AppendLine("ShimExecutionBenchmarks: the proxy thread's side of one execution, in bursts of 64 on a real pipe; the median resists the preemptions of a loaded machine.").ToString();
     }
 
     private static async Task<string> GatewaysAsync(BenchSettings settings)
