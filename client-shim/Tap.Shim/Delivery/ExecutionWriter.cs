@@ -58,7 +58,7 @@ internal sealed class ExecutionWriter
     {
         lock (_sync)
         {
-            EnqueueLocked(start, isEnd: false);
+            EnqueueLocked(start);
         }
     }
 
@@ -72,7 +72,41 @@ internal sealed class ExecutionWriter
                 return;
             }
 
-            EnqueueLocked(message, isEnd: false);
+            EnqueueLocked(message);
+        }
+    }
+
+    /// <summary>The response head, encoded by hand unless its content type is too long for that.</summary>
+    public void Response(int statusCode, string? contentType)
+    {
+        var textBytes = ControlFrameEncoder.TextBytes(contentType);
+        if (textBytes > ControlFrameEncoder.MaxInlineTextBytes)
+        {
+            Send(new ResponseMessage { StatusCode = statusCode, ContentType = contentType });
+            return;
+        }
+
+        lock (_sync)
+        {
+            var length = ControlFrameEncoder.ResponseLength(textBytes);
+            if (!_ended && Reserve(length, isEnd: false) is { } segment)
+            {
+                ControlFrameEncoder.WriteResponse(segment.AsSpan(_segmentUsed), statusCode, contentType, textBytes, _idBytes, _nextSequence, _outbox.NowWire());
+                Staged(segment, length, isStart: false, isEnd: false);
+            }
+        }
+    }
+
+    /// <summary>A signal that carries no text; ignored once the execution has ended.</summary>
+    public void Signal(SignalKind kind)
+    {
+        lock (_sync)
+        {
+            if (!_ended && Reserve(ControlFrameEncoder.SignalLength, isEnd: false) is { } segment)
+            {
+                ControlFrameEncoder.WriteSignal(segment.AsSpan(_segmentUsed), kind, _idBytes, _nextSequence, _outbox.NowWire());
+                Staged(segment, ControlFrameEncoder.SignalLength, isStart: false, isEnd: false);
+            }
         }
     }
 
@@ -103,13 +137,16 @@ internal sealed class ExecutionWriter
             }
 
             _ended = true;
-            EnqueueLocked(new EndMessage(), isEnd: true);
+            if (Reserve(ControlFrameEncoder.EndLength, isEnd: true) is not { } segment)
+            {
+                return;
+            }
+
+            ControlFrameEncoder.WriteEnd(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire());
+            Staged(segment, ControlFrameEncoder.EndLength, isStart: false, isEnd: true);
 
             // Nothing more is written: the last segment goes to the loop with the End.
-            if (!_lost)
-            {
-                Retire();
-            }
+            Retire();
         }
     }
 
@@ -197,7 +234,7 @@ internal sealed class ExecutionWriter
         }
     }
 
-    private void EnqueueLocked(ExecutionMessage message, bool isEnd)
+    private void EnqueueLocked(ExecutionMessage message)
     {
         message.ExecutionId = _idBytes;
         message.Sequence = _nextSequence;
@@ -216,7 +253,7 @@ internal sealed class ExecutionWriter
         }
 
         var length = ProtocolConstants.LengthPrefixBytes + payload.Length;
-        if (Reserve(length, isEnd) is not { } segment)
+        if (Reserve(length, isEnd: false) is not { } segment)
         {
             return;
         }
@@ -224,7 +261,7 @@ internal sealed class ExecutionWriter
         var target = segment.AsSpan(_segmentUsed, length);
         BinaryPrimitives.WriteUInt32BigEndian(target, (uint)payload.Length);
         payload.CopyTo(target[ProtocolConstants.LengthPrefixBytes..]);
-        Staged(segment, length, isStart: message is StartMessage, isEnd);
+        Staged(segment, length, isStart: message is StartMessage, isEnd: false);
     }
 
     /// <summary>A segment with room for the frame: the current one, or a new one counted against the cap; null when it does not fit (the execution is then lost).</summary>
