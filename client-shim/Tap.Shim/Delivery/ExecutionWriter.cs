@@ -10,26 +10,15 @@ namespace Tap.Shim.Delivery;
 /// segments of the execution's own, and handed over in batches: the execution is announced to the loop when its first
 /// frame since the loop last took them is staged, and the loop takes all of them at once. A chunk thus touches only
 /// this execution's lock and segment; the shared buffer is touched once per segment and once per batch (issue 16).
-/// When a segment does not fit under the cap, the whole execution is dropped. The proxy reports from any thread, the
+/// When a segment does not fit under the cap, the whole execution is dropped (the staging itself: ExecutionWriter.Staging.cs). The proxy reports from any thread, the
 /// delivery loop takes and abandons from its own, hence the lock. The public <c>TapExecution</c> is a thin façade
 /// over it; delivery never calls back into the façade.
 /// </summary>
-internal sealed class ExecutionWriter
+internal sealed partial class ExecutionWriter
 {
-    // Segments start small (an execution's Start and first chunks) and double, so that thousands of executions in
-    // flight hold little each and a long stream rents a segment only every 16 KiB.
-    private const int FirstSegmentBytes = 1024;
-    private const int LargestSegmentBytes = 16 * 1024;
-
     private readonly Outbox _outbox;
     private readonly byte[] _idBytes;
     private readonly object _sync = new();
-    private List<StagedFrame> _staged = [];
-    private List<byte[]>? _full;
-    private byte[]? _segment;
-    private int _segmentUsed;
-    private int _nextSegmentBytes = FirstSegmentBytes;
-    private bool _announced;
     private uint _nextSequence;
     private bool _ended;
     private volatile bool _lost;
@@ -151,27 +140,6 @@ internal sealed class ExecutionWriter
     }
 
     /// <summary>
-    /// From the loop: the frames staged since it last took them, in order, and the segments the execution no longer
-    /// writes to, which the loop now owns. <paramref name="empty"/> is the loop's empty list, kept for the next batch.
-    /// </summary>
-    public List<StagedFrame> Take(List<StagedFrame> empty, List<byte[]> retired)
-    {
-        lock (_sync)
-        {
-            var staged = _staged;
-            _staged = empty;
-            _announced = false;
-            if (_full is { Count: > 0 } full)
-            {
-                retired.AddRange(full);
-                full.Clear();
-            }
-
-            return staged;
-        }
-    }
-
-    /// <summary>
     /// Drops the execution whole (the writer evicts it, oldest first, when the buffer is over its cap, once it has taken
     /// the execution out of the ledger): frames the loop has not taken are dropped and every segment it has not taken is
     /// released. Returns the End frame that tells the
@@ -196,15 +164,7 @@ internal sealed class ExecutionWriter
             }
 
             // On the loop's thread, and the entry is gone: nothing reads these segments any more.
-            if (_full is { } full)
-            {
-                foreach (var segment in full)
-                {
-                    _outbox.Release(segment);
-                }
-
-                full.Clear();
-            }
+            ReleaseRetiredLocked();
 
             var end = new EndMessage { ExecutionId = _idBytes, Sequence = _nextSequence++, Timestamp = _outbox.NowWire(), DroppedFrames = EndMessage.DroppedWhole };
             var bytes = ProtocolSerializer.ToFrame(end);
@@ -264,63 +224,6 @@ internal sealed class ExecutionWriter
         Staged(segment, length, isStart: message is StartMessage, isEnd: false);
     }
 
-    /// <summary>A segment with room for the frame: the current one, or a new one counted against the cap; null when it does not fit (the execution is then lost).</summary>
-    private byte[]? Reserve(int length, bool isEnd)
-    {
-        if (_segment is { } current && current.Length - _segmentUsed >= length)
-        {
-            return current;
-        }
-
-        var size = Math.Max(length, _nextSegmentBytes);
-        byte[] segment;
-        try
-        {
-            segment = ArrayPool<byte>.Shared.Rent(size);
-        }
-        catch (OutOfMemoryException)
-        {
-            Lose();
-            return null;
-        }
-
-        if (!_outbox.TryReserve(segment.Length, isEnd))
-        {
-            ArrayPool<byte>.Shared.Return(segment);
-            Lose();
-            return null;
-        }
-
-        Retire();
-        _segment = segment;
-        _segmentUsed = 0;
-        _nextSegmentBytes = Math.Min(size * 2, LargestSegmentBytes);
-        return segment;
-    }
-
-    private void Staged(byte[] segment, int length, bool isStart, bool isEnd)
-    {
-        _staged.Add(new StagedFrame(segment, _segmentUsed, length, isStart, isEnd));
-        _segmentUsed += length;
-        _nextSequence++;
-        _outbox.CountFrameQueued();
-        if (!_announced)
-        {
-            _announced = true;
-            _outbox.Announce(this);
-        }
-    }
-
-    /// <summary>The current segment is written no more: it goes to the loop with the frames in it.</summary>
-    private void Retire()
-    {
-        if (_segment is { } segment)
-        {
-            (_full ??= []).Add(segment);
-            _segment = null;
-        }
-    }
-
     /// <summary>A frame did not fit: rather than send part of the execution, the writer drops all of it.</summary>
     private void Lose()
     {
@@ -337,21 +240,5 @@ internal sealed class ExecutionWriter
 
         // Also when the Start did not fit: the sidecar never hears of the execution, so only a loss report counts it.
         _outbox.ExecutionLost(this);
-    }
-
-    /// <summary>
-    /// Frames the loop has not taken are dropped; the segments go to the loop, which alone may release them (it may be
-    /// copying frames it took from them), at its next <see cref="Take"/> or in <see cref="Abandon"/>.
-    /// </summary>
-    private void DiscardUntakenLocked()
-    {
-        _outbox.CountFramesDiscarded(_staged.Count);
-        _staged.Clear();
-        Retire();
-        if (!_announced)
-        {
-            _announced = true;
-            _outbox.Announce(this);
-        }
     }
 }
