@@ -5,16 +5,20 @@ using Tap.Benchmarks.Ingest;
 using Tap.Benchmarks.Memory;
 using Tap.Benchmarks.Micro;
 using Tap.Benchmarks.Reporting;
+using Tap.Benchmarks.Shim;
 
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory,shim,shim-micro</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory", "shim", "shim-micro"];
+
+    // shim and shim-micro repeat parts of gateway and micro, for measuring one change to the shim: only when named.
+    private static readonly string[] Default = ["micro", "gateway", "spool", "ingest", "cold", "memory"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,12 +29,12 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory,shim,shim-micro]");
             return 2;
         }
 
         var settings = args[0] == "full" ? BenchSettings.Full : BenchSettings.Quick;
-        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? Sections;
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? Default;
         var unknown = only.Except(Sections).ToList();
         if (unknown.Count > 0)
         {
@@ -50,6 +54,8 @@ internal static class BenchCommand
                 "spool" => await SpoolSection.RunAsync(settings),
                 "ingest" => await IngestSection.RunAsync(settings),
                 "cold" => await ColdStartSection.RunAsync(settings),
+                "shim" => await ShimSection.RunAsync(settings),
+                "shim-micro" => ShimSection.Micro(settings),
                 _ => await MemorySection.RunAsync(settings),
             };
             report.Add(section, markdown, LoadSampler.Current());

@@ -8,27 +8,12 @@ namespace Tap.Protocol;
 /// </summary>
 internal static class ChunkFrameEncoder
 {
-    // [type, [id, seq, ts, data]]: fixarray(2), fixint 4, fixarray(4), bin8(16) id, uint32 seq, int64 ts, bin32 data.
-    public const int Overhead = ProtocolConstants.LengthPrefixBytes + 1 + 1 + 1 + (2 + ProtocolConstants.ExecutionIdBytes) + 5 + 9 + 5;
+    // [type, [id, seq, ts, data]]: the shared header, then bin32 data.
+    public const int Overhead = ExecutionFrameHeader.Bytes + 5;
 
     public static int Write(Span<byte> destination, ReadOnlySpan<byte> executionId, uint sequence, long timestamp, ReadOnlySpan<byte> data)
     {
-        var payloadLength = Overhead - ProtocolConstants.LengthPrefixBytes + data.Length;
-        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)payloadLength);
-        var p = ProtocolConstants.LengthPrefixBytes;
-        destination[p++] = 0x92;
-        destination[p++] = (byte)MessageType.Chunk;
-        destination[p++] = 0x94;
-        destination[p++] = 0xc4;
-        destination[p++] = ProtocolConstants.ExecutionIdBytes;
-        executionId.CopyTo(destination[p..]);
-        p += ProtocolConstants.ExecutionIdBytes;
-        destination[p++] = 0xce;
-        BinaryPrimitives.WriteUInt32BigEndian(destination[p..], sequence);
-        p += 4;
-        destination[p++] = 0xd3;
-        BinaryPrimitives.WriteInt64BigEndian(destination[p..], timestamp);
-        p += 8;
+        var p = ExecutionFrameHeader.Write(destination, Overhead + data.Length, MessageType.Chunk, 4, executionId, sequence, timestamp);
         destination[p++] = 0xc6;
         BinaryPrimitives.WriteUInt32BigEndian(destination[p..], (uint)data.Length);
         p += 4;

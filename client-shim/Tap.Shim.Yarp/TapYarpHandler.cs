@@ -50,7 +50,7 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
             throw;
         }
 
-        execution.Response((int)response.StatusCode, response.Content.Headers.ContentType?.ToString());
+        execution.Response((int)response.StatusCode, ContentHeaders.ContentType(response.Content));
         var http = context.HttpContext;
         response.Content = new TapResponseContent(response.Content, tap, drain, () => http.RequestAborted.IsCancellationRequested);
         return response;

@@ -65,7 +65,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         ExecutionsStarted = Interlocked.Read(ref _counters.ExecutionsStarted),
         ExecutionsDropped = Interlocked.Read(ref _counters.ExecutionsDropped),
         ExecutionsAcknowledged = Interlocked.Read(ref _counters.ExecutionsAcknowledged),
-        FramesQueued = Interlocked.Read(ref _counters.FramesQueued),
+        FramesQueued = _counters.FramesQueued.Read(),
         FramesWritten = Interlocked.Read(ref _counters.FramesWritten),
         FramesReplayed = Interlocked.Read(ref _counters.FramesReplayed),
         FramesDropped = Interlocked.Read(ref _counters.FramesDropped),
@@ -120,7 +120,7 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     /// </summary>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var target = Interlocked.Read(ref _counters.FramesQueued);
+        var target = _counters.FramesQueued.Read();
         var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
         while (Interlocked.Read(ref _counters.FramesSettled) < target)
         {
@@ -159,9 +159,16 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
         _buffer.Complete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        while (_buffer.Reader.TryRead(out var frame))
+        // Executions that staged frames after the loop's last look: the loop is gone, so their segments are free.
+        var retired = new List<byte[]>();
+        while (_buffer.Reader.TryRead(out var writer))
         {
-            _buffer.Release(frame.Buffer);
+            writer.Take([], retired);
+        }
+
+        foreach (var segment in retired)
+        {
+            _buffer.Release(segment);
         }
 
         _stopping.Dispose();

@@ -19,20 +19,20 @@ public sealed class TapExecution : IDisposable
 
     /// <summary>Reports the upstream's status code and content type.</summary>
     public void Response(int statusCode, string? contentType) =>
-        _writer.Send(new ResponseMessage { StatusCode = statusCode, ContentType = contentType });
+        _writer.Response(statusCode, contentType);
 
     /// <summary>Reports bytes exactly as read from the upstream. The bytes are copied; the caller keeps its buffer.</summary>
     public void Chunk(ReadOnlySpan<byte> data) => _writer.Chunk(data);
 
     /// <summary>The client of the proxy went away (its request was aborted).</summary>
-    public void ClientAborted() => _writer.Send(new SignalMessage { Kind = SignalKind.ClientAborted });
+    public void ClientAborted() => _writer.Signal(SignalKind.ClientAborted);
 
     /// <summary>Reading the upstream failed.</summary>
     public void UpstreamError(TapUpstreamErrorKind kind, string? message) =>
         _writer.Send(new SignalMessage { Kind = SignalKind.UpstreamError, ErrorKind = ToWire(kind), Message = message });
 
     /// <summary>The upstream response ended cleanly (end of stream).</summary>
-    public void UpstreamEnd() => _writer.Send(new SignalMessage { Kind = SignalKind.UpstreamEnd });
+    public void UpstreamEnd() => _writer.Signal(SignalKind.UpstreamEnd);
 
     /// <summary>The proxy is done with this execution.</summary>
     public void End() => _writer.End();
@@ -40,7 +40,7 @@ public sealed class TapExecution : IDisposable
     /// <summary>Ends the execution if the proxy has not.</summary>
     public void Dispose() => End();
 
-    internal void DrainStarted() => _writer.Send(new SignalMessage { Kind = SignalKind.DrainStarted });
+    internal void DrainStarted() => _writer.Signal(SignalKind.DrainStarted);
 
     internal void DrainSkipped(string reason) => _writer.Send(new SignalMessage { Kind = SignalKind.DrainSkipped, Message = reason });
 

@@ -22,10 +22,7 @@ internal sealed class PrefetchedContent : HttpContent
         _prefix = prefix;
         _rest = rest;
         _tap = tap;
-        foreach (var header in original.Headers)
-        {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        ContentHeaders.Copy(original, this);
     }
 
     /// <summary>Reads up to <see cref="MaxPrefetchBytes"/> of the body; failures surface to the proxy when it reads, as they would have.</summary>

@@ -16,10 +16,7 @@ internal sealed class TapResponseContent : HttpContent
         _tap = tap;
         _drain = drain;
         _clientGone = clientGone;
-        foreach (var header in inner.Headers)
-        {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
-        }
+        ContentHeaders.Copy(inner, this);
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>

@@ -45,23 +45,32 @@ internal sealed partial class DeliveryLoop
         }
     }
 
+    /// <summary>Takes the frames every announced execution staged since the last time, in one batch per execution.</summary>
     private void Stage()
     {
-        while (_buffer.Reader.TryRead(out var frame))
+        while (_buffer.Reader.TryRead(out var writer))
         {
-            if (_ledger.Stage(frame) is not { } entry)
+            var frames = writer.Take(_taking, _retired);
+            var entry = _ledger.Stage(writer, frames, _retired, out var firstNew);
+            _retired.Clear();
+            frames.Clear();
+            _taking = frames;
+            if (entry is null)
             {
                 continue;
             }
 
-            // Write-ahead: the frame is in the spool before it can be sent.
-            if (WriteAhead && !SpoolFrame(entry, entry.Frames.Count - 1))
+            // Write-ahead: the frames are in the spool before they can be sent.
+            for (var i = firstNew; WriteAhead && i < entry.Frames.Count; i++)
             {
-                Drop(entry, LossReasons.SpoolFull);
-                continue;
+                if (!SpoolFrame(entry, i))
+                {
+                    Drop(entry, LossReasons.SpoolFull);
+                    break;
+                }
             }
 
-            if (_session is not null)
+            if (_session is not null && !entry.Removed)
             {
                 Enqueue(entry);
             }

@@ -38,6 +38,8 @@ internal sealed partial class DeliveryLoop
     private readonly Queue<LedgerEntry> _unsent = new();
     private readonly Queue<OutboundFrame> _closings = new();
     private readonly byte[] _batch;
+    private readonly List<byte[]> _retired = [];
+    private List<StagedFrame> _taking = [];
     private DiskSpool? _spool;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _used;
@@ -309,7 +311,7 @@ internal sealed partial class DeliveryLoop
             var target = _batch.AsSpan(_used, frame.Length);
             if (frame.Buffer is { } held)
             {
-                held.AsSpan(0, frame.Length).CopyTo(target);
+                held.AsSpan(frame.BufferOffset, frame.Length).CopyTo(target);
             }
             else if (DiskSpool.Read(frame, target))
             {

@@ -111,7 +111,7 @@ internal sealed class DiskSpool : IDisposable
             return SpoolWrite.Failed;
         }
 
-        var data = frame.Buffer.AsMemory(0, frame.Length);
+        var data = frame.Buffer.AsMemory(frame.BufferOffset, frame.Length);
         var flags = (byte)((index == 0 ? SpoolRecord.Start : 0) | (frame.IsEnd ? SpoolRecord.End : 0) | (entry.IsReport ? SpoolRecord.Report : 0));
         SpoolRecord.WriteHeader(_header, _crc, flags, entry.IdBytes, data.Span);
         _parts[0] = _header;

@@ -22,24 +22,38 @@ internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counte
 
     public IEnumerable<LedgerEntry> InOrder => _order;
 
-    /// <summary>Keeps the frame with its execution; null when the execution is gone (dropped whole), and the frame is released.</summary>
-    public LedgerEntry? Stage(in OutboundFrame frame)
+    /// <summary>
+    /// Keeps a batch of frames, and the segments the owner retired, with their execution; null when the execution is
+    /// gone (dropped whole), and they are released. <paramref name="firstNew"/>: the index of the batch's first frame.
+    /// </summary>
+    public LedgerEntry? Stage(ExecutionWriter owner, List<StagedFrame> frames, List<byte[]> retired, out int firstNew)
     {
-        var owner = frame.Owner;
-        if (!_entries.TryGetValue(owner.Id, out var entry))
+        var entry = owner.Entry;
+        if (entry is null && frames is [{ IsStart: true }, ..] && !owner.IsLost)
         {
-            if (!frame.IsStart || owner.IsLost)
-            {
-                Discard(frame);
-                return null;
-            }
-
             entry = new LedgerEntry(owner.Id, owner);
             Add(entry);
+            owner.Entry = entry;
+        }
+        else if (entry is null or { Removed: true })
+        {
+            Discard(frames.Count, retired);
+            firstNew = 0;
+            return null;
         }
 
-        entry.Frames.Add(new LedgerFrame { Buffer = frame.Buffer, Length = frame.Length, IsEnd = frame.IsEnd });
-        entry.MemoryNode ??= _inMemory.AddLast(entry);
+        firstNew = entry.Frames.Count;
+        foreach (var frame in frames)
+        {
+            entry.Frames.Add(new LedgerFrame { Buffer = frame.Segment, BufferOffset = frame.Offset, Length = frame.Length, IsEnd = frame.IsEnd });
+        }
+
+        entry.Segments.AddRange(retired);
+        if (frames.Count > 0)
+        {
+            entry.MemoryNode ??= _inMemory.AddLast(entry);
+        }
+
         return entry;
     }
 
@@ -71,21 +85,21 @@ internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counte
     {
         foreach (ref var frame in entry.FrameSpan)
         {
-            if (frame.Buffer is { } held)
+            // A loss report's array is the loop's own, outside the buffer's count.
+            if (entry.IsReport && frame.Buffer is { } held)
             {
-                // A loss report's array is the loop's own, outside the buffer's count.
-                if (entry.IsReport)
-                {
-                    ArrayPool<byte>.Shared.Return(held);
-                }
-                else
-                {
-                    buffer.Release(held);
-                }
-
-                frame.Buffer = null;
+                ArrayPool<byte>.Shared.Return(held);
             }
+
+            frame.Buffer = null;
         }
+
+        foreach (var segment in entry.Segments)
+        {
+            buffer.Release(segment);
+        }
+
+        entry.Segments.Clear();
 
         if (entry.MemoryNode is { } node)
         {
@@ -121,10 +135,14 @@ internal sealed class ExecutionLedger(OutboundBuffer buffer, ShimCounters counte
         }
     }
 
-    private void Discard(in OutboundFrame frame)
+    private void Discard(int frames, List<byte[]> segments)
     {
-        buffer.Release(frame.Buffer);
-        Interlocked.Increment(ref counters.FramesDropped);
-        Interlocked.Increment(ref counters.FramesSettled);
+        foreach (var segment in segments)
+        {
+            buffer.Release(segment);
+        }
+
+        Interlocked.Add(ref counters.FramesDropped, frames);
+        Interlocked.Add(ref counters.FramesSettled, frames);
     }
 }

@@ -1,15 +1,20 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Tap.Protocol;
 using Tap.Shim.Diagnostics;
 
 namespace Tap.Shim.Delivery;
 
 /// <summary>
-/// One execution's frames on their way into the <see cref="Outbox"/>: numbered in order, encoded, admitted, or, when
-/// one does not fit, the whole execution dropped. The proxy reports from any thread, the delivery loop abandons from its
-/// own, hence the lock. The public <c>TapExecution</c> is a thin façade over it; delivery never calls back into the façade.
+/// One execution's frames on their way to the delivery loop: numbered in order, encoded straight into pooled staging
+/// segments of the execution's own, and handed over in batches: the execution is announced to the loop when its first
+/// frame since the loop last took them is staged, and the loop takes all of them at once. A chunk thus touches only
+/// this execution's lock and segment; the shared buffer is touched once per segment and once per batch (issue 16).
+/// When a segment does not fit under the cap, the whole execution is dropped (the staging itself: ExecutionWriter.Staging.cs). The proxy reports from any thread, the
+/// delivery loop takes and abandons from its own, hence the lock. The public <c>TapExecution</c> is a thin façade
+/// over it; delivery never calls back into the façade.
 /// </summary>
-internal sealed class ExecutionWriter
+internal sealed partial class ExecutionWriter
 {
     private readonly Outbox _outbox;
     private readonly byte[] _idBytes;
@@ -32,6 +37,9 @@ internal sealed class ExecutionWriter
     /// <summary>Dropped whole: nothing more of it is sent.</summary>
     public bool IsLost => _lost;
 
+    /// <summary>The loop's record of this execution, once it has one; touched by the loop only.</summary>
+    public LedgerEntry? Entry { get; set; }
+
     /// <summary>True the first time only: a dropped execution is named in one loss report, whichever path dropped it.</summary>
     public bool TryClaimLossReport() => Interlocked.Exchange(ref _lossReported, 1) == 0;
 
@@ -39,7 +47,7 @@ internal sealed class ExecutionWriter
     {
         lock (_sync)
         {
-            EnqueueLocked(start, isEnd: false);
+            EnqueueLocked(start);
         }
     }
 
@@ -53,7 +61,41 @@ internal sealed class ExecutionWriter
                 return;
             }
 
-            EnqueueLocked(message, isEnd: false);
+            EnqueueLocked(message);
+        }
+    }
+
+    /// <summary>The response head, encoded by hand unless its content type is too long for that.</summary>
+    public void Response(int statusCode, string? contentType)
+    {
+        var textBytes = ControlFrameEncoder.TextBytes(contentType);
+        if (textBytes > ControlFrameEncoder.MaxInlineTextBytes)
+        {
+            Send(new ResponseMessage { StatusCode = statusCode, ContentType = contentType });
+            return;
+        }
+
+        lock (_sync)
+        {
+            var length = ControlFrameEncoder.ResponseLength(textBytes);
+            if (!_ended && Reserve(length, isEnd: false) is { } segment)
+            {
+                ControlFrameEncoder.WriteResponse(segment.AsSpan(_segmentUsed), statusCode, contentType, textBytes, _idBytes, _nextSequence, _outbox.NowWire());
+                Staged(segment, length, isStart: false, isEnd: false);
+            }
+        }
+    }
+
+    /// <summary>A signal that carries no text; ignored once the execution has ended.</summary>
+    public void Signal(SignalKind kind)
+    {
+        lock (_sync)
+        {
+            if (!_ended && Reserve(ControlFrameEncoder.SignalLength, isEnd: false) is { } segment)
+            {
+                ControlFrameEncoder.WriteSignal(segment.AsSpan(_segmentUsed), kind, _idBytes, _nextSequence, _outbox.NowWire());
+                Staged(segment, ControlFrameEncoder.SignalLength, isStart: false, isEnd: false);
+            }
         }
     }
 
@@ -84,13 +126,24 @@ internal sealed class ExecutionWriter
             }
 
             _ended = true;
-            EnqueueLocked(new EndMessage(), isEnd: true);
+            if (Reserve(ControlFrameEncoder.EndLength, isEnd: true) is not { } segment)
+            {
+                return;
+            }
+
+            ControlFrameEncoder.WriteEnd(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire());
+            Staged(segment, ControlFrameEncoder.EndLength, isStart: false, isEnd: true);
+
+            // Nothing more is written: the last segment goes to the loop with the End.
+            Retire();
         }
     }
 
     /// <summary>
-    /// Drops the execution whole (the writer evicts it, oldest first, when the buffer is over its cap). Returns the
-    /// End frame that tells the sidecar so, for when it already has part of the execution; null if already dropped.
+    /// Drops the execution whole (the writer evicts it, oldest first, when the buffer is over its cap, once it has taken
+    /// the execution out of the ledger): frames the loop has not taken are dropped and every segment it has not taken is
+    /// released. Returns the End frame that tells the
+    /// sidecar so, for when it already has part of the execution; null if already dropped.
     /// </summary>
     public OutboundFrame? Abandon()
     {
@@ -107,13 +160,17 @@ internal sealed class ExecutionWriter
                 _lost = true;
                 _ended = true;
                 _outbox.CountExecutionDropped();
+                DiscardUntakenLocked();
             }
+
+            // On the loop's thread, and the entry is gone: nothing reads these segments any more.
+            ReleaseRetiredLocked();
 
             var end = new EndMessage { ExecutionId = _idBytes, Sequence = _nextSequence++, Timestamp = _outbox.NowWire(), DroppedFrames = EndMessage.DroppedWhole };
             var bytes = ProtocolSerializer.ToFrame(end);
             var buffer = ArrayPool<byte>.Shared.Rent(bytes.Length);
             bytes.CopyTo(buffer, 0);
-            return new OutboundFrame(buffer, bytes.Length, this, IsStart: false, IsEnd: true);
+            return new OutboundFrame(buffer, bytes.Length);
         }
     }
 
@@ -127,32 +184,25 @@ internal sealed class ExecutionWriter
             }
 
             var length = ChunkFrameEncoder.Overhead + data.Length;
-            byte[] buffer;
-            try
+            if (Reserve(length, isEnd: false) is not { } segment)
             {
-                buffer = ArrayPool<byte>.Shared.Rent(length);
-            }
-            catch (OutOfMemoryException)
-            {
-                Lose();
                 return;
             }
 
-            ChunkFrameEncoder.Write(buffer, _idBytes, _nextSequence, _outbox.NowWire(), data);
-            Admit(new OutboundFrame(buffer, length, this, IsStart: false, IsEnd: false));
+            ChunkFrameEncoder.Write(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire(), data);
+            Staged(segment, length, isStart: false, isEnd: false);
         }
     }
 
-    private void EnqueueLocked(ExecutionMessage message, bool isEnd)
+    private void EnqueueLocked(ExecutionMessage message)
     {
         message.ExecutionId = _idBytes;
         message.Sequence = _nextSequence;
         message.Timestamp = _outbox.NowWire();
-        byte[] buffer;
-        int length;
+        ReadOnlySpan<byte> payload;
         try
         {
-            buffer = ProtocolSerializer.ToPooledFrame(message, out length);
+            payload = ProtocolSerializer.PayloadInScratch(message);
         }
         catch (Exception ex)
         {
@@ -162,19 +212,16 @@ internal sealed class ExecutionWriter
             return;
         }
 
-        Admit(new OutboundFrame(buffer, length, this, IsStart: message is StartMessage, IsEnd: isEnd));
-    }
-
-    private void Admit(in OutboundFrame frame)
-    {
-        if (_outbox.TryEnqueue(frame))
+        var length = ProtocolConstants.LengthPrefixBytes + payload.Length;
+        if (Reserve(length, isEnd: false) is not { } segment)
         {
-            _nextSequence++;
             return;
         }
 
-        frame.Return();
-        Lose();
+        var target = segment.AsSpan(_segmentUsed, length);
+        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)payload.Length);
+        payload.CopyTo(target[ProtocolConstants.LengthPrefixBytes..]);
+        Staged(segment, length, isStart: message is StartMessage, isEnd: false);
     }
 
     /// <summary>A frame did not fit: rather than send part of the execution, the writer drops all of it.</summary>
@@ -189,6 +236,7 @@ internal sealed class ExecutionWriter
         _lost = true;
         _ended = true;
         _outbox.CountExecutionDropped();
+        DiscardUntakenLocked();
 
         // Also when the Start did not fit: the sidecar never hears of the execution, so only a loss report counts it.
         _outbox.ExecutionLost(this);

@@ -23,6 +23,12 @@ internal sealed class LedgerEntry(Guid id, ExecutionWriter? owner, bool isReport
 
     public Span<LedgerFrame> FrameSpan => CollectionsMarshal.AsSpan(Frames);
 
+    /// <summary>
+    /// The staging segments the loop has taken from the owner, released with the entry's memory. Frames may also lie in
+    /// the owner's current segment, which is the owner's until it retires it.
+    /// </summary>
+    public List<byte[]> Segments { get; } = [];
+
     public LinkedListNode<LedgerEntry>? Node { get; set; }
 
     /// <summary>In the ledger's list of entries with frames in memory.</summary>

@@ -19,25 +19,42 @@ internal sealed class Outbox(TapClientOptions options, OutboundBuffer buffer, Sh
     /// <summary>From the delivery loop: a connection opened with this frame size.</summary>
     public void Connected(int maxFrameBytes) => _maxChunkData = Math.Min(maxFrameBytes, options.MaxFrameBytes) - ChunkFrameEncoder.Overhead;
 
-    /// <summary>The client is being disposed: from now on every frame is refused (and counted as dropped).</summary>
+    /// <summary>The client is being disposed: from now on every new segment is refused (and its execution dropped).</summary>
     public void Close() => Volatile.Write(ref _closed, 1);
 
     public long NowWire() => Timestamps.ToWire(time.GetUtcNow());
 
-    public bool TryEnqueue(in OutboundFrame frame)
+    /// <summary>A new staging segment of this many bytes, counted against the cap; false when it does not fit or the client is closed.</summary>
+    public bool TryReserve(int segmentBytes, bool forEnd)
     {
-        if (Volatile.Read(ref _closed) != 0 || !buffer.TryAdd(frame))
+        if (Volatile.Read(ref _closed) != 0 || !buffer.TryReserve(segmentBytes, forEnd))
         {
             return false;
         }
 
-        Interlocked.Increment(ref counters.FramesQueued);
         if (buffer.Bytes > options.MaxBufferedBytes)
         {
             delivery.OverCap();
         }
 
         return true;
+    }
+
+    /// <summary>The execution staged frames since the loop last took them.</summary>
+    public void Announce(ExecutionWriter writer) => buffer.Announce(writer);
+
+    public void Release(byte[] segment) => buffer.Release(segment);
+
+    public void CountFrameQueued() => counters.FramesQueued.Increment();
+
+    /// <summary>Frames staged but never taken by the loop, of an execution dropped whole.</summary>
+    public void CountFramesDiscarded(int frames)
+    {
+        if (frames > 0)
+        {
+            Interlocked.Add(ref counters.FramesDropped, frames);
+            Interlocked.Add(ref counters.FramesSettled, frames);
+        }
     }
 
     public void CountFrameDropped()

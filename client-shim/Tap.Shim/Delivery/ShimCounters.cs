@@ -6,7 +6,9 @@ internal sealed class ShimCounters
     public long ExecutionsStarted;
     public long ExecutionsDropped;
     public long ExecutionsAcknowledged;
-    public long FramesQueued;
+
+    /// <summary>Counted by every proxy thread on every frame: striped, so that no chunk pulls the line from the other core.</summary>
+    public readonly StripedCounter FramesQueued = new();
     public long FramesWritten;
     public long FramesReplayed;
     public long FramesDropped;

@@ -45,7 +45,7 @@ internal sealed class TapHttpMessageHandler(TapClient client, TapClientOptions o
             throw;
         }
 
-        execution.Response((int)response.StatusCode, response.Content.Headers.ContentType?.ToString());
+        execution.Response((int)response.StatusCode, ContentHeaders.ContentType(response.Content));
         var tap = new ResponseTap(execution, deferFailures: false, upstream);
         response.Content = (int)response.StatusCode >= 400
             ? await PrefetchedContent.ReadAsync(response.Content, tap, cancellationToken).ConfigureAwait(false)

@@ -63,6 +63,31 @@ public class ProtocolSerializerTests
     }
 
     [Test]
+    public void Hand_encoded_control_frames_decode_like_serialized_ones()
+    {
+        var response = new byte[ControlFrameEncoder.ResponseLength(ControlFrameEncoder.TextBytes("text/event-stream; charset=utf-8"))];
+        ControlFrameEncoder.WriteResponse(response, 429, "text/event-stream; charset=utf-8", ControlFrameEncoder.TextBytes("text/event-stream; charset=utf-8"), SampleId, 1, 124);
+        var bare = new byte[ControlFrameEncoder.ResponseLength(-1)];
+        ControlFrameEncoder.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
+        var signal = new byte[ControlFrameEncoder.SignalLength];
+        ControlFrameEncoder.WriteSignal(signal, SignalKind.UpstreamEnd, SampleId, 3, 126);
+        var end = new byte[ControlFrameEncoder.EndLength];
+        ControlFrameEncoder.WriteEnd(end, SampleId, 4, 127);
+
+        (byte[] Frame, ProtocolMessage Expected)[] cases =
+        [
+            (response, new ResponseMessage { ExecutionId = SampleId, Sequence = 1, Timestamp = 124, StatusCode = 429, ContentType = "text/event-stream; charset=utf-8" }),
+            (bare, new ResponseMessage { ExecutionId = SampleId, Sequence = 1, Timestamp = 124, StatusCode = 204 }),
+            (signal, new SignalMessage { ExecutionId = SampleId, Sequence = 3, Timestamp = 126, Kind = SignalKind.UpstreamEnd }),
+            (end, new EndMessage { ExecutionId = SampleId, Sequence = 4, Timestamp = 127 }),
+        ];
+        foreach (var (frame, expected) in cases)
+        {
+            Assert.That(DecodeFrame(frame), Is.EqualTo(expected).Using<ProtocolMessage>(SameFields), expected.Type.ToString());
+        }
+    }
+
+    [Test]
     public void Trailing_fields_from_a_newer_shim_are_ignored_and_missing_ones_default()
     {
         var newer = Frame((ref MessagePackWriter w) =>
