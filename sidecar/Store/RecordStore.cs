@@ -126,6 +126,12 @@ internal sealed class RecordStore : IDisposable
             if (!_readOnly)
             {
                 EnsureIndexes(executions);
+
+                // LiteDB 5.0.20 races a reader against a transaction that creates a collection (litedb-org/LiteDB#2792,
+                // "page type must be collection page"; #2891): the writer's first loss report or cursor, created while
+                // `tap stats` read, failed its commit. Every collection the writer fills exists before any reader runs.
+                ShimLossBook.CreateCollections(database);
+                database.GetCollection(CursorCollectionName).EnsureIndex("Commit");
             }
 
             return (session, database, executions);

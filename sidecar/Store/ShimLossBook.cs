@@ -17,6 +17,17 @@ internal static class ShimLossBook
     private const string LostCollection = "lost_executions";
 
     /// <returns>The Loss reports not stored before (a replayed one is stored once); handshake counts are not among them.</returns>
+    /// <summary>
+    /// Creates the book's collections if the file has none yet (an index on a field each one holds creates it), so that
+    /// no commit ever creates one while a reader runs (RecordStore, at open).
+    /// </summary>
+    public static void CreateCollections(LiteDatabase database)
+    {
+        database.GetCollection(HandshakeCollection).EnsureIndex("reported_at");
+        database.GetCollection(ReportCollection).EnsureIndex("reported_at");
+        database.GetCollection(LostCollection).EnsureIndex("report");
+    }
+
     public static List<StoredLoss> Save(LiteDatabase database, ILiteCollection<ExecutionRecord> executions, IReadOnlyList<ShimLossReport> reports)
     {
         var stored = new List<StoredLoss>();

@@ -148,6 +148,8 @@ public class TapClientTests
         Assert.That(await client.FlushAsync(TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(client.Counters.BufferedBytes, Is.GreaterThan(10_000), "kept until the sidecar says it is recorded");
 
+        // Written is not yet read: the fake sidecar acknowledges only the executions whose End it has read.
+        await Eventually.TrueAsync(() => sidecar.OfType<EndMessage>().Any(), "the sidecar has read the execution's End");
         await sidecar.AcknowledgeAllAsync();
 
         await Eventually.TrueAsync(() => client.Counters.BufferedBytes == 0, "the frames are released");

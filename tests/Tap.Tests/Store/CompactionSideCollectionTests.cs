@@ -93,7 +93,8 @@ public sealed class CompactionSideCollectionTests
     private static Dictionary<string, List<string>> SideCollections(string path)
     {
         using var database = new LiteDatabase(new ConnectionString { Filename = path, ReadOnly = true });
-        return database.GetCollectionNames().Where(name => name != "executions" && !name.StartsWith('$'))
+        // The cursors stay behind by design: the copy numbers its commits anew (docs/telemetry.md).
+        return database.GetCollectionNames().Where(name => name is not ("executions" or "cursors") && !name.StartsWith('$'))
             .ToDictionary(name => name, name => database.GetCollection(name).FindAll().Select(d => LiteDB.JsonSerializer.Serialize(d)).Order(StringComparer.Ordinal).ToList());
     }
 }
