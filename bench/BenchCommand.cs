@@ -9,12 +9,12 @@ using Tap.Benchmarks.Reporting;
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -25,7 +25,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory]");
             return 2;
         }
 
@@ -49,6 +49,7 @@ internal static class BenchCommand
                 "gateway" => await GatewaySection.RunAsync(settings),
                 "spool" => await SpoolSection.RunAsync(settings),
                 "ingest" => await IngestSection.RunAsync(settings),
+                "store" => StoreSection.Run(settings),
                 "cold" => await ColdStartSection.RunAsync(settings),
                 _ => await MemorySection.RunAsync(settings),
             };

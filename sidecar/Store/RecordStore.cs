@@ -641,10 +641,17 @@ internal sealed class RecordStore : IDisposable
         };
     }
 
-    internal static BsonMapper CreateMapper() => new()
+    internal static BsonMapper CreateMapper()
     {
-        // The defaults trim strings and turn "" into null: responses must round-trip byte for byte.
-        TrimWhitespace = false,
-        EmptyStringToNull = false,
-    };
+        var mapper = new BsonMapper
+        {
+            // The defaults trim strings and turn "" into null: responses must round-trip byte for byte.
+            TrimWhitespace = false,
+            EmptyStringToNull = false,
+        };
+
+        // Queries still resolve member names by reflection; the records themselves are mapped by hand (RecordBson).
+        mapper.RegisterType(RecordBson.ToDocument, value => RecordBson.FromDocument(value.AsDocument));
+        return mapper;
+    }
 }
