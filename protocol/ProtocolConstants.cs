@@ -15,6 +15,13 @@ internal static class ProtocolConstants
 
     public const int ExecutionIdBytes = 16;
 
+    /// <summary>
+    /// Start's trace context at most: a traceparent of version 00 is 55 characters (later versions may append fields),
+    /// and 512 is the W3C length a vendor may cut tracestate at. Longer values are not sent, and not kept when received.
+    /// </summary>
+    public const int MaxTraceParentChars = 256;
+    public const int MaxTraceStateChars = 512;
+
     /// <summary>The pipe name used when none is configured (on Linux: the socket /tmp/CoreFxPipe_tap).</summary>
     public const string DefaultEndpoint = "tap";
 }

@@ -37,4 +37,12 @@ internal sealed class StartMessage() : ExecutionMessage(MessageType.Start)
 
     [Key(12)]
     public bool RequestBodyTruncated { get; set; }
+
+    /// <summary>The request's W3C <c>traceparent</c>, so the sidecar's span joins the gateway's trace; null when none.</summary>
+    [Key(13)]
+    public string? TraceParent { get; set; }
+
+    /// <summary>The request's W3C <c>tracestate</c>; null when none.</summary>
+    [Key(14)]
+    public string? TraceState { get; set; }
 }

@@ -9,7 +9,8 @@ namespace Tap.Benchmarks.Hosts;
 /// <summary>
 /// The real sidecar host (pipe listener, outcome engine, LiteDB writer), configured as <c>tap serve</c> would be.
 /// With <c>--store none</c> its record writer commits to nowhere, which leaves the ingest's own cost;
-/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>.
+/// <c>--batch N</c> sets <c>Tap:Store:MaxBatchSize</c>; <c>--otlp URL</c> turns span export on, over OTLP/HTTP to URL;
+/// <c>--metrics PORT</c> serves the Prometheus scrape on 127.0.0.1:PORT.
 /// </summary>
 internal sealed class SidecarRole(IHost host) : IRole
 {
@@ -17,13 +18,25 @@ internal sealed class SidecarRole(IHost host) : IRole
 
     public static async Task<SidecarRole> StartAsync(RoleArgs args)
     {
-        var builder = SidecarHost.CreateBuilder([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Tap:Ingest:Endpoint"] = args["pipe"],
             ["Tap:Store:DatabasePath"] = args["db"],
             ["Logging:LogLevel:Default"] = "Warning",
             ["Tap:Store:MaxBatchSize"] = args.Get("batch") ?? new StoreOptions().MaxBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        if (args.Get("otlp") is { } otlp)
+        {
+            settings["Tap:Telemetry:Otlp:Endpoint"] = otlp;
+            settings["Tap:Telemetry:Otlp:Protocol"] = "http/protobuf";
+        }
+
+        if (args.Get("metrics") is { } port)
+        {
+            settings["Tap:Telemetry:Prometheus:Endpoint"] = $"127.0.0.1:{port}/metrics";
+        }
+
+        var builder = SidecarHost.CreateBuilder([], settings);
         if (args.Get("store") == "none")
         {
             // Registered after the sidecar's own writer, so this one is resolved by the listener and the host.
@@ -36,11 +49,17 @@ internal sealed class SidecarRole(IHost host) : IRole
         return new SidecarRole(host);
     }
 
-    /// <summary><c>recorded</c>: records committed and dropped by the store's writer.</summary>
+    /// <summary><c>recorded</c>: records committed and dropped by the store's writer; <c>exported</c>: spans the collector accepted.</summary>
     public Task<string> AnswerAsync(string command)
     {
         var writer = host.Services.GetRequiredService<RecordWriter>();
-        return Task.FromResult(command == "recorded" ? $"{writer.Recorded} {writer.Dropped}" : "unknown command");
+        return Task.FromResult(command switch
+        {
+            "recorded" => $"{writer.Recorded} {writer.Dropped}",
+            "exported" => (host.Services.GetServices<IHostedService>().OfType<Tap.Sidecar.Telemetry.SpanExportService>().SingleOrDefault()?.Exported ?? 0)
+                .ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _ => "unknown command",
+        });
     }
 
     public async ValueTask DisposeAsync()

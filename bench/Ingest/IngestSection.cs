@@ -39,9 +39,12 @@ internal static class IngestSection
         var taps = new List<Run>();
         var noStores = new List<Run>();
         var smallBatches = new List<Run>();
+        var exporting = new List<Run>();
+        var withMetrics = new List<Run>();
         var builds = new List<TimeSpan>();
         var bulks = new List<TimeSpan>();
         var saves = new List<TimeSpan>();
+        var hooks = new List<TimeSpan>();
         RecordBuilder.Build(fixtures, 500);
         StoreBaselines.InsertBulk(RecordBuilder.Build(fixtures, 500), []);
 
@@ -53,21 +56,31 @@ internal static class IngestSection
             taps.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true));
             noStores.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: false));
             smallBatches.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, SmallBatch));
+            await using (var sink = await OtlpSink.StartAsync())
+            {
+                exporting.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, otlp: sink));
+            }
+
+            withMetrics.Add(await MeasureTapAsync(fixtures, executions, settings.WarmUpExecutions, store: true, metrics: true));
             var clock = Stopwatch.StartNew();
             var built = RecordBuilder.Build(fixtures, executions);
             builds.Add(clock.Elapsed);
             bulks.Add(StoreBaselines.InsertBulk(built, prefill));
             saves.Add(StoreBaselines.RecordStoreSave(built, prefill));
-            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}");
+            hooks.Add(StoreBaselines.MetricsHook(built));
+            Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, tap exporting spans {exporting[^1].Elapsed.TotalSeconds:0.00}, tap with metrics {withMetrics[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}, metrics hook {hooks[^1].TotalSeconds:0.000}");
         }
 
         var drain = Median(drains);
         var tap = Median(taps);
         var noStore = Median(noStores);
         var smallBatch = Median(smallBatches);
+        var export = Median(exporting);
+        var metrics = Median(withMetrics);
         var build = Median(builds);
         var bulk = Median(bulks);
         var save = Median(saves);
+        var hook = Median(hooks);
 
         var table = new MarkdownTable("path", "executions/s", "frames/s", "MB/s of chunk data", "server CPU µs/execution", "Tap as a fraction of it", "target", "verdict");
         var frames = tap.Frames;
@@ -80,11 +93,16 @@ internal static class IngestSection
         table.Add($"store, the sidecar's way: RecordStore.Save, an upsert transaction per {new Tap.Sidecar.Store.StoreOptions().MaxBatchSize} (diagnostic)", executions / save.TotalSeconds, "", "", "", $"{ofSave:P1} of executions/s", "", "");
         table.Add("Tap without the store: shims → pipe → sidecar, records discarded (diagnostic)", executions / noStore.Elapsed.TotalSeconds, noStore.Frames / noStore.Elapsed.TotalSeconds, Units.MBps(noStore.Bytes, noStore.Elapsed), noStore.CpuPerExecution(executions), $"{noStore.Elapsed / tap.Elapsed:P1} of executions/s", "", "");
         table.Add($"Tap with Tap:Store:MaxBatchSize={SmallBatch}, the default before this benchmark (diagnostic)", executions / smallBatch.Elapsed.TotalSeconds, smallBatch.Frames / smallBatch.Elapsed.TotalSeconds, Units.MBps(smallBatch.Bytes, smallBatch.Elapsed), smallBatch.CpuPerExecution(executions), $"{tap.Elapsed / smallBatch.Elapsed:P1} of Tap's executions/s", "", "");
+        var ofExport = tap.Elapsed / export.Elapsed;
+        table.Add("Tap with span export on: the same, plus a span per record over OTLP/HTTP to a local receiver", executions / export.Elapsed.TotalSeconds, export.Frames / export.Elapsed.TotalSeconds, Units.MBps(export.Bytes, export.Elapsed), export.CpuPerExecution(executions), $"{ofExport:P1} of Tap's executions/s", "≥ 95%", Units.Verdict(ofExport >= 0.95));
+        var ofMetrics = tap.Elapsed / metrics.Elapsed;
+        table.Add("Tap with metrics on: the Prometheus endpoint, scraped every second (issue 15)", executions / metrics.Elapsed.TotalSeconds, metrics.Frames / metrics.Elapsed.TotalSeconds, Units.MBps(metrics.Bytes, metrics.Elapsed), metrics.CpuPerExecution(executions), $"{ofMetrics:P1} of Tap's executions/s", "≥ 95%", Units.Verdict(ofMetrics >= 0.95));
+        table.Add("metrics counted after each commit, same records, SDK listening: SidecarMetrics.Committed per batch (diagnostic)", executions / hook.TotalSeconds, "", "", $"{hook.TotalMicroseconds / executions:0.00}", $"{hook / save:P2} of RecordStore.Save's time", "", "");
         table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped):N0}. Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped) + exporting.Sum(r => r.Dropped) + withMetrics.Sum(r => r.Dropped):N0}. With span export on, spans the receiver had accepted when the last record was acknowledged: {export.Exported:N0} of {settings.WarmUpExecutions + executions:N0} (warm-up included; the export follows the commits, it does not hold them). Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
         return text.ToString();
     }
 
@@ -120,14 +138,19 @@ internal static class IngestSection
         return new Run(clock.Elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, server.CpuTime - serverCpu);
     }
 
-    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null)
+    /// <param name="metrics">Serve the Prometheus scrape and scrape it every second during the measurement, as Prometheus would.</param>
+    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null, OtlpSink? otlp = null, bool metrics = false)
     {
         var warmUp = warmUpExecutions / Clients;
         var folder = Endpoints.NewTempFolder();
         try
         {
             var pipe = Endpoints.UniquePipeName();
-            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, "--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture));
+            var port = Endpoints.FreeTcpPort();
+            string[] roleArgs = ["--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture)];
+            string[] otlpArgs = otlp is null ? [] : ["--otlp", otlp.Endpoint];
+            string[] metricsArgs = metrics ? ["--metrics", port.ToString(CultureInfo.InvariantCulture)] : [];
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, [.. roleArgs, .. otlpArgs, .. metricsArgs]);
             var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
 
@@ -139,6 +162,8 @@ internal static class IngestSection
             })));
             var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
             var sidecarCpu = sidecar.CpuTime;
+            using var stopScraping = new CancellationTokenSource();
+            var scraper = metrics ? ScrapeEverySecondAsync(new Uri($"http://127.0.0.1:{port}/metrics"), stopScraping.Token) : Task.FromResult(0);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(drivers.Select((d, i) => Task.Run(async () =>
             {
@@ -147,18 +172,43 @@ internal static class IngestSection
             })));
             var elapsed = clock.Elapsed;
             var cpu = sidecar.CpuTime - sidecarCpu;
+            await stopScraping.CancelAsync();
+            if (metrics)
+            {
+                Console.WriteLine($"  scrapes during the measurement: {await scraper}");
+            }
             var dropped = clients.Sum(c => c.Counters.FramesDropped);
             foreach (var client in clients)
             {
                 await client.DisposeAsync();
             }
 
-            Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}");
-            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu);
+            var exported = otlp is null ? 0 : long.Parse(await sidecar.AskAsync("exported"), CultureInfo.InvariantCulture);
+            Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}" + (otlp is null ? "" : $", spans exported: {exported}"));
+            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu, exported);
         }
         finally
         {
             Endpoints.DeleteFolder(folder);
+        }
+    }
+
+    private static async Task<int> ScrapeEverySecondAsync(Uri url, CancellationToken stop)
+    {
+        using var http = new HttpClient();
+        var scrapes = 0;
+        try
+        {
+            while (true)
+            {
+                _ = await http.GetStringAsync(url, stop);
+                scrapes++;
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return scrapes;
         }
     }
 
@@ -167,7 +217,8 @@ internal static class IngestSection
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     /// <param name="ServerCpu">CPU of the sidecar (or the discarding server) during the run.</param>
-    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu)
+    /// <param name="Exported">With span export on: spans the receiver had accepted when the last record was acknowledged.</param>
+    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu, long Exported = 0)
     {
         public double CpuPerExecution(int executions) => ServerCpu.TotalMicroseconds / executions;
     }

@@ -1,8 +1,13 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using Tap.Benchmarks.Hosts;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Telemetry.Metrics;
 
 namespace Tap.Benchmarks.Ingest;
 
@@ -57,5 +62,30 @@ internal static class StoreBaselines
         {
             Endpoints.DeleteFolder(folder);
         }
+    }
+
+    /// <summary>
+    /// What the metrics add to the writer's thread for the same records: <see cref="SidecarMetrics.Committed"/> once per batch
+    /// of <see cref="StoreOptions.MaxBatchSize"/>, with the OpenTelemetry SDK listening (the Prometheus exporter's reader, as
+    /// <c>Tap:Telemetry:Prometheus</c> sets it up) and one collection at the end, as a scrape would do.
+    /// </summary>
+    public static TimeSpan MetricsHook(List<ExecutionRecord> records)
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var provider = Sdk.CreateMeterProviderBuilder().AddMeter(SidecarMetrics.MeterName).AddPrometheusExporter().Build();
+        var metrics = new SidecarMetrics(services.GetRequiredService<IMeterFactory>(), services);
+        var batches = records.Chunk(new StoreOptions().MaxBatchSize).Select(batch => new SavedBatch(batch, [], [])).ToList();
+
+        // Once untimed, as the sidecar's warm-up would: the SDK's series exist and its code is compiled.
+        metrics.Committed(batches[0], TimeSpan.FromMilliseconds(1));
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in batches)
+        {
+            metrics.Committed(batch, TimeSpan.FromMilliseconds(1));
+        }
+
+        var elapsed = clock.Elapsed;
+        provider.ForceFlush();
+        return elapsed;
     }
 }

@@ -25,8 +25,13 @@ internal static class IncomingRequests
 
         var path = request.Path.Value + request.QueryString.Value;
         var (model, stream) = RequestInspector.Inspect(body.Span, path);
+
+        // The server span of this request (parented on the client's traceparent by ASP.NET Core).
+        var (traceParent, traceState) = TraceContext.Of(null);
         return new TapExecutionInfo
         {
+            TraceParent = traceParent,
+            TraceState = traceState,
             RequestId = requestId,
             Route = route,
             RequestedModel = model,

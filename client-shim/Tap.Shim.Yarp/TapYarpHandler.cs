@@ -17,6 +17,7 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
 
         context.Attempts++;
         var info = context.Info;
+        var (traceParent, traceState) = TraceContext.Of(request.Headers);
         var execution = client.StartExecution(new TapExecutionInfo
         {
             RequestId = info.RequestId,
@@ -27,6 +28,8 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
             Stream = info.Stream,
             RequestPath = request.RequestUri?.PathAndQuery ?? info.RequestPath,
             RequestBody = info.RequestBody,
+            TraceParent = traceParent,
+            TraceState = traceState,
         });
 
         // An earlier attempt of the same request is over once YARP moves on to this one.

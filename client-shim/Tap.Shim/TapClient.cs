@@ -108,6 +108,8 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
                 ? info.RequestBody[..Math.Min(info.RequestBody.Length, _maxRequestBody)].ToArray()
                 : null,
             RequestBodyTruncated = _options.ForwardRequestBodies && info.RequestBody.Length > _maxRequestBody,
+            TraceParent = TraceContext.Bounded(info.TraceParent, ProtocolConstants.MaxTraceParentChars),
+            TraceState = TraceContext.Bounded(info.TraceState, ProtocolConstants.MaxTraceStateChars),
         });
         return new TapExecution(writer);
     }

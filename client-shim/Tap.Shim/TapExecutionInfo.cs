@@ -29,4 +29,13 @@ public sealed class TapExecutionInfo
 
     /// <summary>The request body; sent only when <see cref="TapClientOptions.ForwardRequestBodies"/> is set, cut at its cap.</summary>
     public ReadOnlyMemory<byte> RequestBody { get; init; }
+
+    /// <summary>
+    /// The request's W3C <c>traceparent</c>, so that the sidecar's span is a child of the gateway's span; the attach
+    /// points take it from the outgoing request's header, else from <see cref="System.Diagnostics.Activity.Current"/>.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The request's W3C <c>tracestate</c>, sent with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; }
 }

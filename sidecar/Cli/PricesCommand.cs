@@ -97,7 +97,7 @@ internal static class PricesCommand
             .AddColumn(RecordPrinter.Column("from"));
         foreach (var entry in table.Entries)
         {
-            AddRow(grid, entry.Id, entry.Rates, entry.Origin == PriceTable.Shipped ? PriceTable.Shipped : "operator");
+            AddRow(grid, entry.Id, entry.Rates, (entry.Origin == PriceTable.Shipped ? PriceTable.Shipped : "operator") + (entry.Verified == false ? " *" : ""));
             foreach (var tier in entry.Tiers)
             {
                 AddRow(grid, "  > " + RecordPrinter.FormatTokens(tier.AboveInputTokens) + " in", entry.Rates.With(tier.Rates), "");
@@ -105,7 +105,7 @@ internal static class PricesCommand
         }
 
         console.Write(grid);
-        console.Write(new Text("Sources and reading dates: tap prices --json; reasoning is billed as output unless an entry says otherwise.\n"));
+        console.Write(new Text("* not read on the provider's own page: its note says where the figures come from.\nSources, reading dates and notes: tap prices --json; reasoning is billed as output unless an entry says otherwise.\n"));
     }
 
     private static void AddRow(Table grid, string name, PriceRates rates, string origin) => grid.AddRow(
@@ -150,6 +150,15 @@ internal static class PricesCommand
                 writer.WriteEndArray();
                 writer.WriteString("source", entry.Source);
                 writer.WriteString("checked", entry.Checked);
+                if (entry.Verified is { } verified)
+                {
+                    writer.WriteBoolean("verified", verified);
+                }
+                else
+                {
+                    writer.WriteNull("verified");
+                }
+
                 writer.WriteString("note", entry.Note);
                 writer.WriteString("origin", entry.Origin);
                 writer.WriteEndObject();

@@ -64,6 +64,19 @@ internal static class RecordPrinter
         console.Write(table);
     }
 
+    /// <summary>
+    /// The width left for a table's one free-text column once the other columns (each its header and cells, every
+    /// line of them) are laid out with Spectre's one space of padding on each side of every column; never below
+    /// <paramref name="minimum"/>.
+    /// </summary>
+    public static int FreeWidth(IAnsiConsole console, int minimum, params IEnumerable<string>[] otherColumns)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(otherColumns);
+        var taken = otherColumns.Sum(column => column.SelectMany(cell => cell.Split('\n')).Max(line => line.Length));
+        return Math.Max(minimum, console.Profile.Width - 2 * (otherColumns.Length + 1) - taken);
+    }
+
     /// <summary>The text, or its first <paramref name="width"/> - 1 characters and an ellipsis: never split over two lines.</summary>
     public static string Shorten(string text, int width)
     {
@@ -209,7 +222,7 @@ internal static class RecordPrinter
     private static string? DescribeUsage(UsageEntry? usage) => usage is null
         ? null
         : $"in {FormatCount(usage.Input)}, out {FormatCount(usage.Output)}, total {FormatCount(usage.Total)}, "
-            + $"cached in {FormatCount(usage.CachedInput)}, cache write {FormatCount(usage.CacheWrite)}, "
+            + $"cached in {FormatCount(usage.CachedInput)}, cache write {FormatCount(usage.CacheWrite)}{(usage.CacheWrite1h is { } hour ? $" ({FormatCount(hour)} for 1h)" : "")}, "
             + $"reasoning {FormatCount(usage.Reasoning)} ({usage.Source}{(usage.EstimatedWith is { } method ? ", " + method : "")}{(usage.Drained ? ", drained after the client left" : "")})";
 
     private static string Pretty(string response)

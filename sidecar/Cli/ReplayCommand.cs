@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Tap.Sidecar.Records;
 using Tap.Sidecar.Replay;
 using Tap.Sidecar.Streams;
 
@@ -69,7 +70,7 @@ internal static class ReplayCommand
                 return Task.FromResult(ExitCodes.ServeFailed);
             }
 
-            Pricing.RecordCost.Apply(record, table, result.GetValue(model));
+            RecordCost.Apply(record, table, result.GetValue(model));
 
             RecordPrinter.Print(result.InvocationConfiguration.Output, record, result.GetValue(json));
             return Task.FromResult(ExitCodes.Ok);

@@ -26,21 +26,25 @@ internal static class SpendPrinter
         var headline = string.Create(CultureInfo.InvariantCulture, $"spend {Money.Exact(total)} {currency}")
             + (unpriced > 0 ? string.Create(CultureInfo.InvariantCulture, $", {unpriced} executions without a price not counted") : "");
         console.Write(new Rule(headline).LeftJustified());
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn(RecordPrinter.Column(stats.By))
-            .AddColumn(RecordPrinter.Column("cost").RightAligned())
-            .AddColumn(RecordPrinter.Column("per execution\np50/p95/p99").RightAligned())
-            .AddColumn(RecordPrinter.Column("priced\n(not final)").RightAligned())
-            .AddColumn(RecordPrinter.Column("no\nprice").RightAligned());
-        foreach (var group in groups)
+        // "(not final)" on two lines leaves the group's name the width it has in the table above.
+        string[] headers = ["cost", "per execution\np50/p95/p99", "priced\n(not\nfinal)", "no\nprice"];
+        var rows = groups.Select(group => (group.Key, Cells: new[]
         {
-            var spend = group.Spend!;
-            table.AddRow(
-                RecordPrinter.Cell(group.Key),
-                RecordPrinter.Cell(Money.Short(spend.Priced == 0 ? null : spend.Total)),
-                RecordPrinter.Cell(spend.P50 is null ? "-" : $"{Money.Short(spend.P50)}/{Money.Short(spend.P95)}/{Money.Short(spend.P99)}"),
-                RecordPrinter.Cell(string.Create(CultureInfo.InvariantCulture, $"{spend.Priced} ({spend.NotFinal})")),
-                RecordPrinter.Cell(spend.Unpriced.ToString(CultureInfo.InvariantCulture)));
+            Money.Short(group.Spend!.Priced == 0 ? null : group.Spend.Total),
+            group.Spend.P50 is null ? "-" : $"{Money.Short(group.Spend.P50)}/{Money.Short(group.Spend.P95)}/{Money.Short(group.Spend.P99)}",
+            string.Create(CultureInfo.InvariantCulture, $"{group.Spend.Priced} ({group.Spend.NotFinal})"),
+            group.Spend.Unpriced.ToString(CultureInfo.InvariantCulture),
+        })).ToList();
+        var keyWidth = RecordPrinter.FreeWidth(console, stats.By.Length, [.. headers.Select((header, i) => rows.Select(r => r.Cells[i]).Append(header))]);
+        var table = new Table().Border(TableBorder.Simple).AddColumn(RecordPrinter.Column(stats.By).NoWrap());
+        foreach (var header in headers)
+        {
+            table.AddColumn(RecordPrinter.Column(header).RightAligned());
+        }
+
+        foreach (var (key, cells) in rows)
+        {
+            table.AddRow([RecordPrinter.Cell(RecordPrinter.Shorten(key, keyWidth)), .. cells.Select(RecordPrinter.Cell)]);
         }
 
         console.Write(table);

@@ -19,20 +19,24 @@ internal static class StatsPrinter
             ({ } since, { } until) => $"from {RecordPrinter.FormatTime(since)} to {RecordPrinter.FormatTime(until)} UTC",
         };
         console.Write(new Text(string.Create(CultureInfo.InvariantCulture, $"{stats.Count} executions, {window}, by {stats.By}\n")));
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn(RecordPrinter.Column(stats.By))
-            .AddColumn(RecordPrinter.Column("count").RightAligned())
-            .AddColumn(RecordPrinter.Column("tokens\nin/out").RightAligned())
-            .AddColumn(RecordPrinter.Column("latency ms\np50/p95/p99").RightAligned())
-            .AddColumn(RecordPrinter.Column("TTFT ms\np50/p95/p99").RightAligned());
-        foreach (var group in stats.Groups)
+        string[] headers = ["count", "tokens\nin/out", "latency ms\np50/p95/p99", "TTFT ms\np50/p95/p99"];
+        var rows = stats.Groups.Select(group => (group.Key, Cells: new[]
         {
-            table.AddRow(
-                RecordPrinter.Cell(group.Key),
-                RecordPrinter.Cell(group.Count.ToString(CultureInfo.InvariantCulture)),
-                RecordPrinter.Cell($"{RecordPrinter.FormatTokens(group.InputTokens)}/{RecordPrinter.FormatTokens(group.OutputTokens)}"),
-                RecordPrinter.Cell(Describe(group.LatencyMs)),
-                RecordPrinter.Cell(Describe(group.TtftMs)));
+            group.Count.ToString(CultureInfo.InvariantCulture),
+            $"{RecordPrinter.FormatTokens(group.InputTokens)}/{RecordPrinter.FormatTokens(group.OutputTokens)}",
+            Describe(group.LatencyMs),
+            Describe(group.TtftMs),
+        })).ToList();
+        var keyWidth = RecordPrinter.FreeWidth(console, stats.By.Length, [.. headers.Select((header, i) => rows.Select(r => r.Cells[i]).Append(header))]);
+        var table = new Table().Border(TableBorder.Simple).AddColumn(RecordPrinter.Column(stats.By).NoWrap());
+        foreach (var header in headers)
+        {
+            table.AddColumn(RecordPrinter.Column(header).RightAligned());
+        }
+
+        foreach (var (key, cells) in rows)
+        {
+            table.AddRow([RecordPrinter.Cell(RecordPrinter.Shorten(key, keyWidth)), .. cells.Select(RecordPrinter.Cell)]);
         }
 
         console.Write(table);

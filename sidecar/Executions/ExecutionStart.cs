@@ -13,4 +13,6 @@ internal sealed record ExecutionStart(
     string? RequestedModel = null,
     string? RequestPath = null,
     byte[]? RequestBody = null,
-    bool FormatDeclared = true);
+    bool FormatDeclared = true,
+    string? TraceParent = null,
+    string? TraceState = null);

@@ -191,7 +191,9 @@ internal sealed class ExecutionTracker(
         var format = declared ? start.ApiFormat! : FormatInference.FromPath(start.RequestPath);
         var state = new ExecutionState(new ExecutionStart(
             id, at, format, start.Stream, start.RequestId, start.Attempt,
-            start.Route, start.Provider, start.RequestedModel, start.RequestPath, start.RequestBody, FormatDeclared: declared));
+            start.Route, start.Provider, start.RequestedModel ?? BedrockPath.ModelId(start.RequestPath), start.RequestPath, start.RequestBody, FormatDeclared: declared,
+            TraceParent: Bounded(start.TraceParent, ProtocolConstants.MaxTraceParentChars),
+            TraceState: Bounded(start.TraceState, ProtocolConstants.MaxTraceStateChars)));
         if (outcome == ClaimOutcome.Adopted)
         {
             state.AddNote("The proxy's connection was lost while this execution was in flight; the shim reconnected and replayed it from its start.");
@@ -219,4 +221,7 @@ internal sealed class ExecutionTracker(
 
         public uint NextSequence { get; set; } = 1;
     }
+
+    // A shim's string is untrusted: a trace context longer than the protocol allows is not kept (a cut one would name another trace).
+    private static string? Bounded(string? value, int max) => value is { Length: > 0 } && value.Length <= max ? value : null;
 }

@@ -53,6 +53,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
             FormatInferred = !start.FormatDeclared,
             RequestedModel = start.RequestedModel,
             ResponseModel = agg?.ResponseModel,
+            ResponseId = agg?.ResponseId,
             Model = agg?.ResponseModel ?? start.RequestedModel,
             Stream = start.Stream,
             UpstreamStatus = state.UpstreamStatus,
@@ -90,6 +91,8 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
             RawChunks = raw?.Chunks,
             RawSignalOffsetsMicros = raw?.SignalOffsetsMicros,
             RawChunksTruncated = raw?.Truncated ?? false,
+            TraceParent = start.TraceParent,
+            TraceState = start.TraceState,
         };
 
         if (agg is not null)
@@ -130,6 +133,7 @@ internal sealed class RecordFactory(IOptions<StoreOptions> options, TimeProvider
         Total = usage.Total,
         CachedInput = usage.CachedInput,
         CacheWrite = usage.CacheWrite,
+        CacheWrite1h = usage.CacheWrite1h,
         Reasoning = usage.Reasoning,
         Source = resolved.Source,
         EstimatedWith = resolved.EstimatedWith,

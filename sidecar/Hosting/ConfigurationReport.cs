@@ -8,6 +8,8 @@ using Tap.Sidecar.Control;
 using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
+using Tap.Sidecar.Telemetry;
+using Tap.Sidecar.Telemetry.Metrics;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -27,6 +29,9 @@ internal static class ConfigurationReport
             .. Entries<RetentionOptions>(configuration, SidecarHost.StoreSection),
             .. Entries<ControlOptions>(configuration, SidecarHost.ControlSection),
             .. Entries<PricingOptions>(configuration, PricingServices.Section),
+            .. Entries<TelemetryOtlpOptions>(configuration, TelemetryServices.Section + ":Otlp"),
+            .. Entries<SpanExportOptions>(configuration, TelemetryServices.Section + ":Spans"),
+            .. Entries<PrometheusOptions>(configuration, MetricsServices.PrometheusSection),
         ];
     }
 
@@ -61,15 +66,20 @@ internal static class ConfigurationReport
         where T : new()
     {
         var defaults = new T();
-        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        // A subsection (an options class of its own) is listed by its own keys.
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && IsValue(p.PropertyType)))
         {
             var key = section + ":" + property.Name;
             var provider = configuration.Providers.LastOrDefault(p => p.TryGet(key, out _));
             string? value = null;
             provider?.TryGet(key, out value);
-            yield return new ConfigEntry(key, value ?? Format(property.GetValue(defaults)), provider is null ? "default" : Describe(provider, key));
+            // Export headers often hold a backend's API key.
+            var shown = value is not null && property.Name == nameof(TelemetryOtlpOptions.Headers) ? "(set, not shown)" : value;
+            yield return new ConfigEntry(key, shown ?? Format(property.GetValue(defaults)), provider is null ? "default" : Describe(provider, key));
         }
     }
+
+    private static bool IsValue(Type type) => type == typeof(string) || !type.IsClass;
 
     private static string Format(object? value) => value switch
     {

@@ -10,6 +10,8 @@ using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Store.Files;
+using Tap.Sidecar.Telemetry;
+using Tap.Sidecar.Telemetry.Metrics;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -68,6 +70,8 @@ internal static class SidecarHost
         Check<RetentionOptions>();
         Check<ControlOptions>();
         Check<PricingOptions>();
+        Check<TelemetryOptions>();
+        Check<PrometheusOptions>();
 
         // Store and retention options bind the same section: a value neither can convert is one mistake, said once.
         return [.. failures.Distinct()];
@@ -78,11 +82,13 @@ internal static class SidecarHost
     /// that is not a sound database, stops the start here with nothing touched or created.
     /// </summary>
     /// <exception cref="EndpointInUseException">Another process listens on the endpoint.</exception>
+    /// <exception cref="IOException">Another process listens on the Prometheus scrape port.</exception>
     /// <exception cref="DatabaseRefusedException">Another writer holds the database, or it is damaged or foreign.</exception>
     public static void ClaimDatabase(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
         EndpointGuard.ThrowIfTaken(services.GetRequiredService<IOptions<IngestOptions>>().Value.Endpoint);
+        PrometheusEndpoint.ThrowIfTaken(services.GetRequiredService<IOptions<PrometheusOptions>>().Value);
         _ = services.GetRequiredService<RecordStore>();
     }
 
@@ -129,12 +135,19 @@ internal static class SidecarHost
             sp.GetRequiredService<RecordStore>(),
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             sp.GetRequiredService<ILogger<RecordWriter>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ICommitObserver>()));
+
+        // First, so that a taken scrape port stops the start before the pipe listens.
+        services.AddTapMetrics(configuration);
 
         // Hosted services stop in reverse order: the listener finalizes in-flight executions, then the writer drains.
         services.AddHostedService(sp => sp.GetRequiredService<RecordWriter>());
         services.AddHostedService<PipeListener>();
         services.AddHostedService<ControlListener>();
         services.AddHostedService<RetentionService>();
+
+        // Last, so it stops first: its cursor is saved through the record writer.
+        TelemetryServices.Add(services, configuration);
     }
 }

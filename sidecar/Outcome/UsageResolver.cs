@@ -65,6 +65,7 @@ internal static class UsageResolver
             Input = input,
             CachedInput = provisional?.CachedInput,
             CacheWrite = provisional?.CacheWrite,
+            CacheWrite1h = provisional?.CacheWrite1h,
             Output = tokens,
             Total = input is null ? null : input + tokens,
         };

@@ -16,6 +16,9 @@ internal sealed record PriceEntry
 
     /// <summary>The day the figures were read from <see cref="Source"/>.</summary>
     public string? Checked { get; init; }
+
+    /// <summary>True when every figure was read on the provider's own page at <see cref="Source"/>; false when some come from elsewhere (<see cref="Note"/> says where); null when the file does not say.</summary>
+    public bool? Verified { get; init; }
     public string? Note { get; init; }
 
     /// <summary>Where the entry came from: <c>shipped</c> or the operator's file.</summary>

@@ -42,6 +42,7 @@ internal sealed class PriceFile
         public List<Tier>? Tiers { get; set; }
         public string? Source { get; set; }
         public string? Checked { get; set; }
+        public bool? Verified { get; set; }
         public string? Note { get; set; }
     }
 

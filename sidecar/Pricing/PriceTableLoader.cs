@@ -121,6 +121,7 @@ internal static class PriceTableLoader
                 Tiers = tiers,
                 Source = model.Source,
                 Checked = model.Checked,
+                Verified = model.Verified,
                 Note = model.Note,
                 Origin = origin,
             });

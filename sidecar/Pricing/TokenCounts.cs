@@ -1,5 +1,3 @@
-using Tap.Sidecar.Records;
-
 namespace Tap.Sidecar.Pricing;
 
 /// <summary>
@@ -16,17 +14,4 @@ internal sealed record TokenCounts
     public long? CacheWrite1h { get; init; }
     public long? Output { get; init; }
     public long? Reasoning { get; init; }
-
-    public static TokenCounts From(UsageEntry usage)
-    {
-        ArgumentNullException.ThrowIfNull(usage);
-        return new TokenCounts
-        {
-            Input = usage.Input,
-            CachedInput = usage.CachedInput,
-            CacheWrite = usage.CacheWrite,
-            Output = usage.Output,
-            Reasoning = usage.Reasoning,
-        };
-    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Tap.Sidecar.Records;
 
 /// <summary>
@@ -18,6 +20,9 @@ internal sealed class ExecutionRecord
     public bool FormatInferred { get; set; }
     public string? RequestedModel { get; set; }
     public string? ResponseModel { get; set; }
+
+    /// <summary>The provider's id of the response, when it gave one.</summary>
+    public string? ResponseId { get; set; }
 
     /// <summary>The model to filter and group on: the response model, else the requested one.</summary>
     public string? Model { get; set; }
@@ -73,6 +78,18 @@ internal sealed class ExecutionRecord
     public List<long>? RawSignalOffsetsMicros { get; set; }
     public bool RawChunksTruncated { get; set; }
     public DateTime RecordedAt { get; set; }
+
+    /// <summary>The request's W3C traceparent and tracestate as the shim forwarded them (docs/telemetry.md).</summary>
+    public string? TraceParent { get; set; }
+    public string? TraceState { get; set; }
+
+    /// <summary>
+    /// The order of commits: set by the store when it saves a new or replacing report, one more than any before it (0 for records
+    /// saved before the field existed). Span export pages by it (docs/telemetry.md). The store's bookkeeping, not part
+    /// of the record the CLI prints: a compacted file numbers its records anew.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Commit { get; set; }
 }
 
 internal sealed class ClientIdentity
@@ -103,6 +120,10 @@ internal sealed class UsageEntry
     public long? Total { get; set; }
     public long? CachedInput { get; set; }
     public long? CacheWrite { get; set; }
+
+    /// <summary>Of <see cref="CacheWrite"/>, the 1-hour cache writes; null when the provider did not split them.</summary>
+    [JsonPropertyName("cache_write_1h")]
+    public long? CacheWrite1h { get; set; }
     public long? Reasoning { get; set; }
 
     /// <summary>

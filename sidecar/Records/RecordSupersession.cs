@@ -13,25 +13,38 @@ internal static class RecordSupersession
 {
     /// <summary>The records of <paramref name="batch"/> to write, each one the best report of its id; replacing ones carry a note.</summary>
     /// <param name="stored">The record stored under an id, or null.</param>
-    public static ICollection<ExecutionRecord> Resolve(Func<Guid, ExecutionRecord?> stored, IReadOnlyList<ExecutionRecord> batch)
+    public static Resolution Resolve(Func<Guid, ExecutionRecord?> stored, IReadOnlyList<ExecutionRecord> batch)
     {
         var chosen = new Dictionary<Guid, ExecutionRecord>(batch.Count);
+        Dictionary<Guid, ExecutionRecord>? before = null;
         foreach (var record in batch)
         {
             var existing = chosen.TryGetValue(record.Id, out var earlier) ? earlier : stored(record.Id);
+            if (earlier is null && existing is not null)
+            {
+                (before ??= [])[record.Id] = existing;
+            }
+
             if (existing is null || ReplacesWithNote(existing, record))
             {
                 chosen[record.Id] = record;
             }
         }
 
-        return chosen.Values;
+        List<ExecutionRecord> replaced = before is null
+            ? []
+            : [.. before.Where(b => chosen.TryGetValue(b.Key, out var written) && !IsSameReport(b.Value, written)).Select(b => b.Value)];
+        return new Resolution(chosen.Values, replaced);
     }
+
+    /// <param name="Write">The records to write.</param>
+    /// <param name="Replaced">The stored records that some of them replace.</param>
+    public sealed record Resolution(ICollection<ExecutionRecord> Write, IReadOnlyList<ExecutionRecord> Replaced);
 
     private static bool ReplacesWithNote(ExecutionRecord existing, ExecutionRecord incoming)
     {
         // The same report saved again (a retried batch whose first commit did land): nothing was replaced.
-        if (existing.RecordedAt == incoming.RecordedAt && existing.Status == incoming.Status && existing.ByteCount == incoming.ByteCount)
+        if (IsSameReport(existing, incoming))
         {
             return true;
         }
@@ -50,6 +63,10 @@ internal static class RecordSupersession
 
         return replaces;
     }
+
+    /// <summary>Whether <paramref name="incoming"/> is the report <paramref name="existing"/> was saved from, saved again.</summary>
+    public static bool IsSameReport(ExecutionRecord existing, ExecutionRecord incoming) =>
+        existing.RecordedAt == incoming.RecordedAt && existing.Status == incoming.Status && existing.ByteCount == incoming.ByteCount;
 
     private static bool DecidedAtEnd(ExecutionRecord record) => record.Signals.Exists(s => s.Kind == ObservedSignal.End);
 }

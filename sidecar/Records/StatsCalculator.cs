@@ -54,7 +54,7 @@ internal static class StatsCalculator
     {
         private readonly List<double> _latencies = [];
         private readonly List<double> _ttfts = [];
-        private readonly Pricing.SpendAccumulator _spend = new();
+        private readonly SpendAccumulator _spend = new();
         private long _input;
         private long _output;
         private long _total;

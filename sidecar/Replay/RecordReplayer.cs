@@ -26,7 +26,7 @@ internal static class RecordReplayer
         var state = new ExecutionState(new ExecutionStart(
             recorded.Id, started, recorded.FormatInferred ? Streams.FormatInference.FromPath(recorded.RequestPath) : recorded.Format, recorded.Stream,
             recorded.RequestId, recorded.Attempt, recorded.Route, recorded.Provider, recorded.RequestedModel, recorded.RequestPath,
-            FormatDeclared: !recorded.FormatInferred));
+            FormatDeclared: !recorded.FormatInferred, TraceParent: recorded.TraceParent, TraceState: recorded.TraceState));
         var next = 0;
         var how = Finalization.Ended;
         var exactTimes = recorded.RawSignalOffsetsMicros is { } offsets && offsets.Count == recorded.Signals.Count ? offsets : null;

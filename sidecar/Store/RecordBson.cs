@@ -26,6 +26,7 @@ internal static class RecordBson
         d["FormatInferred"] = r.FormatInferred;
         Put(d, "RequestedModel", r.RequestedModel);
         Put(d, "ResponseModel", r.ResponseModel);
+        Put(d, "ResponseId", r.ResponseId);
         Put(d, "Model", r.Model);
         d["Stream"] = r.Stream;
         Put(d, "UpstreamStatus", r.UpstreamStatus);
@@ -69,6 +70,9 @@ internal static class RecordBson
         PutArray(d, "RawSignalOffsetsMicros", r.RawSignalOffsetsMicros, offset => offset);
         d["RawChunksTruncated"] = r.RawChunksTruncated;
         d["RecordedAt"] = r.RecordedAt;
+        Put(d, "TraceParent", r.TraceParent);
+        Put(d, "TraceState", r.TraceState);
+        d["Commit"] = r.Commit;
         return d;
     }
 
@@ -89,6 +93,7 @@ internal static class RecordBson
         r.FormatInferred = Bool(d, "FormatInferred", r.FormatInferred);
         r.RequestedModel = Text(d, "RequestedModel", r.RequestedModel);
         r.ResponseModel = Text(d, "ResponseModel", r.ResponseModel);
+        r.ResponseId = Text(d, "ResponseId", r.ResponseId);
         r.Model = Text(d, "Model", r.Model);
         r.Stream = Bool(d, "Stream", r.Stream);
         r.UpstreamStatus = Get(d, "UpstreamStatus", r.UpstreamStatus, v => v.AsInt32);
@@ -128,6 +133,9 @@ internal static class RecordBson
         r.RawSignalOffsetsMicros = List(d, "RawSignalOffsetsMicros", v => v.AsInt64) ?? r.RawSignalOffsetsMicros;
         r.RawChunksTruncated = Bool(d, "RawChunksTruncated", r.RawChunksTruncated);
         r.RecordedAt = Date(d, "RecordedAt", r.RecordedAt);
+        r.TraceParent = Text(d, "TraceParent", r.TraceParent);
+        r.TraceState = Text(d, "TraceState", r.TraceState);
+        r.Commit = Long(d, "Commit", r.Commit);
         return r;
     }
 
@@ -181,6 +189,7 @@ internal static class RecordBson
         Put(d, "Total", u.Total);
         Put(d, "CachedInput", u.CachedInput);
         Put(d, "CacheWrite", u.CacheWrite);
+        Put(d, "CacheWrite1h", u.CacheWrite1h);
         Put(d, "Reasoning", u.Reasoning);
         Put(d, "Source", u.Source);
         d["Drained"] = u.Drained;
@@ -196,6 +205,7 @@ internal static class RecordBson
         u.Total = Get(d, "Total", u.Total, v => v.AsInt64);
         u.CachedInput = Get(d, "CachedInput", u.CachedInput, v => v.AsInt64);
         u.CacheWrite = Get(d, "CacheWrite", u.CacheWrite, v => v.AsInt64);
+        u.CacheWrite1h = Get(d, "CacheWrite1h", u.CacheWrite1h, v => v.AsInt64);
         u.Reasoning = Get(d, "Reasoning", u.Reasoning, v => v.AsInt64);
         u.Source = Text(d, "Source", u.Source)!;
         u.Drained = Bool(d, "Drained", u.Drained);

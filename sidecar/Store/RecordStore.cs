@@ -14,6 +14,9 @@ internal sealed class RecordStore : IDisposable
 {
     private const string CollectionName = "executions";
 
+    /// <summary>Small state documents of the sidecar's own (the span export's cursor), by name.</summary>
+    private const string CursorCollectionName = "cursors";
+
     /// <summary>Log pages after which a save checkpoints the log into the data file (LiteDB's own default, 8 MiB).</summary>
     private const int CheckpointPages = 1000;
 
@@ -29,6 +32,9 @@ internal sealed class RecordStore : IDisposable
     private volatile ILiteCollection<ExecutionRecord> _executions;
     private volatile bool _faulted;
     private bool _disposed;
+
+    // The highest Commit saved; written under the write gate once a save is on disk.
+    private long _lastCommit;
 
     /// <summary>Opens (a writer: creates when missing or empty) the database at <paramref name="path"/>.</summary>
     /// <exception cref="DatabaseRefusedException">The file is not a LiteDB database, or is damaged; it is left untouched.</exception>
@@ -60,7 +66,14 @@ internal sealed class RecordStore : IDisposable
         }
 
         (_session, _database, _executions) = Open();
+        if (!readOnly)
+        {
+            _lastCommit = _executions.Query().OrderByDescending(x => x.Commit).Select(x => x.Commit).Limit(1).ToList() is [var last] ? last : 0;
+        }
     }
+
+    /// <summary>The <see cref="ExecutionRecord.Commit"/> of the latest save that is on disk.</summary>
+    public long LastCommit => Interlocked.Read(ref _lastCommit);
 
     /// <summary>Whether a database a writer would open is readable: its collection counts and its newest records.</summary>
     private static void Probe(string path)
@@ -125,7 +138,7 @@ internal sealed class RecordStore : IDisposable
     }
 
     /// <summary>
-    /// The indexes the CLI's queries rely on; the benchmark's LiteDB baseline builds the same. Each costs about a tenth of a
+    /// The indexes the CLI's queries and span export rely on; the benchmark's LiteDB baseline builds the same. Each costs about a tenth of a
     /// record's insert (docs/benchmarks.md, "Store"). Files written before also hold Status and Model indexes, which no query
     /// uses (<see cref="RecordFilter"/> keeps equality filters residual on purpose); they are left as they are, and a
     /// compacted copy no longer has them.
@@ -139,6 +152,9 @@ internal sealed class RecordStore : IDisposable
 
         // Drives tap tail: records are written at End, long after an early start.
         executions.EnsureIndex(x => x.RecordedAt);
+
+        // Drives span export: records in the order they were committed (docs/telemetry.md).
+        executions.EnsureIndex(x => x.Commit);
     }
 
     /// <summary>
@@ -295,27 +311,59 @@ internal sealed class RecordStore : IDisposable
     public void Save(IReadOnlyList<ExecutionRecord> batch) => Save(batch, []);
 
     /// <inheritdoc cref="Save(IReadOnlyList{ExecutionRecord})"/>
-    public void Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
+    /// <returns>What the commit put in the database.</returns>
+    public SavedBatch Save(IReadOnlyList<ExecutionRecord> batch, IReadOnlyList<ShimLossReport> losses)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(losses);
         if (batch.Count == 0 && losses.Count == 0)
         {
-            return;
+            return SavedBatch.Empty;
         }
 
         ThrowIfReadOnly();
         using var writing = _writeGate.EnterScope();
         ReopenIfFaulted();
         // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
+        var next = _lastCommit;
+        var saved = SavedBatch.Empty;
         CommitDurably(() =>
         {
-            _executions.Upsert(RecordSupersession.Resolve(id => _executions.FindById(id), batch));
+            next = _lastCommit;
+            var stored = new Dictionary<Guid, ExecutionRecord?>();
+            var resolution = RecordSupersession.Resolve(id => stored[id] = _executions.FindById(id), batch);
+            foreach (var record in resolution.Write)
+            {
+                // A replacement is committed anew (span export sends the better report too); the same report saved again is not.
+                record.Commit = stored.GetValueOrDefault(record.Id) is { } existing && RecordSupersession.IsSameReport(existing, record)
+                    ? existing.Commit
+                    : ++next;
+            }
+
+            _executions.Upsert(resolution.Write);
             ShimLossBook.Forget(_database, batch);
-            ShimLossBook.Save(_database, _executions, losses);
+            var newLosses = ShimLossBook.Save(_database, _executions, losses);
+            saved = new SavedBatch([.. resolution.Write], resolution.Replaced, newLosses);
         });
+        Interlocked.Exchange(ref _lastCommit, next);
         CheckpointIfLarge();
+        return saved;
     }
+
+    /// <summary>At most <paramref name="limit"/> records committed after <paramref name="commit"/>, in commit order.</summary>
+    public IReadOnlyList<ExecutionRecord> CommittedAfter(long commit, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return Read<IReadOnlyList<ExecutionRecord>>(() => _executions.Query().Where(x => x.Commit > commit).OrderBy(x => x.Commit).Limit(limit).ToList());
+    }
+
+    /// <summary>The position a reader of commits (span export) saved under <paramref name="name"/>; null before its first save.</summary>
+    public long? ReadCursor(string name) =>
+        Read(() => _database.GetCollection(CursorCollectionName).FindById(name) is { } cursor ? cursor["Commit"].AsInt64 : (long?)null);
+
+    /// <summary>Saves a reader's position durably; in the sidecar through <see cref="RecordWriter.WriteAsync"/>.</summary>
+    public void SaveCursor(string name, long commit) =>
+        Durably(() => _database.GetCollection(CursorCollectionName).Upsert(new BsonDocument { ["_id"] = name, ["Commit"] = commit }));
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction, under the write gate the caller holds, and returns once it is
@@ -527,10 +575,11 @@ internal sealed class RecordStore : IDisposable
 
     /// <summary>
     /// The collections kept beside the executions (the shims' loss reports and whatever else the sidecar keeps there),
-    /// which compaction copies as they are.
+    /// which compaction copies as they are. Not the cursors: the copy numbers its records' commits anew, so a copied
+    /// cursor would point into other records (docs/telemetry.md).
     /// </summary>
     public List<string> SideCollections() => Read(() => _database.GetCollectionNames()
-        .Where(name => name != CollectionName && !name.StartsWith('$'))
+        .Where(name => name != CollectionName && name != CursorCollectionName && !name.StartsWith('$'))
         .Order(StringComparer.Ordinal)
         .ToList());
 

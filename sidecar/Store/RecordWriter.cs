@@ -47,7 +47,8 @@ internal sealed class RecordWriter : BackgroundService
     private TaskCompletionSource? _room;
     private bool _stopping;
     private long _lastBehindLog = long.MinValue;
-    private readonly Action<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>> _save;
+    private readonly Func<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>, SavedBatch> _save;
+    private readonly ICommitObserver? _observer;
     private readonly int _maxBatchSize;
     private readonly ILogger<RecordWriter> _logger;
     private readonly TimeProvider _timeProvider;
@@ -61,9 +62,11 @@ internal sealed class RecordWriter : BackgroundService
     private long _pauses;
     private long _preparing;
 
-    public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider)
+    /// <param name="observer">Told of each committed batch (the metrics); null when nothing counts them.</param>
+    public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider, ICommitObserver? observer = null)
         : this(options, logger, timeProvider, (store ?? throw new ArgumentNullException(nameof(store))).Save)
     {
+        _observer = observer;
     }
 
     /// <summary>Writes records through <paramref name="save"/> and keeps no loss reports; tests pass a failing one.</summary>
@@ -72,13 +75,17 @@ internal sealed class RecordWriter : BackgroundService
     {
     }
 
-    private static Action<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>> RecordsOnly(Action<IReadOnlyList<ExecutionRecord>> save)
+    private static Func<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>, SavedBatch> RecordsOnly(Action<IReadOnlyList<ExecutionRecord>> save)
     {
         ArgumentNullException.ThrowIfNull(save);
-        return (records, _) => save(records);
+        return (records, _) =>
+        {
+            save(records);
+            return new SavedBatch(records, [], []);
+        };
     }
 
-    private RecordWriter(StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider, Action<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>> save)
+    private RecordWriter(StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider, Func<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>, SavedBatch> save)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -355,11 +362,15 @@ internal sealed class RecordWriter : BackgroundService
         }
 
         var delay = FirstRetryDelay;
+        SavedBatch saved;
+        TimeSpan took;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                _save(records, losses);
+                var started = _timeProvider.GetTimestamp();
+                saved = _save(records, losses);
+                took = _timeProvider.GetElapsedTime(started);
                 break;
             }
             catch (Exception exception)
@@ -390,6 +401,21 @@ internal sealed class RecordWriter : BackgroundService
             {
                 StoreLog.CommitCallbackFailed(_logger, exception, pending.Record?.Id ?? pending.Loss!.ReportId ?? Guid.Empty);
             }
+        }
+
+        // After the acknowledgements: the shims are not kept waiting for the metrics.
+        Observe(saved, took);
+    }
+
+    private void Observe(SavedBatch saved, TimeSpan took)
+    {
+        try
+        {
+            _observer?.Committed(saved, took);
+        }
+        catch (Exception exception)
+        {
+            StoreLog.CommitObserverFailed(_logger, exception);
         }
     }
 

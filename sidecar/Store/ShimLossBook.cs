@@ -16,8 +16,10 @@ internal static class ShimLossBook
     private const string ReportCollection = "loss_reports";
     private const string LostCollection = "lost_executions";
 
-    public static void Save(LiteDatabase database, ILiteCollection<ExecutionRecord> executions, IReadOnlyList<ShimLossReport> reports)
+    /// <returns>The Loss reports not stored before (a replayed one is stored once); handshake counts are not among them.</returns>
+    public static List<StoredLoss> Save(LiteDatabase database, ILiteCollection<ExecutionRecord> executions, IReadOnlyList<ShimLossReport> reports)
     {
+        var stored = new List<StoredLoss>();
         foreach (var report in reports)
         {
             var who = Describe(report);
@@ -32,8 +34,9 @@ internal static class ShimLossBook
             who["_id"] = reportId;
             who["executions"] = report.ExecutionIds.Count;
             who["uncounted"] = report.Uncounted;
-            database.GetCollection(ReportCollection).Upsert(who);
+            var isNew = database.GetCollection(ReportCollection).Upsert(who);
             var lost = database.GetCollection(LostCollection);
+            var lostNow = report.Uncounted;
             foreach (var id in report.ExecutionIds)
             {
                 if (executions.FindById(id) is null)
@@ -41,10 +44,17 @@ internal static class ShimLossBook
                     var entry = Describe(report);
                     entry["_id"] = id;
                     entry["report"] = reportId;
-                    lost.Upsert(entry);
+                    lostNow += lost.Upsert(entry) ? 1 : 0;
                 }
             }
+
+            if (isNew)
+            {
+                stored.Add(new StoredLoss(report.Reason, report.Client.Gateway, lostNow));
+            }
         }
+
+        return stored;
     }
 
     /// <summary>Executions just recorded are no longer lost.</summary>

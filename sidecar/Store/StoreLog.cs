@@ -17,6 +17,10 @@ internal static partial class StoreLog
         Message = "The commit callback of execution {ExecutionId} threw")]
     public static partial void CommitCallbackFailed(ILogger logger, Exception exception, Guid executionId);
 
+    [LoggerMessage(EventId = 1013, EventName = "CommitObserverFailed", Level = LogLevel.Warning,
+        Message = "Counting a committed batch for the metrics threw; the records are committed, the metrics miss them")]
+    public static partial void CommitObserverFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1004, EventName = "RecordRefused", Level = LogLevel.Warning,
         Message = "The record writer has stopped: an execution was not recorded ({Dropped} so far); its shim keeps it unacknowledged and replays it to the next sidecar")]
     public static partial void RecordRefused(ILogger logger, long dropped);

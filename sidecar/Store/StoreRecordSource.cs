@@ -81,7 +81,7 @@ internal sealed class StoreRecordSource(
     {
         var table = prices ?? Pricing.PriceTableLoader.Shipped;
         var now = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
-        bool Reprice(ExecutionRecord record) => Pricing.RecordCost.Reprice(record, table, now);
+        bool Reprice(ExecutionRecord record) => RecordCost.Reprice(record, table, now);
         long matched, changed;
         if (dryRun || writer is null)
         {

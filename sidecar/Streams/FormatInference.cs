@@ -16,7 +16,7 @@ internal static class FormatInference
     public static string FromPath(string? requestPath)
     {
         var path = requestPath ?? "";
-        if (BedrockFromPath(path) is { } bedrock)
+        if (BedrockPath.Format(path) is { } bedrock)
         {
             return bedrock;
         }
@@ -79,27 +79,4 @@ internal static class FormatInference
 
     /// <summary>The name of the header that names an AWS event stream message's event.</summary>
     public static ReadOnlySpan<byte> AwsEventTypeHeader => ":event-type"u8;
-
-    /// <summary>
-    /// Bedrock's runtime paths, <c>/model/{modelId}/converse</c>, <c>/converse-stream</c>, <c>/invoke</c> and
-    /// <c>/invoke-with-response-stream</c>; matched on the last segment so that <c>/v1/conversations</c> is not one.
-    /// InvokeModel's body is the model's own; the only one Tap reads is Anthropic's.
-    /// </summary>
-    private static string? BedrockFromPath(string path)
-    {
-        var query = path.IndexOf('?');
-        var route = (query >= 0 ? path[..query] : path).TrimEnd('/');
-        if (!route.Contains("/model/", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var last = route[(route.LastIndexOf('/') + 1)..];
-        return last.ToLowerInvariant() switch
-        {
-            "converse" or "converse-stream" => ApiFormats.BedrockConverse,
-            "invoke" or "invoke-with-response-stream" => ApiFormats.BedrockInvokeAnthropic,
-            _ => null,
-        };
-    }
 }

@@ -43,6 +43,9 @@ internal interface IFormatAggregator
     /// <summary>The model the provider says answered.</summary>
     string? ResponseModel { get; }
 
+    /// <summary>The provider's id of the response (<c>chatcmpl-...</c>, <c>msg_...</c>, <c>resp_...</c>, Gemini's <c>responseId</c>).</summary>
+    string? ResponseId { get; }
+
     /// <summary>The finish reason in the provider's words (the first choice's, or a comma-separated list for several).</summary>
     string? FinishReason { get; }
 

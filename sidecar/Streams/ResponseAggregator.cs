@@ -64,6 +64,8 @@ internal abstract class ResponseAggregator : IFormatAggregator
 
     public abstract string? ResponseModel { get; }
 
+    public abstract string? ResponseId { get; }
+
     public abstract string? FinishReason { get; }
 
     public abstract string? NormalizedFinishReason { get; }

@@ -8,5 +8,8 @@ internal sealed record TokenUsage
     public long? Total { get; init; }
     public long? CachedInput { get; init; }
     public long? CacheWrite { get; init; }
+
+    /// <summary>Of <see cref="CacheWrite"/>, the writes with a 1-hour lifetime (Anthropic's <c>cache_creation.ephemeral_1h_input_tokens</c>); null when not reported.</summary>
+    public long? CacheWrite1h { get; init; }
     public long? Reasoning { get; init; }
 }

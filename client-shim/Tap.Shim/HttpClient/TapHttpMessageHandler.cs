@@ -68,8 +68,11 @@ internal sealed class TapHttpMessageHandler(TapClient client, TapClientOptions o
         var body = await BufferedBodyAsync(request.Content, cancellationToken).ConfigureAwait(false);
         var path = request.RequestUri?.PathAndQuery;
         var (model, stream) = RequestInspector.Inspect(body.Span, path);
+        var (traceParent, traceState) = TraceContext.Of(request.Headers);
         return new TapExecutionInfo
         {
+            TraceParent = traceParent,
+            TraceState = traceState,
             RequestId = requestId,
             Attempt = attempt,
             Route = route,

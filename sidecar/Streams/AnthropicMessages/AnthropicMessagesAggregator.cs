@@ -41,6 +41,8 @@ internal class AnthropicMessagesAggregator : ResponseAggregator
 
     public override string? ResponseModel => _message.Model;
 
+    public override string? ResponseId => _message.Id;
+
     public override string? FinishReason => _message.StopReason;
 
     public override string? NormalizedFinishReason => _message.NormalizedFinishReason;

@@ -14,6 +14,13 @@ internal sealed record AnthropicUsage
 
     public long? CacheCreationInputTokens { get; init; }
 
+    /// <summary>
+    /// <c>cache_creation.ephemeral_1h_input_tokens</c>: of <see cref="CacheCreationInputTokens"/>, the writes with a 1-hour
+    /// lifetime, billed at 2x the input price where 5-minute writes are billed at 1.25x
+    /// (https://platform.claude.com/docs/en/build-with-claude/prompt-caching, "1-hour cache duration").
+    /// </summary>
+    public long? CacheCreation1hInputTokens { get; init; }
+
     public long? CacheReadInputTokens { get; init; }
 
     public long? OutputTokens { get; init; }
@@ -33,6 +40,7 @@ internal sealed record AnthropicUsage
         {
             InputTokens = Int64(usage, "input_tokens"),
             CacheCreationInputTokens = Int64(usage, "cache_creation_input_tokens"),
+            CacheCreation1hInputTokens = Int64(Object(usage, "cache_creation"), "ephemeral_1h_input_tokens"),
             CacheReadInputTokens = Int64(usage, "cache_read_input_tokens"),
             OutputTokens = Int64(usage, "output_tokens"),
             ThinkingTokens = Int64(Object(usage, "output_tokens_details"), "thinking_tokens"),
@@ -47,6 +55,9 @@ internal sealed record AnthropicUsage
     {
         InputTokens = later.InputTokens ?? InputTokens,
         CacheCreationInputTokens = later.CacheCreationInputTokens ?? CacheCreationInputTokens,
+        // A split stays only while it is the split of the write count in force.
+        CacheCreation1hInputTokens = later.CacheCreation1hInputTokens
+            ?? (later.CacheCreationInputTokens is null || later.CacheCreationInputTokens == CacheCreationInputTokens ? CacheCreation1hInputTokens : null),
         CacheReadInputTokens = later.CacheReadInputTokens ?? CacheReadInputTokens,
         OutputTokens = later.OutputTokens ?? OutputTokens,
         ThinkingTokens = later.ThinkingTokens ?? ThinkingTokens,
@@ -68,6 +79,7 @@ internal sealed record AnthropicUsage
             Total = input + OutputTokens,
             CachedInput = CacheReadInputTokens,
             CacheWrite = CacheCreationInputTokens,
+            CacheWrite1h = CacheCreation1hInputTokens,
             Reasoning = ThinkingTokens,
         };
     }

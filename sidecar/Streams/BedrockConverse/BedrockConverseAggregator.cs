@@ -32,6 +32,9 @@ internal sealed class BedrockConverseAggregator : ResponseAggregator
     /// <summary>Converse names no model in its response; the request path does.</summary>
     public override string? ResponseModel => null;
 
+    // Converse streams carry no response id (the request id is an HTTP header, which the shim never forwards).
+    public override string? ResponseId => null;
+
     public override string? FinishReason => _message.StopReason;
 
     public override string? NormalizedFinishReason => ConverseStopReasons.Normalize(_message.StopReason);

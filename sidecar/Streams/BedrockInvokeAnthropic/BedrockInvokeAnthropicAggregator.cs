@@ -24,8 +24,16 @@ internal sealed class BedrockInvokeAnthropicAggregator : AnthropicMessagesAggreg
     {
     }
 
+    /// <summary>
+    /// Bedrock's metrics carry no 1-hour split of the cache writes: Anthropic's split is kept when it splits the same
+    /// write count, else every write is priced as a 5-minute one.
+    /// </summary>
     public override TokenUsage? FinalUsage => _invocationMetrics is { } metrics
-        ? metrics with { Reasoning = base.FinalUsage?.Reasoning }
+        ? metrics with
+        {
+            Reasoning = base.FinalUsage?.Reasoning,
+            CacheWrite1h = base.FinalUsage is { CacheWrite: var writes, CacheWrite1h: var writes1h } && writes == metrics.CacheWrite ? writes1h : null,
+        }
         : base.FinalUsage;
 
     protected override void OnEvent(SseEvent sseEvent)

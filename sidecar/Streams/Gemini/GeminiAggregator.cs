@@ -36,6 +36,8 @@ internal sealed class GeminiAggregator : ResponseAggregator
 
     public override string? ResponseModel => _response.ModelVersion;
 
+    public override string? ResponseId => _response.ResponseId;
+
     public override string? FinishReason => _response.FinishReason;
 
     public override string? NormalizedFinishReason => _response.NormalizedFinishReason;

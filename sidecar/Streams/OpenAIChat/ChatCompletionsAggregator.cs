@@ -32,6 +32,8 @@ internal sealed class ChatCompletionsAggregator : ResponseAggregator
 
     public override string? ResponseModel => _completion.Model;
 
+    public override string? ResponseId => _completion.Id;
+
     public override string? FinishReason => _completion.FinishReason;
 
     public override string? NormalizedFinishReason => _completion.NormalizedFinishReason;

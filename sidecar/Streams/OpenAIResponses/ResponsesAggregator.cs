@@ -38,6 +38,8 @@ internal sealed class ResponsesAggregator : ResponseAggregator
 
     public override string? ResponseModel => _output.Model;
 
+    public override string? ResponseId => _output.Id;
+
     public override string? FinishReason => _output.FinishReason;
 
     public override string? NormalizedFinishReason => _output.NormalizedFinishReason;

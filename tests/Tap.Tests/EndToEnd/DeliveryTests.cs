@@ -144,6 +144,9 @@ public class DeliveryTests
         await using var sidecar = await SidecarProcess.StartAsync(pipe, folder.File("tap.db"));
         await Eventually.TrueAsync(() => client.Counters.ExecutionsAcknowledged == 100 - dropped, "every execution the shim kept is recorded", TimeSpan.FromSeconds(30));
 
+        // The report of the drops travels on its own and may be acknowledged after the executions.
+        await Eventually.TrueAsync(() => sidecar.Records.ShimLosses(new RecordQuery()).Sum(loss => loss.Count) == dropped, "the shim's reports of what it dropped are recorded");
+
         var records = sidecar.Records.Query(new RecordQuery { Limit = 1000 });
         var stats = await CliRunner.RunJsonAsync("stats", "--json", "--endpoint", pipe, "--db", folder.File("tap.db"));
         var (_, _, listNote) = await CliRunner.RunAsync("list", "--endpoint", pipe, "--db", folder.File("tap.db"));

@@ -21,6 +21,8 @@ public class DrainTests
         {
             Assert.That((record.Status, record.Reason), Is.EqualTo(("canceled", "client_aborted")), record.Explanation);
             Assert.That((record.Usage?.Source, record.Usage?.Output, record.Usage?.Drained), Is.EqualTo(("final", 17L, true)));
+            // gpt-4o (input 2.50, output 10): 24 x 2.50 + 17 x 10 = 230 per million, priced as the drained usage it is.
+            Assert.That((record.Cost?.Source, record.Cost?.Total), Is.EqualTo(("drained", (decimal?)0.00023m)));
             Assert.That(record.Signals.Select(s => s.Kind), Does.Contain("drain_started"));
             Assert.That(record.Explanation, Does.Contain("drain"));
         });

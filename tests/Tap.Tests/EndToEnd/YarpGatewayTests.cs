@@ -39,6 +39,21 @@ public class YarpGatewayTests
     }
 
     [Test]
+    public async Task Callers_traceparent_puts_the_record_in_the_callers_trace()
+    {
+        var transcript = FixtureFiles.Read("openai-chat/text.sse");
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript));
+        using var request = StreamingClient.Post("/v1/chat/completions", ChatRequest, "req-traced");
+        request.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        await StreamingClient.ReadAllAsync(chain.Client, request);
+
+        // The gateway's span (ASP.NET Core's, parented on the caller's) or the forwarded header: the caller's trace either way.
+        var record = await chain.Sidecar.WaitForRecordAsync("req-traced");
+        Assert.That(record.TraceParent, Does.StartWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"));
+    }
+
+    [Test]
     public async Task Client_disconnect_after_usage_chunk_records_completed()
     {
         var transcript = FixtureFiles.Read("openai-chat/text.sse");

@@ -121,6 +121,17 @@ public class BedrockDecisionTableTests
     }
 
     [Test]
+    public void Rule3_upstream_reset_mid_answer_records_failed()
+    {
+        var transcript = ConverseText();
+
+        var record = TranscriptReplayer.Replay(transcript, new ReplayOptions { Format = Converse, UpstreamErrorAt = StartOf(transcript, "contentBlockStop") });
+
+        AssertOutcome(record, "failed", "upstream_error", "none", 3);
+        Assert.That(record.Usage?.Source, Is.EqualTo("estimated"));
+    }
+
+    [Test]
     public void Rule3_a_bad_message_checksum_records_failed_malformed_stream_with_the_reason()
     {
         var transcript = ConverseText();
@@ -229,6 +240,29 @@ public class BedrockDecisionTableTests
         var record = TranscriptReplayer.Replay(transcript, new ReplayOptions { Format = Invoke, ClientAbortAt = messageStop });
 
         AssertOutcome(record, "completed", "final_usage_seen", "aggregated_usage", 4);
+    }
+
+    [Test]
+    public void Invoke_rule5_client_abort_before_the_stop_reason_records_canceled()
+    {
+        var transcript = InvokeAnthropic();
+        var messageDeltaStart = EventStreamLayout.MessageEnds(transcript)[^3];
+
+        var record = TranscriptReplayer.Replay(transcript, new ReplayOptions { Format = Invoke, ClientAbortAt = messageDeltaStart });
+
+        AssertOutcome(record, "canceled", "client_aborted", "none", 5);
+    }
+
+    [Test]
+    public void Invoke_rule3_upstream_reset_after_message_delta_before_message_stop_records_failed()
+    {
+        var transcript = InvokeAnthropic();
+        var messageStopStart = EventStreamLayout.MessageEnds(transcript)[^2];
+
+        var record = TranscriptReplayer.Replay(transcript, new ReplayOptions { Format = Invoke, UpstreamErrorAt = messageStopStart });
+
+        AssertOutcome(record, "failed", "upstream_error", "none", 3);
+        Assert.That(record.Usage?.Source, Is.EqualTo("final"), "message_delta carried the final usage before the reset: billed, yet failed");
     }
 
     [Test]

@@ -3,6 +3,7 @@ using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Replay;
 using Tap.Tests.Streams;
+using Tap.Tests.Streams.Bedrock;
 
 namespace Tap.Tests.Pricing;
 
@@ -14,6 +15,14 @@ public sealed class CostOfRecordsTests
 {
     private static ExecutionRecord Replay(string fixture, string format, long? clientAbortAt = null) =>
         TranscriptReplayer.Replay(FixtureFiles.Read(fixture), new ReplayOptions { Format = format, ClientAbortAt = clientAbortAt });
+
+    private static byte[] InvokeAnthropicWithCacheWrites(long metricsWrites) => BedrockTranscripts.Concat(
+        BedrockTranscripts.Chunk("""{"type":"message_start","message":{"id":"msg_bdrk_cache","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"usage":{"input_tokens":2,"cache_creation_input_tokens":1248,"cache_read_input_tokens":19115,"cache_creation":{"ephemeral_5m_input_tokens":248,"ephemeral_1h_input_tokens":1000},"output_tokens":1}}}"""),
+        BedrockTranscripts.Chunk("""{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""),
+        BedrockTranscripts.Chunk("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Done."}}"""),
+        BedrockTranscripts.Chunk("""{"type":"content_block_stop","index":0}"""),
+        BedrockTranscripts.Chunk("""{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":8}}"""),
+        BedrockTranscripts.Chunk($$$"""{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":2,"outputTokenCount":8,"invocationLatency":811,"firstByteLatency":302,"cacheReadInputTokenCount":19115,"cacheWriteInputTokenCount":{{{metricsWrites}}}}}"""));
 
     private static ExecutionRecord ReplayText(string transcript, string format) =>
         TranscriptReplayer.Replay(Encoding.UTF8.GetBytes(transcript), new ReplayOptions { Format = format });
@@ -33,6 +42,58 @@ public sealed class CostOfRecordsTests
         Assert.That(cost.Reasoning, Is.Null, "Anthropic reports no thinking count here: it is inside the output");
         Assert.That(cost.Total, Is.EqualTo(0.002031m));
         Assert.That((cost.Currency, cost.Source, cost.TableVersion, cost.TierAboveInputTokens), Is.EqualTo(("USD", "final", "2026-12-02", (long?)null)));
+    }
+
+    [Test]
+    public void Anthropic_one_hour_cache_writes_are_priced_at_the_one_hour_rate_and_five_minute_writes_at_theirs()
+    {
+        // claude-sonnet-4-5: input 3, cache read 0.30, 5-minute write 3.75, 1-hour write 6, output 15. message_start's
+        // cache_creation splits the 1,248 writes into 248 (5m) and 1,000 (1h); message_delta repeats the totals only.
+        // 2 x 3 + 19,115 x 0.30 + (248 x 3.75 + 1,000 x 6) + 8 x 15 = 6 + 5,734.5 + 6,930 + 120 = 12,790.5 per million.
+        var record = Replay("anthropic-messages/cache-1h.sse", "anthropic-messages");
+
+        Assert.That((record.Usage!.CacheWrite, record.Usage.CacheWrite1h), Is.EqualTo(((long?)1248, (long?)1000)));
+        var cost = record.Cost!;
+        Assert.That((cost.Input, cost.CachedInput, cost.CacheWrite, cost.Output), Is.EqualTo(((decimal?)0.000006m, (decimal?)0.0057345m, (decimal?)0.00693m, (decimal?)0.00012m)));
+        Assert.That(cost.Total, Is.EqualTo(0.0127905m), "$0.0128, where pricing every write as a 5-minute one gives $0.0105");
+    }
+
+    [Test]
+    public void An_Anthropic_message_whose_writes_are_all_one_hour_prices_them_at_twice_the_input()
+    {
+        // claude-haiku-4-5: input 1, cache read 0.10, 1-hour write 2, output 5 (the usage object of a real response).
+        // 2 x 1 + 19,115 x 0.10 + 207 x 2 + 8 x 5 = 2 + 1,911.5 + 414 + 40 = 2,367.5 per million.
+        var cost = Replay("anthropic-messages/body-cache-1h.json", "anthropic-messages").Cost!;
+
+        Assert.That((cost.Entry, cost.CacheWrite, cost.Total), Is.EqualTo(("claude-haiku-4-5", (decimal?)0.000414m, 0.0023675m)));
+    }
+
+    [Test]
+    public void Bedrock_invoke_anthropic_keeps_the_one_hour_split_when_its_metrics_count_the_same_writes()
+    {
+        // Bedrock's invocation metrics win, but carry no split: Anthropic's split of the same 1,248 writes is kept.
+        var cost = TranscriptReplayer.Replay(InvokeAnthropicWithCacheWrites(metricsWrites: 1248), new ReplayOptions { Format = "bedrock-invoke-anthropic" }).Cost!;
+
+        Assert.That((cost.CacheWrite, cost.Total), Is.EqualTo(((decimal?)0.00693m, 0.0127905m)));
+    }
+
+    [Test]
+    public void Bedrock_invoke_anthropic_prices_writes_as_five_minute_ones_when_its_metrics_count_other_writes()
+    {
+        // The metrics say 1,300 writes, Anthropic's split covers 1,248: no split is trusted, 1,300 x 3.75 = 4,875.
+        var record = TranscriptReplayer.Replay(InvokeAnthropicWithCacheWrites(metricsWrites: 1300), new ReplayOptions { Format = "bedrock-invoke-anthropic" });
+
+        Assert.That((record.Usage!.CacheWrite, record.Usage.CacheWrite1h, record.Cost!.CacheWrite), Is.EqualTo(((long?)1300, (long?)null, (decimal?)0.004875m)));
+    }
+
+    [Test]
+    public void OpenAI_reasoning_tokens_are_part_of_the_output_count_and_billed_at_the_output_price()
+    {
+        // o4-mini: input 1.10, output 4.40. input_tokens 15, output_tokens 148 of which reasoning 128.
+        var cost = Replay("openai-responses/reasoning.sse", "openai-responses").Cost!;
+
+        Assert.That((cost.Entry, cost.Input, cost.Output, cost.Reasoning), Is.EqualTo(("o4-mini", (decimal?)0.0000165m, (decimal?)0.000088m, (decimal?)0.0005632m)));
+        Assert.That(cost.Total, Is.EqualTo(0.0006677m));
     }
 
     [Test]

@@ -69,6 +69,25 @@ public sealed class SpendCliTests
     }
 
     [Test]
+    public async Task Stats_by_model_keeps_each_group_on_one_line_within_80_columns_shortening_only_what_cannot_fit()
+    {
+        var longModel = Replay("openai-chat/text.sse", "openai-chat");
+        longModel.Model = "ft:gpt-4o-2024-08-06:acme-research-and-development:support-triage:9xYzAbCd";
+        using (var store = new RecordStore(_db))
+        {
+            store.Save([longModel]);
+        }
+
+        var (exitCode, printed, _) = await Tap("stats", "--by", "model");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok));
+        var lines = printed.Split('\n');
+        Assert.That(lines, Has.All.Length.LessThanOrEqualTo(80));
+        Assert.That(lines.Count(l => l.Contains("claude-sonnet-4-5-20250929", StringComparison.Ordinal)), Is.EqualTo(2), "whole in both tables, never wrapped: " + printed);
+        Assert.That(lines.Count(l => l.Contains("ft:gpt-4o-2024-08-06:acme", StringComparison.Ordinal) && l.Contains('…', StringComparison.Ordinal)), Is.EqualTo(2), printed);
+    }
+
+    [Test]
     public async Task Stats_groups_spend_by_gateway_and_by_model()
     {
         var byGateway = await CliRunner.RunJsonAsync("stats", "--by", "gateway", "--json", "--db", _db);

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Tap.Tests.Streams;
 using Tap.Tests.Support;
 
 namespace Tap.Tests.Replay;
@@ -27,7 +28,7 @@ public partial class GoldenFileTests
 
     public static IEnumerable<TestCaseData> Fixtures() =>
         from path in Directory.EnumerateFiles(FixtureRoot(), "*", SearchOption.AllDirectories)
-        where (path.EndsWith(".sse", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal)) && !path.EndsWith(".golden.json", StringComparison.Ordinal)
+        where FixtureFiles.IsTranscript(path)
         let relative = Path.GetRelativePath(FixtureRoot(), path).Replace('\\', '/')
         orderby relative
         select new TestCaseData(relative).SetName("Golden " + relative);
@@ -109,19 +110,7 @@ public partial class GoldenFileTests
         }
     }
 
-    /// <summary>The fixtures in the source tree, so that updated golden files land where they are committed.</summary>
-    private static string FixtureRoot()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tap.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory is null
-            ? Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures")
-            : Path.Combine(directory.FullName, "tests", "Tap.Tests", "Fixtures");
-    }
+    private static string FixtureRoot() => FixtureFiles.SourceRoot();
 
     [GeneratedRegex(@"^error-(\d{3}|\dxx)\.json$")]
     private static partial Regex ErrorBodyName();

@@ -108,6 +108,36 @@ public class HttpClientHandlerTests
         Assert.That((record.Status, record.Reason, record.Rule), Is.EqualTo(("canceled", "ended_before_upstream_end", 8)), record.Explanation);
     }
 
+    [Test]
+    public async Task Traceparent_of_the_outgoing_request_is_recorded_so_the_span_joins_the_gateways_trace()
+    {
+        await using var setup = await Setup.StartAsync(_ => ProviderResponse.Streamed(Transcript));
+        using var request = Request("traced-header");
+        request.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        request.Headers.Add("tracestate", "congo=t61rcWkgMzE");
+
+        using var response = await setup.Client.SendAsync(request);
+
+        var record = await setup.Sidecar.WaitForRecordAsync("traced-header");
+        Assert.That((record.TraceParent, record.TraceState), Is.EqualTo(("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "congo=t61rcWkgMzE")));
+    }
+
+    [Test]
+    public async Task Without_a_traceparent_header_the_current_activity_is_the_parent()
+    {
+        await using var setup = await Setup.StartAsync(_ => ProviderResponse.Streamed(Transcript));
+        using var gatewaySpan = new System.Diagnostics.Activity("gateway request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        gatewaySpan.TraceStateString = "vendor=1";
+
+        using (var response = await setup.Client.SendAsync(Request("traced-activity")))
+        {
+            gatewaySpan.Stop();
+        }
+
+        var record = await setup.Sidecar.WaitForRecordAsync("traced-activity");
+        Assert.That((record.TraceParent, record.TraceState), Is.EqualTo((gatewaySpan.Id, "vendor=1")));
+    }
+
     private static HttpRequestMessage Request(string requestId)
     {
         var request = StreamingClient.Post("/v1/chat/completions", """{"model":"gpt-4o","stream":true,"messages":[]}""", requestId);

@@ -97,7 +97,7 @@ public sealed class RecordStoreTests
         using var check = new LiteDatabase(new ConnectionString { Filename = _path, ReadOnly = true });
         var documents = check.GetCollection("executions");
         Assert.That(check.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'executions'")).Select(i => i["name"].AsString),
-            Is.EquivalentTo(new[] { "_id", "StartedAt", "Status", "Model", "RequestId", "RecordedAt" }));
+            Is.EquivalentTo(new[] { "_id", "StartedAt", "Status", "Model", "RequestId", "RecordedAt", "Commit" }));
         Assert.That(documents.Count(LiteDB.Query.GTE("Status", BsonValue.MinValue)), Is.EqualTo(2), "every record through the Status index");
         Assert.That(documents.Count(LiteDB.Query.GTE("Model", BsonValue.MinValue)), Is.EqualTo(2), "every record through the Model index");
     }

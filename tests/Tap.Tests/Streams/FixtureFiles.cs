@@ -51,12 +51,30 @@ internal static class FixtureFiles
     {
         var root = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures");
         return Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(path => (path.EndsWith(".sse", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal))
-                && !path.EndsWith(".golden.json", StringComparison.Ordinal))
+            .Where(IsTranscript)
             .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
     }
 
+    /// <summary>An SSE transcript, an AWS event stream or a body; not a golden record.</summary>
+    public static bool IsTranscript(string path) =>
+        (path.EndsWith(".sse", StringComparison.Ordinal) || path.EndsWith(".eventstream", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal))
+        && !path.EndsWith(".golden.json", StringComparison.Ordinal);
+
     public static byte[] Read(string relativePath) =>
         File.ReadAllBytes(Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", relativePath));
+
+    /// <summary>The fixtures in the source tree, so that files written by a test land where they are committed.</summary>
+    public static string SourceRoot()
+    {
+        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tap.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory is null
+            ? Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures")
+            : Path.Combine(directory.FullName, "tests", "Tap.Tests", "Fixtures");
+    }
 }

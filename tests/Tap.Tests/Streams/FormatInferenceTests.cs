@@ -22,6 +22,15 @@ public class FormatInferenceTests
     public void Request_path_names_the_format(string? path, string format) =>
         Assert.That(FormatInference.FromPath(path), Is.EqualTo(format));
 
+    [TestCase("/model/anthropic.claude-sonnet-4-5-20250929-v1:0/converse-stream", "anthropic.claude-sonnet-4-5-20250929-v1:0")]
+    [TestCase("/model/us.amazon.nova-pro-v1%3A0/converse?x=1", "us.amazon.nova-pro-v1:0")]
+    [TestCase("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123%3Ainference-profile%2Fus.anthropic.claude/invoke-with-response-stream", "arn:aws:bedrock:us-east-1:123:inference-profile/us.anthropic.claude")]
+    [TestCase("/model/anthropic.claude-3-haiku-20240307-v1:0/embeddings", null)]
+    [TestCase("/v1/messages", null)]
+    [TestCase(null, null)]
+    public void A_Bedrock_path_names_the_model_its_body_does_not(string? path, string? model) =>
+        Assert.That(BedrockPath.ModelId(path), Is.EqualTo(model));
+
     [TestCase("event: message_start\ndata: {\"type\":\"message_start\"}\n\n", "anthropic-messages")]
     [TestCase("{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\"}", "anthropic-messages")]
     [TestCase("event: response.created\ndata: {\"type\":\"response.created\"}\n\n", "openai-responses")]

@@ -82,6 +82,16 @@ internal sealed record ProviderResponse(int Status, string ContentType, IReadOnl
     public static ProviderResponse Streamed(byte[] transcript, TimeSpan pause = default) =>
         new(200, "text/event-stream", [.. SplitEvents(transcript).Select((e, i) => new ProviderWrite(e, i == 0 ? TimeSpan.Zero : pause))]);
 
+    /// <summary>An AWS event stream written one message per flush, <paramref name="pause"/> apart, as Bedrock does.</summary>
+    public static ProviderResponse EventStream(byte[] transcript, TimeSpan pause = default)
+    {
+        var ends = Tap.Sidecar.Streams.AwsEventStream.EventStreamLayout.MessageEnds(transcript).Select(e => (int)e).ToList();
+        return new(200, "application/vnd.amazon.eventstream", [.. ends.Select((end, i) => new ProviderWrite(transcript[(i == 0 ? 0 : ends[i - 1])..end], i == 0 ? TimeSpan.Zero : pause))]);
+    }
+
+    /// <summary>Waits <paramref name="delay"/> before the last write.</summary>
+    public ProviderResponse HoldLast(TimeSpan delay) => this with { Writes = [.. Writes.SkipLast(1), Writes[^1] with { Delay = delay }] };
+
     public static ProviderResponse Body(int status, byte[] body) => new(status, "application/json", [new ProviderWrite(body, TimeSpan.Zero)]);
 
     /// <summary>Waits <paramref name="delay"/> before the write that starts with <paramref name="marker"/>.</summary>

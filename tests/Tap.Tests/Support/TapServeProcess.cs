@@ -21,11 +21,12 @@ internal sealed class TapServeProcess : IAsyncDisposable
     }
 
     /// <param name="tap">Another build's tap.dll, to measure it against this one; default this build's.</param>
-    public static async Task<TapServeProcess> StartAsync(string pipe, string database, string? tap = null)
+    /// <param name="settings">Configuration flags for <c>tap serve</c> (<c>--Tap:Store:MaxBatchSize=10</c>).</param>
+    public static async Task<TapServeProcess> StartAsync(string pipe, string database, string? tap = null, IEnumerable<string>? settings = null)
     {
         tap ??= Path.Combine(AppContext.BaseDirectory, "tap.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { tap, "serve", "--endpoint", pipe, "--db", database, "--Logging:LogLevel:Default=Warning" })
+        foreach (var argument in new[] { tap, "serve", "--endpoint", pipe, "--db", database, "--Logging:LogLevel:Default=Warning" }.Concat(settings ?? []))
         {
             info.ArgumentList.Add(argument);
         }

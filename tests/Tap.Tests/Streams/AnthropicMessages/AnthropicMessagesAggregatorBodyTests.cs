@@ -18,7 +18,7 @@ public sealed class AnthropicMessagesAggregatorBodyTests
         var content = Content(aggregator);
 
         Assert.That(aggregator.Terminal, Is.EqualTo(new TerminalEvent(TerminalClass.Completed, "message", T0.AddSeconds(2))));
-        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 2060, Output = 35, Total = 2095, CachedInput = 1800, CacheWrite = 248 }));
+        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 2060, Output = 35, Total = 2095, CachedInput = 1800, CacheWrite = 248, CacheWrite1h = 0 }));
         Assert.That(content[0].GetProperty("signature").GetString(), Is.EqualTo("EqQBCgIYAhIMbodysig=="));
         Assert.That(content[1].GetProperty("text").GetString(), Is.EqualTo("Bonjour ! Comment puis-je vous aider ? 😊"));
         Assert.That(aggregator.FinishReason, Is.EqualTo("end_turn"));

@@ -20,7 +20,7 @@ public sealed class AnthropicMessagesAggregatorTests
         Assert.That(Content(aggregator).Single().GetProperty("text").GetString(), Is.EqualTo("Bonjour ! Voilà un café ☕ et un salut 👋.\nÀ bientôt."));
         Assert.That(message.GetProperty("id").GetString(), Is.EqualTo("msg_01XFDUDYJgAACzvnptvVoYEL"));
         Assert.That(message.GetProperty("role").GetString(), Is.EqualTo("assistant"));
-        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 25, Output = 18, Total = 43, CachedInput = 0, CacheWrite = 0 }));
+        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 25, Output = 18, Total = 43, CachedInput = 0, CacheWrite = 0, CacheWrite1h = 0 }));
         Assert.That(aggregator.Terminal, Is.EqualTo(new TerminalEvent(TerminalClass.Completed, "message_stop", T0.AddSeconds(26))));
         Assert.That(aggregator.FinishReason, Is.EqualTo("end_turn"));
         Assert.That(aggregator.NormalizedFinishReason, Is.EqualTo(FinishReasons.Stop));
@@ -45,7 +45,7 @@ public sealed class AnthropicMessagesAggregatorTests
         Assert.That(tools.Select(t => t.GetProperty("input").GetRawText()), Is.EqualTo(new[] { """{"location":"Paris, France","unit":"celsius"}""", """{"location":"Tōkyō, Japan"}""" }));
         Assert.That(aggregator.FinishReason, Is.EqualTo("tool_use"));
         Assert.That(aggregator.NormalizedFinishReason, Is.EqualTo(FinishReasons.ToolCalls));
-        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 1496, Output = 131, Total = 1627, CachedInput = 1024, CacheWrite = 0 }));
+        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 1496, Output = 131, Total = 1627, CachedInput = 1024, CacheWrite = 0, CacheWrite1h = 0 }));
         Assert.That(aggregator.Terminal?.Class, Is.EqualTo(TerminalClass.Completed));
         Assert.That(aggregator.GeneratedText(), Does.Contain("get_weather{\"location\": \"Tōkyō, Japan\"}"));
     }
@@ -69,7 +69,7 @@ public sealed class AnthropicMessagesAggregatorTests
     {
         var aggregator = FeedLineByLine("anthropic-messages/reasoning.sse");
 
-        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 44, Output = 96, Total = 140, CachedInput = 0, CacheWrite = 0, Reasoning = 71 }));
+        Assert.That(aggregator.FinalUsage, Is.EqualTo(new TokenUsage { Input = 44, Output = 96, Total = 140, CachedInput = 0, CacheWrite = 0, CacheWrite1h = 0, Reasoning = 71 }));
     }
 
     [Test]

@@ -1,7 +1,7 @@
 using Tap.Sidecar.Outcome;
-using Tap.Sidecar.Records;
+using Tap.Sidecar.Pricing;
 
-namespace Tap.Sidecar.Pricing;
+namespace Tap.Sidecar.Records;
 
 /// <summary>Adds up the cost of the executions of one stats group; keeps each cost for the percentiles.</summary>
 internal sealed class SpendAccumulator

@@ -1,6 +1,6 @@
-using Tap.Sidecar.Records;
+using Tap.Sidecar.Pricing;
 
-namespace Tap.Sidecar.Pricing;
+namespace Tap.Sidecar.Records;
 
 /// <summary>
 /// The cost on a record: computed when the record is made, and again by <c>tap reprice</c>, which keeps the figure it
@@ -86,7 +86,7 @@ internal static class RecordCost
             return (null, $"{NotePrefix}{named} in the price table {table.Version}: the cost is unknown, not 0 (tap prices --missing).");
         }
 
-        if (CostCalculator.Compute(entry, TokenCounts.From(usage)) is not { } cost)
+        if (CostCalculator.Compute(entry, Counts(usage)) is not { } cost)
         {
             return (null, null);
         }
@@ -97,4 +97,14 @@ internal static class RecordCost
         cost.ComputedAt = at;
         return (cost, null);
     }
+
+    private static TokenCounts Counts(UsageEntry usage) => new()
+    {
+        Input = usage.Input,
+        CachedInput = usage.CachedInput,
+        CacheWrite = usage.CacheWrite,
+        CacheWrite1h = usage.CacheWrite1h,
+        Output = usage.Output,
+        Reasoning = usage.Reasoning,
+    };
 }

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Tap.Sidecar.Records;
+using Tap.Sidecar.Store;
+
+namespace Tap.Sidecar.Telemetry;
+
+/// <summary>
+/// Exports a span for every committed record, in commit order, from a cursor kept in the database: the record path never
+/// waits on it (it reads what the writer has committed), a collector that is away gets everything when it is back (the
+/// cursor moves, durably through the record writer, only once the exporter reports success), and a backlog over
+/// <see cref="SpanExportOptions.MaxBacklog"/> is skipped, counted and logged. A crash between an export and its cursor's
+/// save sends that batch again (at least once); a collector that was only down gets each span exactly once.
+/// </summary>
+internal sealed class SpanExportService : BackgroundService
+{
+    /// <summary>The cursor's name in the database.</summary>
+    public const string CursorName = "spans";
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly RecordStore _store;
+    private readonly RecordWriter _writer;
+    private readonly SpanExportProcessor _processor;
+    private readonly ExecutionSpans _spans;
+    private readonly SpanExportOptions _options;
+    private readonly ILogger<SpanExportService> _logger;
+    private readonly TimeProvider _time;
+    private long _exported;
+    private long _failedAttempts;
+    private long _skipped;
+
+    // The tracer provider is taken so that it is built, and has given the exporter its resource, before the first export.
+    public SpanExportService(
+        RecordStore store,
+        RecordWriter writer,
+        TracerProvider tracerProvider,
+        SpanExportProcessor processor,
+        ExecutionSpans spans,
+        IOptions<TelemetryOptions> options,
+        ILogger<SpanExportService> logger,
+        TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(tracerProvider);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _writer = writer;
+        _processor = processor;
+        _spans = spans;
+        _options = options.Value.Spans;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>Spans the collector accepted.</summary>
+    public long Exported => Interlocked.Read(ref _exported);
+
+    /// <summary>Export attempts that failed; each batch is sent again.</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    /// <summary>Committed records never exported because the backlog was over its bound.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (InvalidOperationException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The record writer stopped first: the cursor stays where its last save left it.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        // A first start exports from the records committed from now on, not the database's history.
+        var cursor = _store.ReadCursor(CursorName) ?? await SaveCursorAsync(_store.LastCommit, stoppingToken);
+        TelemetryLog.SpanExportStarted(_logger, _processor.Settings.Protocol, _processor.Settings.Endpoint, cursor);
+        var delay = FirstRetryDelay;
+        long failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var last = _store.LastCommit;
+            if (last <= cursor)
+            {
+                await Task.Delay(_options.Interval, _time, stoppingToken);
+                continue;
+            }
+
+            if (last - cursor > _options.MaxBacklog)
+            {
+                var skipped = last - cursor - _options.MaxBacklog;
+                cursor += skipped;
+                TelemetryLog.SpanBacklogSkipped(_logger, skipped, _options.MaxBacklog, Interlocked.Add(ref _skipped, skipped));
+            }
+
+            bool exported;
+            IReadOnlyList<ExecutionRecord> batch = [];
+            try
+            {
+                batch = _store.CommittedAfter(cursor, _options.MaxBatchSize);
+                exported = batch.Count == 0 || Export(batch) == ExportResult.Success;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A store that a full disk closed, say: the records are still there once it reopens.
+                TelemetryLog.SpanExportError(_logger, ex, delay);
+                exported = false;
+            }
+
+            if (exported)
+            {
+                // No records after the cursor although commits were made: retention deleted them.
+                cursor = await SaveCursorAsync(batch.Count == 0 ? last : batch[^1].Commit, stoppingToken);
+                Interlocked.Add(ref _exported, batch.Count);
+                if (failures > 0)
+                {
+                    TelemetryLog.SpanExportResumed(_logger, _processor.Settings.Endpoint, failures);
+                }
+
+                failures = 0;
+                delay = FirstRetryDelay;
+                continue;
+            }
+
+            failures++;
+            Interlocked.Increment(ref _failedAttempts);
+            TelemetryLog.SpanExportFailed(_logger, batch.Count, _processor.Settings.Endpoint, failures, delay);
+            await Task.Delay(delay, _time, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+        }
+    }
+
+    private ExportResult Export(IReadOnlyList<ExecutionRecord> batch)
+    {
+        var spans = new Activity[batch.Count];
+        var count = 0;
+        try
+        {
+            foreach (var record in batch)
+            {
+                if (_spans.Create(record) is { } span)
+                {
+                    spans[count++] = span;
+                }
+            }
+
+            return _processor.Export(spans, count);
+        }
+        finally
+        {
+            for (var i = 0; i < count; i++)
+            {
+                spans[i].Dispose();
+            }
+        }
+    }
+
+    private async Task<long> SaveCursorAsync(long commit, CancellationToken cancellationToken) =>
+        await _writer.WriteAsync("span cursor", () =>
+        {
+            _store.SaveCursor(CursorName, commit);
+            return commit;
+        }, cancellationToken);
+}
