@@ -10,15 +10,15 @@ using Tap.Benchmarks.Shim;
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,cold,memory,shim,shim-micro</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "cold", "memory", "shim", "shim-micro"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-micro"];
 
     // shim and shim-micro repeat parts of gateway and micro, for measuring one change to the shim: only when named.
-    private static readonly string[] Default = ["micro", "gateway", "spool", "ingest", "cold", "memory"];
+    private static readonly string[] Default = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -29,7 +29,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,cold,memory,shim,shim-micro]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro]");
             return 2;
         }
 
@@ -53,6 +53,7 @@ internal static class BenchCommand
                 "gateway" => await GatewaySection.RunAsync(settings),
                 "spool" => await SpoolSection.RunAsync(settings),
                 "ingest" => await IngestSection.RunAsync(settings),
+                "store" => StoreSection.Run(settings),
                 "cold" => await ColdStartSection.RunAsync(settings),
                 "shim" => await ShimSection.RunAsync(settings),
                 "shim-micro" => ShimSection.Micro(settings),

@@ -73,6 +73,36 @@ public sealed class RecordStoreTests
     }
 
     [Test]
+    public void A_file_with_the_status_and_model_indexes_of_before_keeps_them_whole_as_records_are_added()
+    {
+        var old = SampleRecords.Full(status: "failed");
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        using (var database = new LiteDatabase(new ConnectionString { Filename = _path }, RecordStore.CreateMapper()))
+        {
+            var executions = database.GetCollection<ExecutionRecord>("executions");
+            RecordStore.EnsureIndexes(executions);
+            executions.EnsureIndex(x => x.Status);
+            executions.EnsureIndex(x => x.Model);
+            executions.Insert(old);
+        }
+
+        var added = SampleRecords.Full(SampleRecords.BaseTime.AddMinutes(1), model: "claude");
+        using (var store = new RecordStore(_path))
+        {
+            store.Save([added]);
+            Assert.That(store.Query(new RecordQuery { Status = "failed" }).Select(r => r.Id), Is.EqualTo(new[] { old.Id }));
+            Assert.That(store.Query(new RecordQuery { Model = "claude" }).Select(r => r.Id), Is.EqualTo(new[] { added.Id }));
+        }
+
+        using var check = new LiteDatabase(new ConnectionString { Filename = _path, ReadOnly = true });
+        var documents = check.GetCollection("executions");
+        Assert.That(check.GetCollection("$indexes").Find(BsonExpression.Create("collection = 'executions'")).Select(i => i["name"].AsString),
+            Is.EquivalentTo(new[] { "_id", "StartedAt", "Status", "Model", "RequestId", "RecordedAt", "Commit" }));
+        Assert.That(documents.Count(LiteDB.Query.GTE("Status", BsonValue.MinValue)), Is.EqualTo(2), "every record through the Status index");
+        Assert.That(documents.Count(LiteDB.Query.GTE("Model", BsonValue.MinValue)), Is.EqualTo(2), "every record through the Model index");
+    }
+
+    [Test]
     public void Query_returns_newest_first_up_to_the_limit()
     {
         using var store = new RecordStore(_path);
