@@ -179,6 +179,27 @@ internal static class RecordPrinter
     public static string ShortId(Guid id) => id.ToString("N")[^8..];
 
     // One space between columns instead of Spectre's two: the width goes to the values.
+    /// <summary>
+    /// A table of groups: the group's name first, on one line in the width the other columns leave (shortened beyond
+    /// it), then the figures right-aligned.
+    /// </summary>
+    public static void WriteGroups(IAnsiConsole console, string by, string[] headers, IReadOnlyList<(string Key, string[] Cells)> rows)
+    {
+        var keyWidth = FreeWidth(console, by.Length, [.. headers.Select((header, i) => rows.Select(r => r.Cells[i]).Append(header))]);
+        var table = new Table().Border(TableBorder.Simple).AddColumn(Column(by).NoWrap());
+        foreach (var header in headers)
+        {
+            table.AddColumn(Column(header).RightAligned());
+        }
+
+        foreach (var (key, cells) in rows)
+        {
+            table.AddRow([Cell(Shorten(key, keyWidth)), .. cells.Select(Cell)]);
+        }
+
+        console.Write(table);
+    }
+
     public static TableColumn Column(string header) => new TableColumn(header).Padding(0, 0, 1, 0);
 
     public static Text Cell(string? value) => new(Or(value));

@@ -35,18 +35,6 @@ internal static class SpendPrinter
             string.Create(CultureInfo.InvariantCulture, $"{group.Spend.Priced} ({group.Spend.NotFinal})"),
             group.Spend.Unpriced.ToString(CultureInfo.InvariantCulture),
         })).ToList();
-        var keyWidth = RecordPrinter.FreeWidth(console, stats.By.Length, [.. headers.Select((header, i) => rows.Select(r => r.Cells[i]).Append(header))]);
-        var table = new Table().Border(TableBorder.Simple).AddColumn(RecordPrinter.Column(stats.By).NoWrap());
-        foreach (var header in headers)
-        {
-            table.AddColumn(RecordPrinter.Column(header).RightAligned());
-        }
-
-        foreach (var (key, cells) in rows)
-        {
-            table.AddRow([RecordPrinter.Cell(RecordPrinter.Shorten(key, keyWidth)), .. cells.Select(RecordPrinter.Cell)]);
-        }
-
-        console.Write(table);
+        RecordPrinter.WriteGroups(console, stats.By, headers, rows);
     }
 }
