@@ -13,7 +13,8 @@ namespace Tap.Tests.Telemetry;
 /// A real OTLP trace receiver on 127.0.0.1: Kestrel, decoding each ExportTraceServiceRequest. HTTP/protobuf answers
 /// POST /v1/traces; gRPC (HTTP/2 only, prior knowledge) answers TraceService/Export with the gRPC framing (a 5-byte
 /// prefix: compressed flag and big-endian length) and a <c>grpc-status</c> trailer. It can be stopped and started
-/// again on the same port, as a collector that goes down and comes back.
+/// again on the same port, as a collector that goes down and comes back. Over HTTP it also keeps every POST /v1/metrics
+/// body as it came, for the metrics' export tests.
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -32,6 +33,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     public string Protocol => _grpc ? "grpc" : "http/protobuf";
 
     public IReadOnlyList<ReceivedSpan> Spans => [.. _spans];
+
+    /// <summary>The bodies of POST /v1/metrics with their content types, undecoded.</summary>
+    public ConcurrentQueue<(string? ContentType, byte[] Body)> MetricPosts { get; } = new();
 
     /// <summary>Export requests answered.</summary>
     public int Requests;
@@ -71,6 +75,11 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         else
         {
             app.MapPost("/v1/traces", AnswerHttpAsync);
+            app.MapPost("/v1/metrics", async context =>
+            {
+                MetricPosts.Enqueue((context.Request.ContentType, await ReadAllAsync(context.Request.Body)));
+                context.Response.ContentType = "application/x-protobuf";
+            });
         }
 
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(10));
