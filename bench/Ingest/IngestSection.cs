@@ -45,6 +45,7 @@ internal static class IngestSection
         var bulks = new List<TimeSpan>();
         var saves = new List<TimeSpan>();
         var hooks = new List<TimeSpan>();
+        var spanSteps = new List<SpanExportSteps.Times>();
         RecordBuilder.Build(fixtures, 500);
         StoreBaselines.InsertBulk(RecordBuilder.Build(fixtures, 500), []);
 
@@ -68,6 +69,7 @@ internal static class IngestSection
             bulks.Add(StoreBaselines.InsertBulk(built, prefill));
             saves.Add(StoreBaselines.RecordStoreSave(built, prefill));
             hooks.Add(StoreBaselines.MetricsHook(built));
+            spanSteps.Add(await SpanExportSteps.MeasureAsync(built, prefill));
             Console.WriteLine($"  seconds: drain {drains[^1].Elapsed.TotalSeconds:0.00}, tap {taps[^1].Elapsed.TotalSeconds:0.00}, tap without store {noStores[^1].Elapsed.TotalSeconds:0.00}, tap with batches of {SmallBatch} {smallBatches[^1].Elapsed.TotalSeconds:0.00}, tap exporting spans {exporting[^1].Elapsed.TotalSeconds:0.00}, tap with metrics {withMetrics[^1].Elapsed.TotalSeconds:0.00}, build {builds[^1].TotalSeconds:0.00}, InsertBulk {bulks[^1].TotalSeconds:0.00}, RecordStore.Save {saves[^1].TotalSeconds:0.00}, metrics hook {hooks[^1].TotalSeconds:0.000}");
         }
 
@@ -81,6 +83,7 @@ internal static class IngestSection
         var bulk = Median(bulks);
         var save = Median(saves);
         var hook = Median(hooks);
+        var steps = spanSteps.OrderBy(s => s.Read + s.Create + s.Export).ElementAt(spanSteps.Count / 2);
 
         var table = new MarkdownTable("path", "executions/s", "frames/s", "MB/s of chunk data", "server CPU µs/execution", "Tap as a fraction of it", "target", "verdict");
         var frames = tap.Frames;
@@ -98,6 +101,11 @@ internal static class IngestSection
         var ofMetrics = tap.Elapsed / metrics.Elapsed;
         table.Add("Tap with metrics on: the Prometheus endpoint, scraped every second (issue 15)", executions / metrics.Elapsed.TotalSeconds, metrics.Frames / metrics.Elapsed.TotalSeconds, Units.MBps(metrics.Bytes, metrics.Elapsed), metrics.CpuPerExecution(executions), $"{ofMetrics:P1} of Tap's executions/s", "≥ 95%", Units.Verdict(ofMetrics >= 0.95));
         table.Add("metrics counted after each commit, same records, SDK listening: SidecarMetrics.Committed per batch (diagnostic)", executions / hook.TotalSeconds, "", "", $"{hook.TotalMicroseconds / executions:0.00}", $"{hook / save:P2} of RecordStore.Save's time", "", "");
+        foreach (var (step, took) in new[] { ("read back from the store, a page per export (CommittedAfter)", steps.Read), ("made into spans (ExecutionSpans.Create)", steps.Create), ("sent over OTLP/HTTP by the official exporter", steps.Export) })
+        {
+            table.Add($"span export, same records, one thread: {step} (diagnostic)", executions / took.TotalSeconds, "", "", $"{took.TotalMicroseconds / executions:0.00}", $"{took / save:P1} of RecordStore.Save's time", "", "");
+        }
+
         table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");
 
         var text = new StringBuilder().AppendLine(table.ToString());

@@ -136,7 +136,7 @@ internal static class SidecarHost
             sp.GetRequiredService<IOptions<StoreOptions>>().Value,
             sp.GetRequiredService<ILogger<RecordWriter>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ICommitObserver>()));
+            sp.GetServices<ICommitObserver>()));
 
         // First, so that a taken scrape port stops the start before the pipe listens.
         services.AddTapMetrics(configuration);

@@ -48,7 +48,7 @@ internal sealed class RecordWriter : BackgroundService
     private bool _stopping;
     private long _lastBehindLog = long.MinValue;
     private readonly Func<IReadOnlyList<ExecutionRecord>, IReadOnlyList<ShimLossReport>, SavedBatch> _save;
-    private readonly ICommitObserver? _observer;
+    private readonly IReadOnlyList<ICommitObserver> _observers = [];
     private readonly int _maxBatchSize;
     private readonly ILogger<RecordWriter> _logger;
     private readonly TimeProvider _timeProvider;
@@ -62,11 +62,11 @@ internal sealed class RecordWriter : BackgroundService
     private long _pauses;
     private long _preparing;
 
-    /// <param name="observer">Told of each committed batch (the metrics); null when nothing counts them.</param>
-    public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider, ICommitObserver? observer = null)
+    /// <param name="observers">Told of each committed batch, in this order (the metrics, the span export).</param>
+    public RecordWriter(RecordStore store, StoreOptions options, ILogger<RecordWriter> logger, TimeProvider timeProvider, IEnumerable<ICommitObserver>? observers = null)
         : this(options, logger, timeProvider, (store ?? throw new ArgumentNullException(nameof(store))).Save)
     {
-        _observer = observer;
+        _observers = [.. observers ?? []];
     }
 
     /// <summary>Writes records through <paramref name="save"/> and keeps no loss reports; tests pass a failing one.</summary>
@@ -409,13 +409,16 @@ internal sealed class RecordWriter : BackgroundService
 
     private void Observe(SavedBatch saved, TimeSpan took)
     {
-        try
+        foreach (var observer in _observers)
         {
-            _observer?.Committed(saved, took);
-        }
-        catch (Exception exception)
-        {
-            StoreLog.CommitObserverFailed(_logger, exception);
+            try
+            {
+                observer.Committed(saved, took);
+            }
+            catch (Exception exception)
+            {
+                StoreLog.CommitObserverFailed(_logger, exception);
+            }
         }
     }
 

@@ -44,8 +44,8 @@ internal sealed class ExecutionSpans : IDisposable
             activity.SetStatus(ActivityStatusCode.Error, record.ErrorMessage ?? record.Explanation);
         }
 
-        var started = DateTime.SpecifyKind(record.StartedAt, DateTimeKind.Utc);
-        var ended = DateTime.SpecifyKind(record.EndedAt ?? record.RecordedAt, DateTimeKind.Utc);
+        var started = AsStored(record.StartedAt);
+        var ended = AsStored(record.EndedAt ?? record.RecordedAt);
         activity.SetStartTime(started);
 
         // Start gives the span its id; Stop would set the end to now when the duration is still zero, so the
@@ -58,6 +58,10 @@ internal sealed class ExecutionSpans : IDisposable
         activity.SetEndTime(ended < started ? started : ended);
         return activity;
     }
+
+    // The database keeps milliseconds: a span made from a record just committed is the one made from it read back.
+    private static DateTime AsStored(DateTime time) =>
+        new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
 
     private static ActivityContext Parent(ExecutionRecord record)
     {

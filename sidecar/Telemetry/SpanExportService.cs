@@ -11,7 +11,7 @@ namespace Tap.Sidecar.Telemetry;
 
 /// <summary>
 /// Exports a span for every committed record, in commit order, from a cursor kept in the database: the record path never
-/// waits on it (it reads what the writer has committed), a collector that is away gets everything when it is back (the
+/// waits on it (it takes what the writer has committed, as the writer hands it over or else from the database), a collector that is away gets everything when it is back (the
 /// cursor moves, durably through the record writer, only once the exporter reports success), and a backlog over
 /// <see cref="SpanExportOptions.MaxBacklog"/> is skipped, counted and logged. A crash between an export and its cursor's
 /// save sends that batch again (at least once); a collector that was only down gets each span exactly once.
@@ -23,7 +23,11 @@ internal sealed class SpanExportService : BackgroundService
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
+    // Waiting this long for a commit the store has counted but not yet handed over reads it from the database instead.
+    private static readonly TimeSpan HandOverWait = TimeSpan.FromMilliseconds(50);
+
     private readonly RecordStore _store;
+    private readonly CommittedRecords _committed;
     private readonly RecordWriter _writer;
     private readonly SpanExportProcessor _processor;
     private readonly ExecutionSpans _spans;
@@ -37,6 +41,7 @@ internal sealed class SpanExportService : BackgroundService
     // The tracer provider is taken so that it is built, and has given the exporter its resource, before the first export.
     public SpanExportService(
         RecordStore store,
+        CommittedRecords committed,
         RecordWriter writer,
         TracerProvider tracerProvider,
         SpanExportProcessor processor,
@@ -48,6 +53,7 @@ internal sealed class SpanExportService : BackgroundService
         ArgumentNullException.ThrowIfNull(tracerProvider);
         ArgumentNullException.ThrowIfNull(options);
         _store = store;
+        _committed = committed;
         _writer = writer;
         _processor = processor;
         _spans = spans;
@@ -87,14 +93,25 @@ internal sealed class SpanExportService : BackgroundService
         TelemetryLog.SpanExportStarted(_logger, _processor.Settings.Protocol, _processor.Settings.Endpoint, cursor);
         var delay = FirstRetryDelay;
         long failures = 0;
+        var waitedForHandOver = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var last = _store.LastCommit;
             if (last <= cursor)
             {
-                await Task.Delay(_options.Interval, _time, stoppingToken);
+                await _committed.WaitAsync(_options.Interval, _time, stoppingToken);
                 continue;
             }
+
+            // Committed a moment ago and about to be handed over (the store counts a commit before the writer tells).
+            if (cursor >= _committed.Newest && !waitedForHandOver)
+            {
+                waitedForHandOver = true;
+                await _committed.WaitAsync(HandOverWait, _time, stoppingToken);
+                continue;
+            }
+
+            waitedForHandOver = false;
 
             if (last - cursor > _options.MaxBacklog)
             {
@@ -107,7 +124,7 @@ internal sealed class SpanExportService : BackgroundService
             IReadOnlyList<ExecutionRecord> batch = [];
             try
             {
-                batch = _store.CommittedAfter(cursor, _options.MaxBatchSize);
+                batch = _committed.After(cursor, _options.MaxBatchSize) is { Count: > 0 } kept ? kept : _store.CommittedAfter(cursor, _options.MaxBatchSize);
                 exported = batch.Count == 0 || Export(batch) == ExportResult.Success;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Tap.Sidecar.Store;
 
 namespace Tap.Sidecar.Telemetry;
 
@@ -25,6 +26,12 @@ internal static class TelemetryServices
         }
 
         services.TryAddSingleton<ExecutionSpans>();
+
+        // Room for a few store batches and export pages: more means the export has fallen behind and reads the database.
+        services.TryAddSingleton(sp => new CommittedRecords(
+            Math.Max(2 * sp.GetRequiredService<IOptions<StoreOptions>>().Value.MaxBatchSize, 4 * sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.Spans.MaxBatchSize),
+            sp.GetRequiredService<RecordStore>().LastCommit));
+        services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<CommittedRecords>());
         services.TryAddSingleton(sp => new SpanExportProcessor(
             OtlpSettings.Resolve(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp, configuration, "TRACES", "v1/traces")));
 

@@ -29,7 +29,7 @@ internal static class MetricsServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrometheusOptions>, PrometheusOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<SidecarMetrics>();
-        services.TryAddSingleton<ICommitObserver>(sp => sp.GetRequiredService<SidecarMetrics>());
+        services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<SidecarMetrics>());
 
         var prometheus = !string.IsNullOrWhiteSpace(configuration[PrometheusSection + ":Endpoint"]);
         var otlp = OtlpEndpoint(configuration);
