@@ -170,6 +170,7 @@ internal static class IngestSection
             })));
             var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
             var sidecarCpu = sidecar.CpuTime;
+            var gcBefore = await sidecar.AskAsync("gc");
             using var stopScraping = new CancellationTokenSource();
             var scraper = metrics ? ScrapeEverySecondAsync(new Uri($"http://127.0.0.1:{port}/metrics"), stopScraping.Token) : Task.FromResult(0);
             var clock = Stopwatch.StartNew();
@@ -180,6 +181,7 @@ internal static class IngestSection
             })));
             var elapsed = clock.Elapsed;
             var cpu = sidecar.CpuTime - sidecarCpu;
+            Console.WriteLine($"  sidecar GCs (gen0 gen1 gen2 pause-ms) before/after the measurement: {gcBefore} / {await sidecar.AskAsync("gc")}");
             await stopScraping.CancelAsync();
             if (metrics)
             {

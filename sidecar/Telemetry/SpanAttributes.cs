@@ -64,6 +64,7 @@ internal static class SpanAttributes
         ("tap.attempt", r => (long)r.Attempt),
         ("tap.request_id", r => r.RequestId),
         ("tap.execution_id", r => r.Id.ToString()),
+        ("tap.commit", r => r.Commit),
     ];
 
     public const string FinishReasonError = "error";

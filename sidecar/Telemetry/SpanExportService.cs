@@ -13,8 +13,9 @@ namespace Tap.Sidecar.Telemetry;
 /// Exports a span for every committed record, in commit order, from a cursor kept in the database: the record path never
 /// waits on it (it takes what the writer has committed, as the writer hands it over or else from the database), a collector that is away gets everything when it is back (the
 /// cursor moves, durably through the record writer, only once the exporter reports success), and a backlog over
-/// <see cref="SpanExportOptions.MaxBacklog"/> is skipped, counted and logged. A crash between an export and its cursor's
-/// save sends that batch again (at least once); a collector that was only down gets each span exactly once.
+/// <see cref="SpanExportOptions.MaxBacklog"/> is skipped, counted and logged. The cursor is saved at most once every
+/// <see cref="CursorSaveInterval"/>, and at a stop: a crash sends what was exported since its last save
+/// again (at least once); a collector that was only down, or a sidecar stopped and started, gets each span exactly once.
 /// </summary>
 internal sealed class SpanExportService : BackgroundService
 {
@@ -22,6 +23,11 @@ internal sealed class SpanExportService : BackgroundService
     public const string CursorName = "spans";
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the cursor is saved while the export has not caught up: a crash sends at most this much again.</summary>
+    public static readonly TimeSpan CursorSaveInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan StopSaveTimeout = TimeSpan.FromSeconds(5);
 
     // Waiting this long for a commit the store has counted but not yet handed over reads it from the database instead.
     private static readonly TimeSpan HandOverWait = TimeSpan.FromMilliseconds(50);
@@ -73,9 +79,10 @@ internal sealed class SpanExportService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var position = new Position();
         try
         {
-            await RunAsync(stoppingToken);
+            await RunAsync(position, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -83,19 +90,32 @@ internal sealed class SpanExportService : BackgroundService
         catch (InvalidOperationException) when (stoppingToken.IsCancellationRequested)
         {
             // The record writer stopped first: the cursor stays where its last save left it.
+            return;
         }
+
+        await SaveAtStopAsync(position);
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    private async Task RunAsync(Position position, CancellationToken stoppingToken)
     {
         // A first start exports from the records committed from now on, not the database's history.
         var cursor = _store.ReadCursor(CursorName) ?? await SaveCursorAsync(_store.LastCommit, stoppingToken);
+        position.Exported = position.Saved = cursor;
         TelemetryLog.SpanExportStarted(_logger, _processor.Settings.Protocol, _processor.Settings.Endpoint, cursor);
         var delay = FirstRetryDelay;
         long failures = 0;
         var waitedForHandOver = false;
+        var lastSave = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
+            // At most once a CursorSaveInterval: each save is a durable commit on the record writer's thread, between the
+            // records' own, so it is not made per page.
+            if (position.Exported != position.Saved && _time.GetElapsedTime(lastSave) >= CursorSaveInterval)
+            {
+                position.Saved = await SaveCursorAsync(position.Exported, stoppingToken);
+                lastSave = _time.GetTimestamp();
+            }
+
             var last = _store.LastCommit;
             if (last <= cursor)
             {
@@ -137,7 +157,7 @@ internal sealed class SpanExportService : BackgroundService
             if (exported)
             {
                 // No records after the cursor although commits were made: retention deleted them.
-                cursor = await SaveCursorAsync(batch.Count == 0 ? last : batch[^1].Commit, stoppingToken);
+                cursor = position.Exported = batch.Count == 0 ? last : batch[^1].Commit;
                 Interlocked.Add(ref _exported, batch.Count);
                 if (failures > 0)
                 {
@@ -154,6 +174,26 @@ internal sealed class SpanExportService : BackgroundService
             TelemetryLog.SpanExportFailed(_logger, batch.Count, _processor.Settings.Endpoint, failures, delay);
             await Task.Delay(delay, _time, stoppingToken);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+        }
+    }
+
+    // A stop saves what was exported since the last save, so that a restarted sidecar sends none of it again; the record
+    // writer stops after this service, and a writer that cannot save in time leaves the older cursor (sent again).
+    private async Task SaveAtStopAsync(Position position)
+    {
+        if (position.Exported == position.Saved)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(StopSaveTimeout, _time);
+        try
+        {
+            await SaveCursorAsync(position.Exported, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+        {
+            TelemetryLog.SpanCursorNotSavedAtStop(_logger, position.Saved, position.Exported);
         }
     }
 
@@ -180,6 +220,14 @@ internal sealed class SpanExportService : BackgroundService
                 spans[i].Dispose();
             }
         }
+    }
+
+    // The last commit exported, and the one the database has as the cursor.
+    private sealed class Position
+    {
+        public long Exported { get; set; }
+
+        public long Saved { get; set; }
     }
 
     private async Task<long> SaveCursorAsync(long commit, CancellationToken cancellationToken) =>

@@ -24,4 +24,8 @@ internal static partial class TelemetryLog
     [LoggerMessage(EventId = 1505, EventName = "SpanExportError", Level = LogLevel.Error,
         Message = "Span export hit an unexpected error; retrying in {RetryDelay}")]
     public static partial void SpanExportError(ILogger logger, Exception exception, TimeSpan retryDelay);
+
+    [LoggerMessage(EventId = 1506, EventName = "SpanCursorNotSavedAtStop", Level = LogLevel.Warning,
+        Message = "The span cursor could not be saved at the stop: it stays at commit {Saved}, so the spans up to commit {Exported} are sent again at the next start")]
+    public static partial void SpanCursorNotSavedAtStop(ILogger logger, long saved, long exported);
 }

@@ -36,7 +36,7 @@ internal sealed class SpanExportOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Spans sent in one export request at most (records are read from the database this many at a time).</summary>
-    public int MaxBatchSize { get; set; } = 256;
+    public int MaxBatchSize { get; set; } = 512;
 
     /// <summary>
     /// Committed records not yet exported at most: past it the oldest are skipped, counted and logged. The backlog is the

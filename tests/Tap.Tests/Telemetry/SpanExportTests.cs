@@ -274,6 +274,7 @@ public class SpanExportTests
         var record = Record(sidecar, span);
         expected["tap.request_id"] = requestId;
         expected["tap.execution_id"] = record.Id.ToString();
+        expected["tap.commit"] = record.Commit;
         expected["gen_ai.response.time_to_first_chunk"] = record.TimeToFirstByteMs!.Value / 1000;
         expected["tap.time_to_first_token"] = record.TimeToFirstTokenMs!.Value / 1000;
         if (record.Cost is { } cost)
