@@ -101,9 +101,9 @@ internal static class IngestSection
         var ofMetrics = tap.Elapsed / metrics.Elapsed;
         table.Add("Tap with metrics on: the Prometheus endpoint, scraped every second (issue 15)", executions / metrics.Elapsed.TotalSeconds, metrics.Frames / metrics.Elapsed.TotalSeconds, Units.MBps(metrics.Bytes, metrics.Elapsed), metrics.CpuPerExecution(executions), $"{ofMetrics:P1} of Tap's executions/s", "≥ 95%", Units.Verdict(ofMetrics >= 0.95));
         table.Add("metrics counted after each commit, same records, SDK listening: SidecarMetrics.Committed per batch (diagnostic)", executions / hook.TotalSeconds, "", "", $"{hook.TotalMicroseconds / executions:0.00}", $"{hook / save:P2} of RecordStore.Save's time", "", "");
-        foreach (var (step, took) in new[] { ("read back from the store, a page per export (CommittedAfter)", steps.Read), ("made into spans (ExecutionSpans.Create)", steps.Create), ("sent over OTLP/HTTP by the official exporter", steps.Export) })
+        foreach (var (step, took, bytes) in new[] { ("read back from the store, a page per export (CommittedAfter; only when behind)", steps.Read, steps.ReadBytes), ("made into spans (ExecutionSpans.Create)", steps.Create, steps.CreateBytes), ("sent over OTLP/HTTP by the official exporter", steps.Export, steps.ExportBytes) })
         {
-            table.Add($"span export, same records, one thread: {step} (diagnostic)", executions / took.TotalSeconds, "", "", $"{took.TotalMicroseconds / executions:0.00}", $"{took / save:P1} of RecordStore.Save's time", "", "");
+            table.Add($"span export, same records, one thread: {step}, {bytes / executions:N0} B allocated per span (diagnostic)", executions / took.TotalSeconds, "", "", $"{took.TotalMicroseconds / executions:0.00}", $"{took / save:P1} of RecordStore.Save's time", "", "");
         }
 
         table.Add("sidecar code alone, one thread: state + aggregator + decision + record, no pipe, no store (diagnostic)", executions / build.TotalSeconds, "", "", "", $"{build / tap.Elapsed:P1} of executions/s", "", "");

@@ -16,7 +16,7 @@ namespace Tap.Benchmarks.Ingest;
 /// </summary>
 internal static class SpanExportSteps
 {
-    public sealed record Times(TimeSpan Read, TimeSpan Create, TimeSpan Export);
+    public sealed record Times(TimeSpan Read, TimeSpan Create, TimeSpan Export, long ReadBytes, long CreateBytes, long ExportBytes);
 
     /// <param name="prefill">Saved first, as the warm-up leaves records in Tap's file: the reads seek in a file of that size.</param>
     public static async Task<Times> MeasureAsync(List<ExecutionRecord> records, List<ExecutionRecord> prefill)
@@ -44,14 +44,20 @@ internal static class SpanExportSteps
             var read = TimeSpan.Zero;
             var create = TimeSpan.Zero;
             var export = TimeSpan.Zero;
+            long readBytes = 0, createBytes = 0, exportBytes = 0;
             for (var cursor = first; cursor < store.LastCommit;)
             {
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
                 var clock = Stopwatch.StartNew();
                 var batch = store.CommittedAfter(cursor, page);
                 read += clock.Elapsed;
+                readBytes += GC.GetAllocatedBytesForCurrentThread() - allocated;
+                allocated = GC.GetAllocatedBytesForCurrentThread();
                 clock.Restart();
                 var made = batch.Select(spans.Create).OfType<Activity>().ToArray();
                 create += clock.Elapsed;
+                createBytes += GC.GetAllocatedBytesForCurrentThread() - allocated;
+                allocated = GC.GetAllocatedBytesForCurrentThread();
                 clock.Restart();
                 if (processor.Export(made, made.Length) != ExportResult.Success)
                 {
@@ -59,6 +65,7 @@ internal static class SpanExportSteps
                 }
 
                 export += clock.Elapsed;
+                exportBytes += GC.GetAllocatedBytesForCurrentThread() - allocated;
                 foreach (var span in made)
                 {
                     span.Dispose();
@@ -67,7 +74,7 @@ internal static class SpanExportSteps
                 cursor = batch[^1].Commit;
             }
 
-            return new Times(read, create, export);
+            return new Times(read, create, export, readBytes, createBytes, exportBytes);
         }
         finally
         {
