@@ -16,7 +16,7 @@ internal sealed class ExecutionSpans : IDisposable
     private readonly ActivitySource _source = new(new ActivitySourceOptions(SourceName)
     {
         Version = typeof(ExecutionSpans).Assembly.GetName().Version?.ToString(3),
-        TelemetrySchemaUrl = SpanAttributes.SchemaUrl,
+        TelemetrySchemaUrl = GenAiNames.SchemaUrl,
     });
 
     /// <summary>The span of <paramref name="record"/>, stopped; null when no tracer provider listens to <see cref="SourceName"/>.</summary>
@@ -24,7 +24,8 @@ internal sealed class ExecutionSpans : IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         var model = record.RequestedModel ?? record.ResponseModel;
-        var name = model is null ? SpanAttributes.OperationName(record) : SpanAttributes.OperationName(record) + " " + model;
+        var operation = GenAiNames.Operation(record.Format);
+        var name = model is null ? operation : operation + " " + model;
         var activity = _source.CreateActivity(name, ActivityKind.Client, Parent(record), idFormat: ActivityIdFormat.W3C);
         if (activity is null)
         {

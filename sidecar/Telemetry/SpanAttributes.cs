@@ -5,24 +5,19 @@ namespace Tap.Sidecar.Telemetry;
 
 /// <summary>
 /// The one mapping from a record to its span's attributes (docs/telemetry.md lists them). It follows the OpenTelemetry
-/// GenAI semantic conventions <see cref="SemconvVersion"/>, span <c>gen_ai.client.inference</c>
-/// (https://github.com/open-telemetry/semantic-conventions-genai/blob/v0.1.0/docs/gen-ai/client-inference.md); the
-/// conventions are in Development and rename things between releases, so a new version is a change of this table.
+/// GenAI semantic conventions of <see cref="GenAiNames.Version"/>, span <c>gen_ai.client.inference</c>
+/// (https://github.com/open-telemetry/semantic-conventions-genai/blob/v0.1.0/docs/gen-ai/client-inference.md).
 /// An attribute whose value is null is left out.
 /// </summary>
 internal static class SpanAttributes
 {
-    public const string SemconvVersion = "v0.1.0";
-
-    /// <summary>The schema of the conventions followed, sent as the instrumentation scope's schema URL.</summary>
-    public const string SchemaUrl = "https://opentelemetry.io/schemas/gen-ai/0.1.0";
 
     public static IReadOnlyList<(string Name, Func<ExecutionRecord, object?> Value)> Table { get; } =
     [
-        ("gen_ai.operation.name", r => Api(r).Operation),
-        ("gen_ai.provider.name", r => Api(r).Provider),
-        ("gen_ai.request.model", r => r.RequestedModel),
-        ("gen_ai.response.model", r => r.ResponseModel),
+        (GenAiNames.OperationName, r => GenAiNames.Operation(r.Format)),
+        (GenAiNames.ProviderName, r => GenAiNames.Provider(r.Format)),
+        (GenAiNames.RequestModel, r => r.RequestedModel),
+        (GenAiNames.ResponseModel, r => r.ResponseModel),
         ("gen_ai.response.id", r => r.ResponseId),
 
         // The provider's own words, one per choice; "error" when none arrived (the conventions' rule for a failed,
@@ -44,7 +39,7 @@ internal static class SpanAttributes
 
         // Seconds from the start to the first response bytes, for streamed requests.
         ("gen_ai.response.time_to_first_chunk", r => r.Stream ? Seconds(r.TimeToFirstByteMs) : null),
-        ("error.type", r => r.Status == ExecutionStatus.Failed ? r.Reason : null),
+        (GenAiNames.ErrorType, r => r.Status == ExecutionStatus.Failed ? r.Reason : null),
 
         ("tap.status", r => r.Status),
         ("tap.reason", r => r.Reason),
@@ -68,18 +63,6 @@ internal static class SpanAttributes
     ];
 
     public const string FinishReasonError = "error";
-
-    /// <summary>The operation and provider names the conventions define for each API format Tap parses.</summary>
-    private static (string Operation, string Provider) Api(ExecutionRecord record) => record.Format switch
-    {
-        "openai-chat" or "openai-responses" => ("chat", "openai"),
-        "anthropic-messages" => ("chat", "anthropic"),
-        "gemini" => ("generate_content", "gcp.gemini"),
-        "bedrock-converse" or "bedrock-invoke-anthropic" => ("chat", "aws.bedrock"),
-        _ => ("chat", "_OTHER"),
-    };
-
-    public static string OperationName(ExecutionRecord record) => Api(record).Operation;
 
     private static double? Seconds(double? millis) => millis / 1000;
 }

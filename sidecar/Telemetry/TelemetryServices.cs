@@ -37,15 +37,19 @@ internal static class TelemetryServices
 
         // The provider listens to Tap's own source only, and samples every span: each one stands for a record.
         services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(
-                configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : DefaultServiceName,
-                serviceVersion: typeof(TelemetryServices).Assembly.GetName().Version?.ToString(3)))
+            .ConfigureResource(resource => resource.AddService(ServiceName(configuration), serviceVersion: ServiceVersion))
             .WithTracing(tracing => tracing
                 .AddSource(ExecutionSpans.SourceName)
                 .SetSampler(new AlwaysOnSampler())
                 .AddProcessor(sp => sp.GetRequiredService<SpanExportProcessor>()));
         services.AddHostedService<SpanExportService>();
     }
+
+    /// <summary><c>service.name</c> of the spans and the metrics: <c>OTEL_SERVICE_NAME</c>, else <see cref="DefaultServiceName"/>.</summary>
+    public static string ServiceName(IConfiguration configuration) =>
+        configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : DefaultServiceName;
+
+    public static string? ServiceVersion { get; } = typeof(TelemetryServices).Assembly.GetName().Version?.ToString(3);
 
     // Raw values, read before the options are bound and validated: reading them never throws.
     private static bool SpansEnabled(IConfiguration configuration) =>

@@ -12,14 +12,12 @@ namespace Tap.Sidecar.Telemetry.Metrics;
 /// <summary>
 /// Registers the sidecar's metrics (docs/telemetry.md): the instruments always (they cost nothing unlistened), and
 /// the OpenTelemetry SDK with its exporters only when one is configured: the Prometheus scrape endpoint
-/// (<c>Tap:Telemetry:Prometheus:Endpoint</c>), OTLP (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or
-/// <c>OTEL_EXPORTER_OTLP_METRICS_ENDPOINT</c>, read by the SDK with the other <c>OTEL_*</c> variables, or
-/// <c>Tap:Telemetry:Otlp:Endpoint</c>).
+/// (<c>Tap:Telemetry:Prometheus:Endpoint</c>), OTLP (<c>Tap:Telemetry:Otlp</c> or the <c>OTEL_EXPORTER_OTLP_*</c> variables,
+/// resolved by <see cref="OtlpSettings"/> as for the spans; <c>OTEL_METRIC_EXPORT_INTERVAL</c> and <c>_TIMEOUT</c>).
 /// </summary>
 internal static class MetricsServices
 {
     public const string PrometheusSection = "Tap:Telemetry:Prometheus";
-    public const string OtlpEndpointKey = "Tap:Telemetry:Otlp:Endpoint";
 
     public static IServiceCollection AddTapMetrics(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,40 +30,28 @@ internal static class MetricsServices
         services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<SidecarMetrics>());
 
         var prometheus = !string.IsNullOrWhiteSpace(configuration[PrometheusSection + ":Endpoint"]);
-        var otlp = OtlpEndpoint(configuration);
-        var otlpFromEnvironment = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
-            || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"]);
-        if (!prometheus && otlp is null && !otlpFromEnvironment)
+        var otlp = OtlpSettings.IsConfigured(configuration, "METRICS");
+        if (!prometheus && !otlp)
         {
             return services;
         }
 
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.ConfigureResource(resource =>
-            {
-                // OTEL_SERVICE_NAME, when set, names the service instead (the SDK reads it).
-                if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"]))
-                {
-                    resource.AddService("tap");
-                }
-            });
+            metrics.ConfigureResource(resource => resource.AddService(TelemetryServices.ServiceName(configuration), serviceVersion: TelemetryServices.ServiceVersion));
             metrics.AddMeter(SidecarMetrics.MeterName);
             if (prometheus)
             {
                 metrics.AddPrometheusExporter();
             }
 
-            if (otlp is not null || otlpFromEnvironment)
+            if (otlp)
             {
-                metrics.AddOtlpExporter(exporter =>
-                {
-                    if (otlp is not null)
-                    {
-                        // Given in code, the SDK takes the endpoint as it is: over HTTP the signal's path is ours to add.
-                        exporter.Endpoint = exporter.Protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(otlp.AbsoluteUri.TrimEnd('/') + "/v1/metrics") : otlp;
-                    }
-                });
+                // Where and how, as the spans resolve it (Tap:Telemetry:Otlp, then the OTEL_EXPORTER_OTLP_* variables).
+                metrics.AddReader(sp => new PeriodicExportingMetricReader(
+                    new OtlpMetricExporter(OtlpSettings.Resolve(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.Otlp, configuration, "METRICS", "v1/metrics").ToExporterOptions()),
+                    Milliseconds(configuration, "OTEL_METRIC_EXPORT_INTERVAL", 60_000),
+                    Milliseconds(configuration, "OTEL_METRIC_EXPORT_TIMEOUT", 30_000)));
             }
         });
         if (prometheus)
@@ -76,6 +62,7 @@ internal static class MetricsServices
         return services;
     }
 
-    private static Uri? OtlpEndpoint(IConfiguration configuration) =>
-        Uri.TryCreate(configuration[OtlpEndpointKey], UriKind.Absolute, out var endpoint) ? endpoint : null;
+    // The SDK's variables for its periodic reader, read as the SDK reads them: a positive integer, else the default.
+    private static int Milliseconds(IConfiguration configuration, string variable, int fallback) =>
+        int.TryParse(configuration[variable], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }

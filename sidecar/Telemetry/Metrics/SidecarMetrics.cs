@@ -49,7 +49,7 @@ internal sealed class SidecarMetrics : ICommitObserver
         var meter = meterFactory.Create(new MeterOptions(MeterName)
         {
             Version = typeof(SidecarMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
-            TelemetrySchemaUrl = "https://opentelemetry.io/schemas/" + GenAiNames.SchemaVersion,
+            TelemetrySchemaUrl = GenAiNames.SchemaUrl,
         });
 
         _executions = meter.CreateCounter<long>("tap.executions", "{execution}", "Executions recorded, by outcome.");
@@ -110,10 +110,11 @@ internal sealed class SidecarMetrics : ICommitObserver
         var tags = new TagList
         {
             { GenAiNames.OperationName, GenAiNames.Operation(record.Format) },
-            { GenAiNames.ProviderName, _providers.Bound(GenAiNames.Provider(record.Provider, record.Format)) },
+            { GenAiNames.ProviderName, GenAiNames.Provider(record.Format) },
         };
         AddIfKnown(ref tags, GenAiNames.RequestModel, _requestModels.Bound(record.RequestedModel));
         AddIfKnown(ref tags, GenAiNames.ResponseModel, _responseModels.Bound(record.ResponseModel));
+        AddIfKnown(ref tags, "tap.provider", _providers.Bound(record.Provider));
         AddIfKnown(ref tags, "tap.gateway", _gateways.Bound(record.Client.Gateway));
 
         var outcome = tags;

@@ -3,7 +3,8 @@ using Tap.Tests.Support;
 namespace Tap.Tests.Telemetry;
 
 /// <summary>
-/// OTLP metric export, configured by the standard variables or by <c>Tap:Telemetry:Otlp:Endpoint</c>, reaches a real
+/// OTLP metric export, configured by the standard variables or by <c>Tap:Telemetry:Otlp</c> alone (resolved as for the
+/// spans), reaches a real
 /// HTTP receiver (Kestrel on 127.0.0.1) as OTLP/HTTP protobuf on <c>/v1/metrics</c>, carrying Tap's instruments.
 /// </summary>
 public class OtlpMetricsExportTests
@@ -15,7 +16,7 @@ public class OtlpMetricsExportTests
         await using var receiver = await OtlpReceiver.StartAsync(grpc: false);
         var settings = new Dictionary<string, string?>
         {
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            [tapKey ? "Tap:Telemetry:Otlp:Protocol" : "OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
             [tapKey ? "Tap:Telemetry:Otlp:Endpoint" : "OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint,
         };

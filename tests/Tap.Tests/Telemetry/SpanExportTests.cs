@@ -49,7 +49,7 @@ public class SpanExportTests
             Assert.That(span.StatusCode, Is.Zero, "STATUS_CODE_UNSET");
             Assert.That(span.Resource["service.name"], Is.EqualTo("tap"));
             Assert.That(span.ScopeName, Is.EqualTo(ExecutionSpans.SourceName));
-            Assert.That(span.ScopeSchemaUrl, Is.EqualTo(SpanAttributes.SchemaUrl));
+            Assert.That(span.ScopeSchemaUrl, Is.EqualTo(GenAiNames.SchemaUrl));
         });
     }
 
