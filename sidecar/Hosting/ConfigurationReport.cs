@@ -9,7 +9,6 @@ using Tap.Sidecar.Ingest;
 using Tap.Sidecar.Pricing;
 using Tap.Sidecar.Store;
 using Tap.Sidecar.Telemetry;
-using Tap.Sidecar.Telemetry.Metrics;
 
 namespace Tap.Sidecar.Hosting;
 
@@ -31,7 +30,7 @@ internal static class ConfigurationReport
             .. Entries<PricingOptions>(configuration, PricingServices.Section),
             .. Entries<TelemetryOtlpOptions>(configuration, TelemetryServices.Section + ":Otlp"),
             .. Entries<SpanExportOptions>(configuration, TelemetryServices.Section + ":Spans"),
-            .. Entries<PrometheusOptions>(configuration, MetricsServices.PrometheusSection),
+            .. Entries<PrometheusOptions>(configuration, TelemetryServices.Section + ":Prometheus"),
         ];
     }
 

@@ -71,7 +71,6 @@ internal static class SidecarHost
         Check<ControlOptions>();
         Check<PricingOptions>();
         Check<TelemetryOptions>();
-        Check<PrometheusOptions>();
 
         // Store and retention options bind the same section: a value neither can convert is one mistake, said once.
         return [.. failures.Distinct()];
@@ -88,7 +87,7 @@ internal static class SidecarHost
     {
         ArgumentNullException.ThrowIfNull(services);
         EndpointGuard.ThrowIfTaken(services.GetRequiredService<IOptions<IngestOptions>>().Value.Endpoint);
-        PrometheusEndpoint.ThrowIfTaken(services.GetRequiredService<IOptions<PrometheusOptions>>().Value);
+        PrometheusEndpoint.ThrowIfTaken(services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Prometheus);
         _ = services.GetRequiredService<RecordStore>();
     }
 

@@ -11,6 +11,9 @@ internal sealed class TelemetryOptions
 
     /// <summary><c>Tap:Telemetry:Spans</c>: one span per recorded execution.</summary>
     public SpanExportOptions Spans { get; set; } = new();
+
+    /// <summary><c>Tap:Telemetry:Prometheus</c>: the scrape endpoint for Prometheus.</summary>
+    public PrometheusOptions Prometheus { get; set; } = new();
 }
 
 /// <summary><c>Tap:Telemetry:Otlp</c>.</summary>
@@ -27,6 +30,16 @@ internal sealed class TelemetryOtlpOptions
 
     /// <summary>How long one export may take; like <c>OTEL_EXPORTER_OTLP_TIMEOUT</c> (default 10 s).</summary>
     public TimeSpan? Timeout { get; set; }
+}
+
+/// <summary><c>Tap:Telemetry:Prometheus</c> (docs/telemetry.md, "Prometheus").</summary>
+internal sealed class PrometheusOptions
+{
+    /// <summary>
+    /// Where to serve the scrape, <c>[http://]address:port[/path]</c> with an IP address or <c>localhost</c>, such as
+    /// <c>127.0.0.1:9464/metrics</c> (the path defaults to <c>/metrics</c>); empty, the default, serves none.
+    /// </summary>
+    public string? Endpoint { get; set; }
 }
 
 /// <summary><c>Tap:Telemetry:Spans</c>.</summary>

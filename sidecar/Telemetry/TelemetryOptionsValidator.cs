@@ -51,6 +51,11 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
             errors.Add($"Tap:Telemetry:Spans:MaxRetryDelay must be between 00:00:01 and 01:00:00 (is {spans.MaxRetryDelay}).");
         }
 
+        if (options.Prometheus.Endpoint is { } scrape && !string.IsNullOrWhiteSpace(scrape) && Metrics.PrometheusAddress.Parse(scrape) is null)
+        {
+            errors.Add($"Tap:Telemetry:Prometheus:Endpoint must be [http://]address:port[/path] with an IP address or localhost and a port from 1 to 65535, such as 127.0.0.1:9464/metrics (is '{scrape}').");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

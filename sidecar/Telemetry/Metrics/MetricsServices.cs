@@ -17,14 +17,12 @@ namespace Tap.Sidecar.Telemetry.Metrics;
 /// </summary>
 internal static class MetricsServices
 {
-    public const string PrometheusSection = "Tap:Telemetry:Prometheus";
+    public const string PrometheusSection = TelemetryServices.Section + ":Prometheus";
 
     public static IServiceCollection AddTapMetrics(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PrometheusOptions>().Bind(configuration.GetSection(PrometheusSection)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrometheusOptions>, PrometheusOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<SidecarMetrics>();
         services.AddSingleton<ICommitObserver>(sp => sp.GetRequiredService<SidecarMetrics>());

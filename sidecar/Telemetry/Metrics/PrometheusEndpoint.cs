@@ -13,7 +13,7 @@ namespace Tap.Sidecar.Telemetry.Metrics;
 /// serves nothing else over HTTP. Started before the pipe listener, so a taken port stops <c>tap serve</c> with
 /// Kestrel's one line ("Failed to bind to address ...: address already in use") before any shim connects.
 /// </summary>
-internal sealed class PrometheusEndpoint(IOptions<PrometheusOptions> options, MeterProvider meterProvider, ILogger<PrometheusEndpoint> logger)
+internal sealed class PrometheusEndpoint(IOptions<TelemetryOptions> options, MeterProvider meterProvider, ILogger<PrometheusEndpoint> logger)
     : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
@@ -45,7 +45,7 @@ internal sealed class PrometheusEndpoint(IOptions<PrometheusOptions> options, Me
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var address = PrometheusAddress.Parse(options.Value.Endpoint)
+        var address = PrometheusAddress.Parse(options.Value.Prometheus.Endpoint)
             ?? throw new InvalidOperationException($"{MetricsServices.PrometheusSection}:Endpoint is not an address to listen on.");
 
         // No appsettings, no environment: this server takes its address from Tap's configuration alone.
