@@ -22,6 +22,11 @@ internal static class BenchCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["store-allocations"])
+        {
+            return StoreAllocations.Run();
+        }
+
         if (args is ["role", var role, .. var roleArgs])
         {
             return await RoleHost.RunAsync(role, RoleArgs.Parse(roleArgs));
@@ -29,7 +34,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro]");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro] | store-allocations");
             return 2;
         }
 

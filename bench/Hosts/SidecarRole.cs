@@ -49,7 +49,7 @@ internal sealed class SidecarRole(IHost host) : IRole
         return new SidecarRole(host);
     }
 
-    /// <summary><c>recorded</c>: records committed and dropped by the store's writer; <c>exported</c>: spans the collector accepted; <c>gc</c>: collections of each generation and their pauses in ms.</summary>
+    /// <summary><c>recorded</c>: records committed and dropped by the store's writer; <c>exported</c>: spans the collector accepted; <c>gc</c>: collections of each generation, their pauses in ms and the bytes allocated so far; <c>jit</c>: methods compiled and the time spent compiling, in ms.</summary>
     public Task<string> AnswerAsync(string command)
     {
         var writer = host.Services.GetRequiredService<RecordWriter>();
@@ -58,7 +58,8 @@ internal sealed class SidecarRole(IHost host) : IRole
             "recorded" => $"{writer.Recorded} {writer.Dropped}",
             "exported" => (host.Services.GetServices<IHostedService>().OfType<Tap.Sidecar.Telemetry.SpanExportService>().SingleOrDefault()?.Exported ?? 0)
                 .ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "gc" => FormattableString.Invariant($"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:0}"),
+            "gc" => FormattableString.Invariant($"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:0} {GC.GetTotalAllocatedBytes()}"),
+            "jit" => FormattableString.Invariant($"{System.Runtime.JitInfo.GetCompiledMethodCount()} {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0}"),
             _ => "unknown command",
         });
     }

@@ -346,7 +346,10 @@ internal sealed class RecordStore : IDisposable
                     : ++next;
             }
 
-            _executions.Upsert(resolution.Write);
+            // Each record's id was just looked up: inserting what is new and updating what is stored seeks the id
+            // index once, where an upsert seeks it for the update and again for the insert.
+            _executions.Insert(resolution.Write.Where(r => stored[r.Id] is null));
+            _executions.Update(resolution.Write.Where(r => stored[r.Id] is not null));
             ShimLossBook.Forget(_database, batch);
             var newLosses = ShimLossBook.Save(_database, _executions, losses);
             saved = new SavedBatch([.. resolution.Write], resolution.Replaced, newLosses);
