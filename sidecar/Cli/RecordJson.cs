@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Tap.Sidecar.Records;
 
 namespace Tap.Sidecar.Cli;
@@ -13,13 +14,14 @@ namespace Tap.Sidecar.Cli;
 internal static partial class RecordJson
 {
     // Output for terminals, files and jq, never embedded in HTML: '+' and non-ASCII text stay readable.
-    private static readonly RecordJsonContext Context = new(new JsonSerializerOptions(RecordJsonContext.Default.Options)
+    private static readonly JsonSerializerOptions Indented = new(RecordJsonContext.Default.Options)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+        TypeInfoResolver = RecordJsonContext.Default.WithAddedModifier(LeaveOutCommit),
+    };
 
     // One record per line for jq and log shippers.
-    private static readonly RecordJsonContext Compact = new(new JsonSerializerOptions(Context.Options) { WriteIndented = false });
+    private static readonly JsonSerializerOptions Compact = new(Indented) { WriteIndented = false };
 
     public static void Write(TextWriter output, ExecutionRecord record)
     {
@@ -30,19 +32,29 @@ internal static partial class RecordJson
     public static void Write(TextWriter output, IReadOnlyList<ExecutionRecord> records)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine(JsonSerializer.Serialize(records, Context.IReadOnlyListExecutionRecord));
+        output.WriteLine(JsonSerializer.Serialize(records, Indented));
     }
 
     /// <summary>One record on one line (JSON Lines).</summary>
     public static void WriteLine(TextWriter output, ExecutionRecord record)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine(JsonSerializer.Serialize(record, Compact.ExecutionRecord));
+        output.WriteLine(JsonSerializer.Serialize(record, Compact));
     }
 
-    public static string Serialize(ExecutionRecord record) => JsonSerializer.Serialize(record, Context.ExecutionRecord);
+    public static string Serialize(ExecutionRecord record) => JsonSerializer.Serialize(record, Indented);
 
-    public static string Serialize(RecordStats stats) => JsonSerializer.Serialize(stats, Context.RecordStats);
+    public static string Serialize(RecordStats stats) => JsonSerializer.Serialize(stats, Indented);
+
+    // The commit is the store's bookkeeping: the control protocol carries it (tap tail's cursor), a printed record does not.
+    private static void LeaveOutCommit(JsonTypeInfo type)
+    {
+        if (type.Type == typeof(ExecutionRecord))
+        {
+            var commit = type.Properties.Single(p => p.Name == "commit");
+            type.Properties.Remove(commit);
+        }
+    }
 
     [JsonSourceGenerationOptions(
         PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -85,10 +85,10 @@ internal sealed class ExecutionRecord
 
     /// <summary>
     /// The order of commits: set by the store when it saves a new or replacing report, one more than any before it (0 for records
-    /// saved before the field existed). Span export pages by it (docs/telemetry.md). The store's bookkeeping, not part
-    /// of the record the CLI prints: a compacted file numbers its records anew.
+    /// saved before the field existed). Span export and tap tail page by it (docs/telemetry.md). The store's bookkeeping,
+    /// carried by the control protocol for tail's cursor but not part of the record the CLI prints: a compacted file
+    /// numbers its records anew.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public long Commit { get; set; }
 }
 

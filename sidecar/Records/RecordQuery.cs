@@ -29,8 +29,8 @@ internal sealed record RecordQuery
     /// <summary>Started at or before (inclusive): the cursor of <see cref="RecordPager"/>.</summary>
     public DateTime? StartedAtOrBefore { get; init; }
 
-    /// <summary>Recorded at or after (inclusive): the cursor of <see cref="RecordTail"/>.</summary>
-    public DateTime? RecordedFrom { get; init; }
+    /// <summary>Committed after this <see cref="ExecutionRecord.Commit"/> (exclusive): the cursor of <see cref="RecordTail"/>.</summary>
+    public long? CommittedAfter { get; init; }
 
     public RecordSort Sort { get; init; } = RecordSort.Started;
 

@@ -7,7 +7,7 @@ namespace Tap.Sidecar.Store;
 internal static class RecordFilter
 {
     /// <summary>
-    /// Date ranges come first, one term each, so LiteDB can drive the query with the StartedAt or RecordedAt index.
+    /// Ranges come first, one term each, so LiteDB can drive the query with the StartedAt or Commit index.
     /// Every other filter is folded into one residual term.
     /// </summary>
     public static List<BsonExpression> Terms(RecordQuery query)
@@ -25,7 +25,10 @@ internal static class RecordFilter
         Range(nameof(ExecutionRecord.StartedAt), ">=", query.Since);
         Range(nameof(ExecutionRecord.StartedAt), "<", query.Until);
         Range(nameof(ExecutionRecord.StartedAt), "<=", query.StartedAtOrBefore);
-        Range(nameof(ExecutionRecord.RecordedAt), ">=", query.RecordedFrom);
+        if (query.CommittedAfter is { } commit)
+        {
+            terms.Add(BsonExpression.Create($"$.{nameof(ExecutionRecord.Commit)} > @0", new BsonValue(commit)));
+        }
 
         var residual = new List<string>();
         var parameters = new List<BsonValue>();

@@ -84,7 +84,7 @@ internal sealed class RecordStore : IDisposable
             var executions = session.Database.GetCollection<ExecutionRecord>(CollectionName);
             _ = executions.LongCount();
             _ = executions.Query().OrderByDescending(x => x.StartedAt).Limit(1).ToList();
-            _ = executions.Query().OrderByDescending(x => x.RecordedAt).Limit(1).ToList();
+            _ = executions.Query().OrderByDescending(x => x.Commit).Limit(1).ToList();
             _ = ShimLossBook.Count(session.Database, new RecordQuery());
         }
         catch (Exception exception) when (exception is not DatabaseRefusedException and not UnauthorizedAccessException)
@@ -145,7 +145,7 @@ internal sealed class RecordStore : IDisposable
 
     /// <summary>
     /// The indexes the CLI's queries and span export rely on; the benchmark's LiteDB baseline builds the same. Each costs about a tenth of a
-    /// record's insert (docs/benchmarks.md, "Store"). Files written before also hold Status and Model indexes, which no query
+    /// record's insert (docs/benchmarks.md, "Store"). Files written before also hold Status, Model and RecordedAt indexes, which no query
     /// uses (<see cref="RecordFilter"/> keeps equality filters residual on purpose); they are left as they are, and a
     /// compacted copy no longer has them.
     /// </summary>
@@ -156,10 +156,8 @@ internal sealed class RecordStore : IDisposable
         // Drives tap show's other attempts of a request.
         executions.EnsureIndex(x => x.RequestId);
 
-        // Drives tap tail: records are written at End, long after an early start.
-        executions.EnsureIndex(x => x.RecordedAt);
-
-        // Drives span export: records in the order they were committed (docs/telemetry.md).
+        // Drives span export and tap tail: records in the order they were committed (docs/telemetry.md), which is the
+        // order they were recorded in. A RecordedAt index would cost every insert as much again (docs/benchmarks.md).
         executions.EnsureIndex(x => x.Commit);
     }
 
@@ -697,8 +695,8 @@ internal sealed class RecordStore : IDisposable
             (RecordSort.Latency, true) => queryable.OrderBy(x => x.LatencyMs),
             (RecordSort.Ttft, false) => queryable.OrderByDescending(x => x.TimeToFirstTokenMs),
             (RecordSort.Ttft, true) => queryable.OrderBy(x => x.TimeToFirstTokenMs),
-            (RecordSort.Recorded, false) => queryable.OrderByDescending(x => x.RecordedAt),
-            (RecordSort.Recorded, true) => queryable.OrderBy(x => x.RecordedAt),
+            (RecordSort.Recorded, false) => queryable.OrderByDescending(x => x.Commit),
+            (RecordSort.Recorded, true) => queryable.OrderBy(x => x.Commit),
             (_, true) => queryable.OrderBy(x => x.StartedAt),
             _ => queryable.OrderByDescending(x => x.StartedAt),
         };

@@ -129,14 +129,13 @@ public sealed class BothWaysTests
         using var tail = new RunningCommand("tail", "--endpoint", _sidecar.PipeName, "--db", _servedPath, "--limit", "3", "--json");
         await tail.WaitForLinesAsync(3);
         var fresh = SampleRecords.Full(DateTime.UtcNow, "failed");
-        fresh.RecordedAt = DateTime.UtcNow.AddSeconds(1);
         Assert.That(_sidecar.Services.GetRequiredService<RecordWriter>().TryEnqueue(fresh), Is.True);
         await tail.WaitForLinesAsync(4);
         var (exitCode, lines, error) = await tail.StopAsync();
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Ok), error);
         var ids = lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("id").GetGuid()).ToList();
-        var latest = _records.OrderByDescending(r => r.RecordedAt).Take(3).Reverse().Select(r => r.Id);
+        var latest = _records.TakeLast(3).Select(r => r.Id);
         Assert.That(ids, Is.EqualTo(latest.Append(fresh.Id)));
     }
 

@@ -28,7 +28,7 @@ public sealed class RecordPagerTests
     }
 
     [Test]
-    public async Task Tail_shows_the_latest_then_only_what_was_recorded_since()
+    public async Task Tail_shows_the_latest_then_only_what_was_committed_since_even_when_recorded_in_the_same_millisecond()
     {
         using var folder = new TempFolder();
         var store = new RecordStore(folder.File("tap.db"));
@@ -39,14 +39,33 @@ public sealed class RecordPagerTests
 
         var first = await tail.PollAsync(source, CancellationToken.None);
         var sameMillisecond = Recorded(old[^1].RecordedAt);
-        var later = Recorded(SampleRecords.BaseTime.AddMinutes(1));
-        store.Save([sameMillisecond, later]);
+        var earlierClock = Recorded(SampleRecords.BaseTime.AddMinutes(-1));
+        store.Save([sameMillisecond, earlierClock]);
         var second = await tail.PollAsync(source, CancellationToken.None);
         var third = await tail.PollAsync(source, CancellationToken.None);
 
         Assert.That(first.Select(r => r.Id), Is.EqualTo(new[] { old[3].Id, old[4].Id }));
-        Assert.That(second.Select(r => r.Id), Is.EqualTo(new[] { sameMillisecond.Id, later.Id }));
+        Assert.That(second.Select(r => r.Id), Is.EqualTo(new[] { sameMillisecond.Id, earlierClock.Id }));
         Assert.That(third, Is.Empty);
+    }
+
+    [Test]
+    public async Task Tail_pages_a_backlog_larger_than_a_poll_without_skipping_or_repeating()
+    {
+        using var folder = new TempFolder();
+        var store = new RecordStore(folder.File("tap.db"));
+        await using var source = new StoreRecordSource(store, "test", ownsStore: true);
+        var tail = new RecordTail(new RecordQuery { Limit = 1 });
+        Assert.That(await tail.PollAsync(source, CancellationToken.None), Is.Empty);
+
+        var backlog = Enumerable.Range(0, RecordTail.MaxPerPoll + 7).Select(_ => Recorded(SampleRecords.BaseTime)).ToList();
+        store.Save(backlog);
+        var shown = new List<ExecutionRecord>();
+        shown.AddRange(await tail.PollAsync(source, CancellationToken.None));
+        shown.AddRange(await tail.PollAsync(source, CancellationToken.None));
+
+        Assert.That(shown.Select(r => r.Id), Is.EqualTo(backlog.Select(r => r.Id)));
+        Assert.That(await tail.PollAsync(source, CancellationToken.None), Is.Empty);
     }
 
     private static ExecutionRecord Recorded(DateTime at)

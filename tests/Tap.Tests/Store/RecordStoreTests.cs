@@ -73,7 +73,7 @@ public sealed class RecordStoreTests
     }
 
     [Test]
-    public void A_file_with_the_status_and_model_indexes_of_before_keeps_them_whole_as_records_are_added()
+    public void A_file_with_the_status_model_and_recorded_at_indexes_of_before_keeps_them_whole_as_records_are_added()
     {
         var old = SampleRecords.Full(status: "failed");
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
@@ -83,6 +83,7 @@ public sealed class RecordStoreTests
             RecordStore.EnsureIndexes(executions);
             executions.EnsureIndex(x => x.Status);
             executions.EnsureIndex(x => x.Model);
+            executions.EnsureIndex(x => x.RecordedAt);
             executions.Insert(old);
         }
 
