@@ -53,7 +53,10 @@ internal sealed class ChildProcess : IAsyncDisposable
     public ProcessMemory Memory => ProcessMemory.Read(_process.Id);
 
     /// <param name="serverGc">ASP.NET Core apps run the server GC by default; the sidecar (a console app) does not.</param>
-    public static async Task<ChildProcess> StartAsync(string role, bool serverGc, params string[] args)
+    public static Task<ChildProcess> StartAsync(string role, bool serverGc, params string[] args) => StartAsync(role, serverGc, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Runtime settings for this child only (each overrides the GC choice above).</param>
+    public static async Task<ChildProcess> StartAsync(string role, bool serverGc, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -76,6 +79,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start the {role} role.");
         var child = new ChildProcess(process, role);
         process.BeginOutputReadLine();

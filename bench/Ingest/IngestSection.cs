@@ -115,7 +115,7 @@ internal static class IngestSection
 
         var text = new StringBuilder().AppendLine(table.ToString());
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped) + exporting.Sum(r => r.Dropped) + withMetrics.Sum(r => r.Dropped):N0}. With span export on, spans the receiver had accepted when the last record was acknowledged: {export.Exported:N0} of {settings.WarmUpExecutions + executions:N0} (warm-up included; the export follows the commits, it does not hold them). Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
+            $"Medians of {settings.IngestRepetitions} interleaved repetitions. {executions:N0} executions cycling through all {fixtures.Count} .sse fixtures ({frames:N0} frames: Start, Response, one Chunk per SSE event, UpstreamEnd, End), from {Clients} shims with {StreamsPerClient} streams in flight each. Frames dropped by the shims: {taps.Sum(r => r.Dropped) + drains.Sum(r => r.Dropped) + noStores.Sum(r => r.Dropped) + smallBatches.Sum(r => r.Dropped) + exporting.Sum(r => r.Dropped) + withMetrics.Sum(r => r.Dropped):N0}. With span export on, spans the receiver had accepted when the last record was acknowledged: {export.Exported:N0} of the {export.Recorded:N0} it recorded (warm-up included; the export follows the commits, it does not hold them). Tap's time runs until the last acknowledgement; the transport's until the discarding server has read the last byte.");
         return text.ToString();
     }
 
@@ -152,7 +152,8 @@ internal static class IngestSection
     }
 
     /// <param name="metrics">Serve the Prometheus scrape and scrape it every second during the measurement, as Prometheus would.</param>
-    private static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null, OtlpSink? otlp = null, bool metrics = false)
+    /// <param name="environment">Runtime settings of the sidecar's process (the GC's, say).</param>
+    internal static async Task<Run> MeasureTapAsync(IReadOnlyList<Fixture> fixtures, int executions, int warmUpExecutions, bool store, int? batch = null, OtlpSink? otlp = null, bool metrics = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         var warmUp = warmUpExecutions / Clients;
         var folder = Endpoints.NewTempFolder();
@@ -163,7 +164,7 @@ internal static class IngestSection
             string[] roleArgs = ["--pipe", pipe, "--db", Path.Combine(folder, "tap.db"), "--store", store ? "litedb" : "none", "--batch", (batch ?? new Tap.Sidecar.Store.StoreOptions().MaxBatchSize).ToString(CultureInfo.InvariantCulture)];
             string[] otlpArgs = otlp is null ? [] : ["--otlp", otlp.Endpoint];
             string[] metricsArgs = metrics ? ["--metrics", port.ToString(CultureInfo.InvariantCulture)] : [];
-            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, [.. roleArgs, .. otlpArgs, .. metricsArgs]);
+            await using var sidecar = await ChildProcess.StartAsync("sidecar", serverGc: false, environment ?? new Dictionary<string, string>(), [.. roleArgs, .. otlpArgs, .. metricsArgs]);
             var clients = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => BenchClients.ConnectAsync(pipe, ClientBufferBytes)));
             var drivers = clients.Select(c => new ReplayDriver(c, fixtures)).ToArray();
 
@@ -226,7 +227,8 @@ internal static class IngestSection
 
             var exported = otlp is null ? 0 : long.Parse(await sidecar.AskAsync("exported"), CultureInfo.InvariantCulture);
             Console.WriteLine($"  sidecar recorded/dropped: {await sidecar.AskAsync("recorded")}" + (otlp is null ? "" : $", spans exported: {exported}"));
-            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu, exported);
+            var gcDelta = gcAfter.Split(' ').Zip(gcBefore.Split(' '), (a, b) => long.Parse(a, CultureInfo.InvariantCulture) - long.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+            return new Run(elapsed, drivers.Select((d, i) => d.Frames - before[i].Frames).Sum(), drivers.Select((d, i) => d.Bytes - before[i].Bytes).Sum(), dropped, cpu, exported, sent * Clients + executions, gcDelta, sidecar.Memory.PeakWorkingSetBytes);
         }
         finally
         {
@@ -258,13 +260,16 @@ internal static class IngestSection
             ? (long.Parse(methods, CultureInfo.InvariantCulture), double.Parse(milliseconds, CultureInfo.InvariantCulture))
             : throw new InvalidOperationException($"The sidecar answered '{answer}' to jit.");
 
-    private static Run Median(List<Run> runs) => runs.OrderBy(r => r.Elapsed).ElementAt(runs.Count / 2);
+    internal static Run Median(List<Run> runs) => runs.OrderBy(r => r.Elapsed).ElementAt(runs.Count / 2);
 
     private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     /// <param name="ServerCpu">CPU of the sidecar (or the discarding server) during the run.</param>
     /// <param name="Exported">With span export on: spans the receiver had accepted when the last record was acknowledged.</param>
-    private sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu, long Exported = 0)
+    /// <param name="Recorded">Executions the sidecar recorded in all, its warm-up included.</param>
+    /// <param name="Gc">The sidecar's gen0, gen1 and gen2 collections, GC pause in ms and bytes allocated during the measurement.</param>
+    /// <param name="PeakWorkingSet">The sidecar's peak resident memory.</param>
+    internal sealed record Run(TimeSpan Elapsed, long Frames, long Bytes, long Dropped, TimeSpan ServerCpu, long Exported = 0, long Recorded = 0, long[]? Gc = null, long PeakWorkingSet = 0)
     {
         public double CpuPerExecution(int executions) => ServerCpu.TotalMicroseconds / executions;
     }
