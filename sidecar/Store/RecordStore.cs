@@ -328,9 +328,40 @@ internal sealed class RecordStore : IDisposable
         ThrowIfReadOnly();
         using var writing = _writeGate.EnterScope();
         ReopenIfFaulted();
+
         // Returning is the acknowledgement: only once the batch is on disk (LiteDB's Commit only queues it).
         var next = _lastCommit;
         var saved = SavedBatch.Empty;
+
+        // Nearly every record is of a new execution: inserted at once, the id index's own uniqueness check finds the
+        // few that are stored (a replay, a retried batch), and the batch is then resolved record by record. Looking each
+        // id up first walked the id index twice per record.
+        if (!HasRepeatedIds(batch))
+        {
+            try
+            {
+                CommitDurably(() =>
+                {
+                    next = _lastCommit;
+                    foreach (var record in batch)
+                    {
+                        record.Commit = ++next;
+                    }
+
+                    _executions.Insert(batch);
+                    ShimLossBook.Forget(_database, batch);
+                    saved = new SavedBatch([.. batch], [], ShimLossBook.Save(_database, _executions, losses));
+                });
+                Interlocked.Exchange(ref _lastCommit, next);
+                CheckpointIfLarge();
+                return saved;
+            }
+            catch (LiteException ex) when (ex.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                // Rolled back whole: some execution of the batch is stored already.
+            }
+        }
+
         CommitDurably(() =>
         {
             next = _lastCommit;
@@ -355,6 +386,20 @@ internal sealed class RecordStore : IDisposable
         Interlocked.Exchange(ref _lastCommit, next);
         CheckpointIfLarge();
         return saved;
+    }
+
+    private static bool HasRepeatedIds(IReadOnlyList<ExecutionRecord> batch)
+    {
+        var ids = new HashSet<Guid>(batch.Count);
+        foreach (var record in batch)
+        {
+            if (!ids.Add(record.Id))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>At most <paramref name="limit"/> records committed after <paramref name="commit"/>, in commit order.</summary>
@@ -391,7 +436,8 @@ internal sealed class RecordStore : IDisposable
         }
         catch (Exception ex)
         {
-            _faulted = ex is IOException or LiteException or ObjectDisposedException;
+            // A duplicate id is the batch's, not the engine's: the engine stays usable.
+            _faulted = ex is IOException or ObjectDisposedException or LiteException { ErrorCode: not LiteException.INDEX_DUPLICATE_KEY };
             try
             {
                 _database.Rollback();

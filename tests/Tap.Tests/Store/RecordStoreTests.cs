@@ -73,6 +73,30 @@ public sealed class RecordStoreTests
     }
 
     [Test]
+    public void A_batch_with_one_stored_execution_among_new_ones_stores_each_once_and_commits_each_anew()
+    {
+        using var store = new RecordStore(_path);
+        var stored = SampleRecords.Full();
+        store.Save([stored]);
+
+        var replay = SampleRecords.Full(id: stored.Id);
+        replay.ChunkCount = stored.ChunkCount + 1;
+        replay.ByteCount = stored.ByteCount + 1;
+        var fresh = Enumerable.Range(0, 5).Select(_ => SampleRecords.Full()).ToList();
+        var saved = store.Save([fresh[0], fresh[1], replay, fresh[2], fresh[3], fresh[4]], []);
+
+        Assert.That(store.Count(), Is.EqualTo(6));
+        Assert.That(saved.Replaced.Select(r => r.Id), Is.EqualTo(new[] { stored.Id }));
+        Assert.That(store.Find(stored.Id.ToString())!.ChunkCount, Is.EqualTo(replay.ChunkCount));
+        Assert.That(store.CommittedAfter(0, 100).Select(r => r.Commit), Is.EqualTo(new long[] { 2, 3, 4, 5, 6, 7 }));
+        Assert.That(store.LastCommit, Is.EqualTo(7));
+
+        // The store was not taken for faulted: it goes on saving.
+        store.Save([SampleRecords.Full()]);
+        Assert.That(store.Count(), Is.EqualTo(7));
+    }
+
+    [Test]
     public void A_file_with_the_status_model_and_recorded_at_indexes_of_before_keeps_them_whole_as_records_are_added()
     {
         var old = SampleRecords.Full(status: "failed");
