@@ -11,7 +11,8 @@ namespace Tap.Benchmarks;
 /// <c>store-allocations</c>: what <see cref="RecordStore.Save(IReadOnlyList{Tap.Sidecar.Records.ExecutionRecord})"/> allocates per
 /// record, by type, sampled from the runtime's own allocation ticks (an <see cref="EventListener"/> on
 /// <c>Microsoft-Windows-DotNETRuntime</c>, one event per ~100 KB allocated, naming the type that crossed it), over 20,000
-/// records saved in batches of the writer's size into a file already holding 20,000.
+/// records saved in batches of the writer's size into a file already holding 20,000; then the same for the sidecar's code
+/// alone (state, aggregator, decision, record: <see cref="RecordBuilder"/>) building those records.
 /// </summary>
 internal static class StoreAllocations
 {
@@ -19,13 +20,21 @@ internal static class StoreAllocations
 
     public static int Run()
     {
+        using var ticks = new AllocationTicks();
+        RecordBuilder.Build(FixtureSet.All, Records);
+        var beforeBuild = GC.GetTotalAllocatedBytes(precise: true);
+        ticks.On = true;
         var records = RecordBuilder.Build(FixtureSet.All, Records);
+        ticks.On = false;
+        var built = GC.GetTotalAllocatedBytes(precise: true) - beforeBuild;
+        Console.WriteLine($"The sidecar's code alone (state, aggregator, decision, record), {Records:N0} executions: {built / Records:N0} B allocated per execution");
+        Print(ticks.ByType);
+        ticks.ByType.Clear();
         var prefill = RecordBuilder.Build(FixtureSet.All, Records);
         var batchSize = new StoreOptions().MaxBatchSize;
         var folder = Endpoints.NewTempFolder();
         try
         {
-            using var ticks = new AllocationTicks();
             long allocated;
             TimeSpan took;
             using (var store = new RecordStore(Path.Combine(folder, "store.db")))
@@ -50,16 +59,20 @@ internal static class StoreAllocations
 
             var document = records.Take(500).Average(r => LiteDB.BsonSerializer.Serialize(RecordBson.ToDocument(r)).Length);
             Console.WriteLine($"RecordStore.Save, {Records:N0} records in batches of {batchSize:N0}: {allocated / Records:N0} B allocated and {took.TotalMicroseconds / Records:N1} µs per record; a record's document is {document:N0} B");
-            foreach (var (type, bytes) in ticks.ByType.OrderByDescending(t => t.Value).Take(12))
-            {
-                Console.WriteLine($"{bytes / Records,10:N0} B/record  {type}");
-            }
-
+            Print(ticks.ByType);
             return 0;
         }
         finally
         {
             Endpoints.DeleteFolder(folder);
+        }
+    }
+
+    private static void Print(Dictionary<string, long> byType)
+    {
+        foreach (var (type, bytes) in byType.OrderByDescending(t => t.Value).Take(12))
+        {
+            Console.WriteLine($"{bytes / Records,10:N0} B/record  {type}");
         }
     }
 
