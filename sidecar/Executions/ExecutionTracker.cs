@@ -66,8 +66,8 @@ internal sealed class ExecutionTracker(
         tracked.NextSequence = message.Sequence + 1;
         if (message is ChunkMessage chunk)
         {
-            tracked.Raw?.Add(chunk.Data, at);
             tracked.State.OnChunk(chunk.Data, at);
+            tracked.Raw?.Keep(chunk.Data, at);
             return;
         }
 
