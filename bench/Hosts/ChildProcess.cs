@@ -79,6 +79,13 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         info.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
+
+        // tap's own runtimeconfig turns dynamic PGO off (docs/benchmarks.md, "Cold start"); this harness's does not.
+        if (role == "sidecar")
+        {
+            info.Environment["DOTNET_TieredPGO"] = "0";
+        }
+
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;

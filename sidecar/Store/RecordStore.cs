@@ -84,7 +84,10 @@ internal sealed class RecordStore : IDisposable
             var executions = session.Database.GetCollection<ExecutionRecord>(CollectionName);
             _ = executions.LongCount();
             _ = executions.Query().OrderByDescending(x => x.StartedAt).Limit(1).ToList();
-            _ = executions.Query().OrderByDescending(x => x.Commit).Limit(1).ToList();
+            if (HasCommitIndex(session.Database))
+            {
+                _ = executions.Query().OrderByDescending(x => x.Commit).Limit(1).ToList();
+            }
             _ = ShimLossBook.Count(session.Database, new RecordQuery());
         }
         catch (Exception exception) when (exception is not DatabaseRefusedException and not UnauthorizedAccessException)
@@ -462,6 +465,12 @@ internal sealed class RecordStore : IDisposable
         RecoverForRead();
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        if (query.CommittedAfter is not null && !HasCommitIndex(_database))
+        {
+            // Written only by a Tap from before commits were numbered: none of its records has one.
+            return [];
+        }
+
         return BuildQuery(query).Limit(query.Limit).ToList();
     }
 
@@ -721,6 +730,9 @@ internal sealed class RecordStore : IDisposable
         }
     }
 
+    private static bool HasCommitIndex(LiteDatabase database) =>
+        database.GetCollection("$indexes").Find(BsonExpression.Create("collection = @0 AND name = @1", CollectionName, nameof(ExecutionRecord.Commit))).Any();
+
     private ILiteQueryable<ExecutionRecord> Filter(RecordQuery query)
     {
         var queryable = _executions.Query();
@@ -741,6 +753,8 @@ internal sealed class RecordStore : IDisposable
             (RecordSort.Latency, true) => queryable.OrderBy(x => x.LatencyMs),
             (RecordSort.Ttft, false) => queryable.OrderByDescending(x => x.TimeToFirstTokenMs),
             (RecordSort.Ttft, true) => queryable.OrderBy(x => x.TimeToFirstTokenMs),
+            // A file only a Tap from before commits were numbered has written: its RecordedAt index orders it, not a sort of it all.
+            (RecordSort.Recorded, var ascending) when !HasCommitIndex(_database) => ascending ? queryable.OrderBy(x => x.RecordedAt) : queryable.OrderByDescending(x => x.RecordedAt),
             (RecordSort.Recorded, false) => queryable.OrderByDescending(x => x.Commit),
             (RecordSort.Recorded, true) => queryable.OrderBy(x => x.Commit),
             (_, true) => queryable.OrderBy(x => x.StartedAt),

@@ -1,3 +1,4 @@
+using LiteDB;
 using Tap.Sidecar.Records;
 using Tap.Sidecar.Store;
 using Tap.Tests.Support;
@@ -66,6 +67,31 @@ public sealed class RecordPagerTests
 
         Assert.That(shown.Select(r => r.Id), Is.EqualTo(backlog.Select(r => r.Id)));
         Assert.That(await tail.PollAsync(source, CancellationToken.None), Is.Empty);
+    }
+
+    [Test]
+    public async Task Tail_of_a_file_from_before_commits_were_numbered_shows_its_latest_by_record_time_then_nothing()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("tap.db");
+        var old = Enumerable.Range(0, 5).Select(i => Recorded(SampleRecords.BaseTime.AddSeconds(i))).Reverse().ToList();
+        using (var database = new LiteDatabase(new ConnectionString { Filename = path }, RecordStore.CreateMapper()))
+        {
+            var executions = database.GetCollection<ExecutionRecord>("executions");
+            executions.EnsureIndex(x => x.StartedAt);
+            executions.EnsureIndex(x => x.RequestId);
+            executions.EnsureIndex(x => x.RecordedAt);
+            executions.Insert(old);
+        }
+
+        await using var source = new StoreRecordSource(new RecordStore(path, readOnly: true), "test", ownsStore: true);
+        var tail = new RecordTail(new RecordQuery { Limit = 2 });
+
+        var first = await tail.PollAsync(source, CancellationToken.None);
+        var second = await tail.PollAsync(source, CancellationToken.None);
+
+        Assert.That(first.Select(r => r.Id), Is.EqualTo(new[] { old[1].Id, old[0].Id }));
+        Assert.That(second, Is.Empty);
     }
 
     private static ExecutionRecord Recorded(DateTime at)
