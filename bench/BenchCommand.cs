@@ -10,12 +10,12 @@ using Tap.Benchmarks.Shim;
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro,sidecar-gc</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro,sidecar-runtime</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-micro", "sidecar-gc"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-micro", "sidecar-runtime"];
 
     // shim and shim-micro repeat parts of gateway and micro, for measuring one change to the shim: only when named.
     private static readonly string[] Default = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory"];
@@ -34,7 +34,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro,sidecar-gc] | store-allocations");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro,sidecar-runtime] | store-allocations");
             return 2;
         }
 
@@ -62,7 +62,7 @@ internal static class BenchCommand
                 "cold" => await ColdStartSection.RunAsync(settings),
                 "shim" => await ShimSection.RunAsync(settings),
                 "shim-micro" => ShimSection.Micro(settings),
-                "sidecar-gc" => await SidecarGcSection.RunAsync(settings),
+                "sidecar-runtime" => await SidecarRuntimeSection.RunAsync(settings),
                 _ => await MemorySection.RunAsync(settings),
             };
             report.Add(section, markdown, LoadSampler.Current());

@@ -55,7 +55,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <param name="serverGc">ASP.NET Core apps run the server GC by default; the sidecar (a console app) does not.</param>
     public static Task<ChildProcess> StartAsync(string role, bool serverGc, params string[] args) => StartAsync(role, serverGc, new Dictionary<string, string>(), args);
 
-    /// <param name="environment">Runtime settings for this child only (each overrides the GC choice above).</param>
+    /// <param name="environment">Runtime settings for this child only (each overrides the settings above).</param>
     public static async Task<ChildProcess> StartAsync(string role, bool serverGc, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!)
