@@ -12,9 +12,11 @@ namespace Tap.Benchmarks.Hosts;
 /// <summary>
 /// The sample YARP gateway, exactly as samples/Gateway runs it, with the shim (<c>--tap true</c>) or without. Optional
 /// <c>--spool-mode</c>, <c>--spool-path</c> and <c>--spool-max-bytes</c> set the shim's spool; <c>--sidecar away</c> starts it
-/// with nobody on its endpoint, so that everything it captures goes to the spool.
+/// with nobody on its endpoint, so that everything it captures goes to the spool. Without <c>--spool-path</c> the spool is
+/// a folder of its own, removed when the role stops: what one run leaves unacknowledged in the default folder would
+/// otherwise be adopted, and its delivery charged, by the next run's gateway.
 /// </summary>
-internal sealed class GatewayRole(WebApplication app, string address, TapClient? tap) : IRole
+internal sealed class GatewayRole(WebApplication app, string address, TapClient? tap, string? ownSpool) : IRole
 {
     private static readonly (string Arg, string Key)[] SpoolOptions = [("spool-mode", "Spool:Mode"), ("spool-path", "Spool:Path"), ("spool-max-bytes", "Spool:MaxBytes"), ("max-buffered-bytes", "MaxBufferedBytes")];
 
@@ -36,6 +38,12 @@ internal sealed class GatewayRole(WebApplication app, string address, TapClient?
             }
         }
 
+        var ownSpool = withTap && args.Get("spool-path") is null ? Directory.CreateTempSubdirectory("tap-bench-spool-").FullName : null;
+        if (ownSpool is not null)
+        {
+            options.AddRange(["--Tap:Spool:Path", ownSpool]);
+        }
+
         var app = GatewayApp.Create([.. options]);
         var away = args.Get("sidecar") == "away";
         await app.StartAsync();
@@ -52,7 +60,7 @@ internal sealed class GatewayRole(WebApplication app, string address, TapClient?
             throw new InvalidOperationException("The gateway's shim did not connect to the sidecar.");
         }
 
-        return new GatewayRole(app, address, tap);
+        return new GatewayRole(app, address, tap, ownSpool);
     }
 
     /// <summary><c>counters</c>: the shim's counters as JSON, to check that nothing was dropped.</summary>
@@ -64,5 +72,9 @@ internal sealed class GatewayRole(WebApplication app, string address, TapClient?
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        if (ownSpool is not null)
+        {
+            Directory.Delete(ownSpool, recursive: true);
+        }
     }
 }

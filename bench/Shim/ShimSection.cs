@@ -105,7 +105,7 @@ internal static class ShimSection
 
             var counters = await GatewaySide.CountersAsync(shim);
             return new StringBuilder().AppendLine(table.ToString()).AppendLine(ratios.ToString()).AppendLine(CultureInfo.InvariantCulture,
-                $"Unpaced provider, rounds of {settings.GatewayRoundDuration.TotalSeconds:0.##} s, {settings.GatewayRounds} per side per row, the order rotated each round. The tapped gateway's shim: {counters.ExecutionsStarted:N0} executions, {counters.FramesWritten:N0} frames written, {counters.FramesDropped:N0} dropped, {counters.ExecutionsAcknowledged:N0} acknowledged.").ToString();
+                $"Unpaced provider, rounds of {settings.GatewayRoundDuration.TotalSeconds:0.##} s, {settings.GatewayRounds} per side per row, the order rotated each round. The tapped gateway's shim: {counters.ExecutionsStarted:N0} executions, {counters.FramesWritten:N0} frames written, {counters.FramesDropped:N0} dropped, {counters.FramesSpilled:N0} written to the spool (over its memory cap), {counters.ExecutionsAcknowledged:N0} acknowledged.").ToString();
         }
         finally
         {

@@ -18,7 +18,9 @@ internal sealed partial class DeliveryLoop
     // After a write the loop rests this long before it waits on the buffer again. A waiting loop is woken by the
     // proxy thread that enqueues the next frame: one thread-pool wake-up per frame, paid partly on the proxy's
     // thread. Resting lets frames queue without waking anyone and leave together in one write; only a frame's
-    // delivery to the sidecar waits, never the proxy (docs/benchmarks.md).
+    // delivery to the sidecar waits, never the proxy (docs/benchmarks.md). A full batch does not rest: more is
+    // waiting, and resting after each 64 KiB capped delivery below what a busy gateway produces, so the backlog
+    // grew until the oldest executions went to the spool.
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(1);
 
     // While a write waits on the sidecar, the loop looks at the buffer this often instead of on every frame.
@@ -141,8 +143,9 @@ internal sealed partial class DeliveryLoop
 
                 if (_writing is { IsCompleted: true })
                 {
+                    var full = _used >= BatchBytes;
                     await EndWriteAsync().ConfigureAwait(false);
-                    linger = _session is null ? null : Task.Delay(Linger, _time, stopping);
+                    linger = _session is null || full ? null : Task.Delay(Linger, _time, stopping);
                 }
 
                 if (linger is { IsCompleted: true })

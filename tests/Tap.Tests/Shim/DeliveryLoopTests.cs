@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Tap.Protocol;
 using Tap.Shim;
 using Tap.Tests.Support;
@@ -71,5 +72,38 @@ public class DeliveryLoopTests
         var ids = sidecar.OfType<HelloMessage>().Select(h => h.InstanceId).ToList();
         Assert.That(ids, Has.All.Not.Null.And.All.Property("Length").EqualTo(16));
         Assert.That(ids[0], Is.Not.EqualTo(ids[1]));
+    }
+
+    [Test]
+    public async Task A_backlog_of_many_batches_is_written_back_to_back_without_resting_between_full_ones()
+    {
+        // The clock never moves: a loop that rested after every 64 KiB batch (it did, capping what a busy gateway could
+        // deliver until its backlog went to the spool) would write the first batch and no more.
+        var pipe = TestEndpoints.UniquePipeName();
+        var frozen = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var client = new TapClient(new TapClientOptions { Endpoint = pipe, ConnectTimeout = TimeSpan.FromSeconds(30), ShutdownTimeout = TimeSpan.Zero, Spool = { Mode = TapSpoolMode.Off } }, frozen);
+        RawSidecar? sidecar = null;
+        try
+        {
+            // Staged before there is a sidecar, so that the loop finds them all waiting when it connects.
+            for (var i = 0; i < 64; i++)
+            {
+                using var execution = client.StartExecution(new TapExecutionInfo { RequestId = $"backlog-{i}" });
+                execution.Chunk(new byte[4 * 1024]);
+            }
+
+            sidecar = new RawSidecar(pipe);
+            var listening = sidecar;
+            await Eventually.TrueAsync(() => listening.OfType<EndMessage>().Count() == 64, "all 256 KiB reach the sidecar with the clock standing still", TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            frozen.Advance(TimeSpan.FromMinutes(1));
+            await client.DisposeAsync();
+            if (sidecar is not null)
+            {
+                await sidecar.DisposeAsync();
+            }
+        }
     }
 }
