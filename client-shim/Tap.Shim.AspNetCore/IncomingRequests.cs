@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Tap.Shim.Capture;
 
@@ -15,12 +16,14 @@ internal static class IncomingRequests
         var body = ReadOnlyMemory<byte>.Empty;
         if (request.ContentLength is > 0 and <= MaxInspectedBody && request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
         {
-            // Buffered, so the app (or YARP) still reads the whole body after us.
-            request.EnableBuffering();
-            var buffer = new byte[request.ContentLength.Value];
-            var read = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, context.RequestAborted).ConfigureAwait(false);
-            request.Body.Position = 0;
-            body = buffer.AsMemory(0, read);
+            // Read once, here; the app (or YARP) then reads the same bytes from memory. EnableBuffering would copy them
+            // a second time and write any body over 30 KB (a long conversation) to a temporary file, per request.
+            var length = (int)request.ContentLength.Value;
+            var pooled = new PooledBody(ArrayPool<byte>.Shared.Rent(length));
+            context.Response.RegisterForDispose(pooled);
+            var read = await request.Body.ReadAtLeastAsync(pooled.Buffer.AsMemory(0, length), length, throwOnEndOfStream: false, context.RequestAborted).ConfigureAwait(false);
+            request.Body = pooled.Stream = new MemoryStream(pooled.Buffer, 0, read, writable: false);
+            body = pooled.Buffer.AsMemory(0, read);
         }
 
         var path = request.Path.Value + request.QueryString.Value;
@@ -39,5 +42,22 @@ internal static class IncomingRequests
             RequestPath = path,
             RequestBody = body,
         };
+    }
+
+    /// <summary>
+    /// The body's pooled array, returned once the request is over; its stream is closed first, so that a read after the
+    /// request fails as it would on the server's own body instead of reading an array the pool has handed on.
+    /// </summary>
+    private sealed class PooledBody(byte[] buffer) : IDisposable
+    {
+        public byte[] Buffer { get; } = buffer;
+
+        public MemoryStream? Stream { get; set; }
+
+        public void Dispose()
+        {
+            Stream?.Dispose();
+            ArrayPool<byte>.Shared.Return(Buffer);
+        }
     }
 }

@@ -170,6 +170,25 @@ public class YarpGatewayTests
     }
 
     [Test]
+    public async Task A_json_body_over_aspnet_cores_30_KB_buffer_reaches_the_provider_exactly_as_sent_and_the_record_names_its_model()
+    {
+        var transcript = FixtureFiles.Read("openai-chat/text.sse");
+        await using var chain = await GatewayChain.StartAsync(ProviderResponse.Streamed(transcript));
+        chain.Provider.CaptureBodies = true;
+        var json = RequestBodies.LongConversation("gpt-4.1");
+
+        var (_, body) = await StreamingClient.ReadAllAsync(chain.Client, StreamingClient.Post("/v1/chat/completions", json, "long-body"));
+
+        var record = await chain.Sidecar.WaitForRecordAsync("long-body");
+        Assert.Multiple(() =>
+        {
+            Assert.That(body, Is.EqualTo(transcript));
+            Assert.That(chain.Provider.Bodies.Single(), Is.EqualTo(System.Text.Encoding.UTF8.GetBytes(json)), "the provider received every byte the client sent");
+            Assert.That((record.Status, record.RequestedModel), Is.EqualTo(("completed", "gpt-4.1")));
+        });
+    }
+
+    [Test]
     public async Task Attaching_the_shim_changes_neither_the_bytes_nor_the_headers_the_client_receives()
     {
         var transcript = FixtureFiles.Read("openai-chat/text.sse");

@@ -32,6 +32,22 @@ public class MiddlewareTests
     }
 
     [Test]
+    public async Task App_reads_a_json_body_over_aspnet_cores_30_KB_buffer_exactly_as_sent_and_the_record_names_its_model()
+    {
+        await using var sidecar = await SidecarProcess.StartAsync();
+        await using var app = await StartAppAsync(sidecar.PipeName, TimeSpan.Zero);
+        using var client = new HttpClient { BaseAddress = app.Address };
+        var json = RequestBodies.LongConversation("claude-opus-4-1");
+
+        using var response = await client.SendAsync(StreamingClient.Post("/v1/echo", json, "mw-long-body"));
+        var echoed = await response.Content.ReadAsStringAsync();
+
+        var record = await sidecar.WaitForRecordAsync("mw-long-body");
+        Assert.That(echoed, Is.EqualTo(json), "the app read every byte the client sent, once");
+        Assert.That(record.RequestedModel, Is.EqualTo("claude-opus-4-1"));
+    }
+
+    [Test]
     public async Task Client_leaving_while_the_app_writes_is_recorded_canceled()
     {
         await using var sidecar = await SidecarProcess.StartAsync();
@@ -72,6 +88,7 @@ public class MiddlewareTests
         var app = builder.Build();
         app.UseTap();
         app.MapPost("/v1/messages", (HttpContext context) => ProviderResponse.Streamed(Transcript, pause).WriteAsync(context));
+        app.MapPost("/v1/echo", (HttpContext context) => context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted));
         await app.StartAsync();
         var tap = app.Services.GetRequiredService<TapClient>();
         await Eventually.TrueAsync(() => tap.IsConnected, "the shim connects");

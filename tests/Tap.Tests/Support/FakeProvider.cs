@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,6 +32,12 @@ internal sealed class FakeProvider : IAsyncDisposable
     /// <summary>Set when the provider saw its client (the gateway) go away before the response was written.</summary>
     public int ClientsGone;
 
+    /// <summary>Read each request's body before responding and keep it in <see cref="Bodies"/>.</summary>
+    public bool CaptureBodies { get; set; }
+
+    /// <summary>The request bodies as they arrived, in order, while <see cref="CaptureBodies"/> is set.</summary>
+    public ConcurrentQueue<byte[]> Bodies { get; } = new();
+
     public static Task<FakeProvider> StartAsync(ProviderResponse response) => StartAsync(_ => response);
 
     public static async Task<FakeProvider> StartAsync(Func<HttpRequest, ProviderResponse> respond)
@@ -45,6 +52,13 @@ internal sealed class FakeProvider : IAsyncDisposable
             Interlocked.Increment(ref provider!.Requests);
             try
             {
+                if (provider.CaptureBodies)
+                {
+                    using var body = new MemoryStream();
+                    await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+                    provider.Bodies.Enqueue(body.ToArray());
+                }
+
                 await respond(context.Request).WriteAsync(context);
             }
             catch (Exception ex) when (ex is OperationCanceledException or IOException)
