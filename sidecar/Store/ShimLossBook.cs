@@ -76,7 +76,13 @@ internal static class ShimLossBook
             return;
         }
 
+        // Nearly always empty: one look instead of a delete per record, each a walk of the id index.
         var lost = database.GetCollection(LostCollection);
+        if (!lost.Exists(Query.All()))
+        {
+            return;
+        }
+
         foreach (var record in recorded)
         {
             lost.Delete(record.Id);
