@@ -10,14 +10,14 @@ using Tap.Benchmarks.Shim;
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro,sidecar-runtime</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-gateways,shim-micro,sidecar-runtime</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-micro", "sidecar-runtime"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-gateways", "shim-micro", "sidecar-runtime"];
 
-    // shim and shim-micro repeat parts of gateway and micro, for measuring one change to the shim: only when named.
+    // shim, shim-gateways and shim-micro repeat parts of gateway and micro, for measuring one change to the shim: only when named.
     private static readonly string[] Default = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory"];
 
     public static async Task<int> RunAsync(string[] args)
@@ -34,7 +34,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-micro,sidecar-runtime] | store-allocations");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-gateways,shim-micro,sidecar-runtime] | store-allocations");
             return 2;
         }
 
@@ -61,6 +61,7 @@ internal static class BenchCommand
                 "store" => StoreSection.Run(settings),
                 "cold" => await ColdStartSection.RunAsync(settings),
                 "shim" => await ShimSection.RunAsync(settings),
+                "shim-gateways" => await ShimSection.GatewaysAsync(settings),
                 "shim-micro" => ShimSection.Micro(settings),
                 "sidecar-runtime" => await SidecarRuntimeSection.RunAsync(settings),
                 _ => await MemorySection.RunAsync(settings),
