@@ -9,6 +9,19 @@ internal static class SpoolFiles
     public static string[] Segments(string folder) =>
         Directory.Exists(folder) ? Directory.GetFiles(folder, "*.seg").Order(StringComparer.Ordinal).ToArray() : [];
 
+    /// <summary>The bytes left in the segment files; one the shim deletes while they are counted holds none.</summary>
+    public static long Bytes(string folder) => Segments(folder).Sum(segment =>
+    {
+        try
+        {
+            return new FileInfo(segment).Length;
+        }
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    });
+
     /// <summary>The intact records' flags, in order, over every segment.</summary>
     public static List<byte> RecordFlags(string folder)
     {
