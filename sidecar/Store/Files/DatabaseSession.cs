@@ -27,11 +27,11 @@ internal sealed class DatabaseSession : IDisposable
     /// <summary>Opens <paramref name="path"/> to write, creating it (and its log) owner-only when missing.</summary>
     public static DatabaseSession OpenWriter(string path, BsonMapper mapper)
     {
-        var data = new SyncedFileStream(new FileStream(path, OwnerOnly.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete)));
+        var data = new SyncedFileStream(new FileStream(path, OwnerOnly.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete)), syncOnFlush: true);
         Stream? log = null;
         try
         {
-            log = new SyncedFileStream(new FileStream(DatabasePaths.Log(path), OwnerOnly.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete)));
+            log = new SyncedFileStream(new FileStream(DatabasePaths.Log(path), OwnerOnly.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete)), syncOnFlush: false);
             return Open(data, log, readOnly: false, mapper);
         }
         catch

@@ -2,20 +2,32 @@ namespace Tap.Sidecar.Store.Files;
 
 /// <summary>
 /// A database file as LiteDB writes it, telling what reached the disk. LiteDB 5.0.20's Commit only queues the
-/// transaction's pages for a background writer and returns (DiskWriterQueue), which fsyncs the log only when its
-/// queue runs empty, and by Stream.Flush() (no fsync) when the stream is not its own FileStream. So here Flush is
-/// an fsync, and <see cref="WaitDurable"/> lets a committer wait until its pages are written and synced, or learn
-/// that writing them failed (a full disk), in which case LiteDB's engine has closed itself.
+/// transaction's pages for a background writer and returns (DiskWriterQueue), which flushes the file every time its
+/// queue runs empty, and by Stream.Flush() (no fsync) when the stream is not its own FileStream. <see cref="WaitDurable"/>
+/// lets a committer wait until its pages are written and synced, or learn that writing them failed (a full disk), in
+/// which case LiteDB's engine has closed itself. The data file syncs on every Flush (a checkpoint's, before the log is
+/// cut). The log syncs in <see cref="WaitDurable"/>, once per commit: its writer's queue runs empty several times while
+/// a transaction's pages are queued, and a sync at each of those cost the sidecar about a tenth of its CPU
+/// (docs/benchmarks.md).
 /// </summary>
-internal sealed class SyncedFileStream(FileStream file) : Stream
+/// <param name="syncOnFlush">Whether Flush syncs (the data file); if not, <see cref="WaitDurable"/> does (the log).</param>
+internal sealed class SyncedFileStream(FileStream file, bool syncOnFlush) : Stream
 {
     private readonly object _gate = new();
+
+    // One sync at a time: the committers' and the writer's flushes would only repeat each other's.
+    private readonly object _syncGate = new();
     // What the file held when it was opened (a log a killed sidecar left) is on disk as far as this process can make
     // it: counting it as durable lets a write that changes nothing (a purge that deletes nothing) return at once instead
     // of waiting for a sync of bytes that will never be written again.
     private long _writtenEnd = file.Length;
     private long _durableEnd = file.Length;
     private long _generation;
+
+    // Counted, not located: a checkpoint writes the data file's pages in place, below any end already synced.
+    private long _writes;
+    private long _syncedWrites;
+    private long _syncs;
     private Exception? _failure;
 
     /// <summary>The first write or sync that failed; LiteDB's engine over this file is unusable from then on.</summary>
@@ -42,6 +54,18 @@ internal sealed class SyncedFileStream(FileStream file) : Stream
         }
     }
 
+    /// <summary>fsyncs so far: what a commit costs the disk besides its writes.</summary>
+    public long Syncs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _syncs;
+            }
+        }
+    }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -53,7 +77,7 @@ internal sealed class SyncedFileStream(FileStream file) : Stream
     public override long Position { get => file.Position; set => file.Position = value; }
 
     /// <summary>
-    /// Blocks until every byte before <paramref name="end"/> is synced, or the file was cut since
+    /// Blocks until every byte before <paramref name="end"/> is written and synced, or the file was cut since
     /// <paramref name="generation"/> (what it held is then in the synced data file).
     /// </summary>
     /// <exception cref="IOException">Writing or syncing failed; the bytes may never reach the file.</exception>
@@ -61,15 +85,22 @@ internal sealed class SyncedFileStream(FileStream file) : Stream
     {
         lock (_gate)
         {
-            while (_failure is null && _generation == generation && _durableEnd < end)
+            while (_failure is null && _generation == generation && (syncOnFlush ? _durableEnd : _writtenEnd) < end)
             {
                 Monitor.Wait(_gate);
             }
 
-            if (_failure is not null && (_generation == generation && _durableEnd < end))
+            ThrowIfFailedBefore(generation, end);
+            if (_generation != generation || _durableEnd >= end)
             {
-                throw new IOException("The database log could not be written: " + _failure.Message, _failure);
+                return;
             }
+        }
+
+        Sync();
+        lock (_gate)
+        {
+            ThrowIfFailedBefore(generation, end);
         }
     }
 
@@ -92,31 +123,60 @@ internal sealed class SyncedFileStream(FileStream file) : Stream
         lock (_gate)
         {
             _writtenEnd = Math.Max(_writtenEnd, file.Position);
+            _writes++;
+            if (!syncOnFlush)
+            {
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
     public override void Flush()
     {
-        long end;
-        lock (_gate)
+        if (syncOnFlush)
         {
-            end = _writtenEnd;
+            Sync();
         }
+    }
 
-        try
+    // Syncs what was written when it starts; a sync that fails fails the file.
+    private void Sync()
+    {
+        lock (_syncGate)
         {
-            file.Flush(flushToDisk: true);
-        }
-        catch (Exception exception)
-        {
-            Fail(exception);
-            throw;
-        }
+            long end, generation, writes;
+            lock (_gate)
+            {
+                end = _writtenEnd;
+                generation = _generation;
+                writes = _writes;
+                if (writes == _syncedWrites)
+                {
+                    return;
+                }
+            }
 
-        lock (_gate)
-        {
-            _durableEnd = Math.Max(_durableEnd, end);
-            Monitor.PulseAll(_gate);
+            try
+            {
+                file.Flush(flushToDisk: true);
+            }
+            catch (Exception exception)
+            {
+                Fail(exception);
+                throw;
+            }
+
+            lock (_gate)
+            {
+                _syncedWrites = Math.Max(_syncedWrites, writes);
+                _syncs++;
+                if (_generation == generation)
+                {
+                    _durableEnd = Math.Max(_durableEnd, end);
+                }
+
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
@@ -134,6 +194,7 @@ internal sealed class SyncedFileStream(FileStream file) : Stream
 
         lock (_gate)
         {
+            _writes++;
             if (value < _writtenEnd)
             {
                 _writtenEnd = _durableEnd = value;
@@ -151,6 +212,14 @@ internal sealed class SyncedFileStream(FileStream file) : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private void ThrowIfFailedBefore(long generation, long end)
+    {
+        if (_failure is not null && _generation == generation && _durableEnd < end)
+        {
+            throw new IOException("The database log could not be written: " + _failure.Message, _failure);
+        }
     }
 
     private void Fail(Exception exception)
