@@ -10,12 +10,12 @@ using Tap.Benchmarks.Shim;
 namespace Tap.Benchmarks;
 
 /// <summary>
-/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-gateways,shim-micro,sidecar-runtime</c>. The hidden <c>role</c>
+/// <c>quick</c> or <c>full</c>, optionally <c>--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-gateways,shim-micro,sidecar-runtime,sidecar-paths</c>. The hidden <c>role</c>
 /// command is how the harness starts its own child processes (provider, gateways, sidecar, drain).
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-gateways", "shim-micro", "sidecar-runtime"];
+    private static readonly string[] Sections = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory", "shim", "shim-gateways", "shim-micro", "sidecar-runtime", "sidecar-paths"];
 
     // shim, shim-gateways and shim-micro repeat parts of gateway and micro, for measuring one change to the shim: only when named.
     private static readonly string[] Default = ["micro", "gateway", "spool", "ingest", "store", "cold", "memory"];
@@ -34,7 +34,7 @@ internal static class BenchCommand
 
         if (args.Length == 0 || args[0] is not ("quick" or "full"))
         {
-            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-gateways,shim-micro,sidecar-runtime] | store-allocations");
+            await Console.Error.WriteLineAsync("usage: dotnet run -c Release --project bench -- quick|full [--only micro,gateway,spool,ingest,store,cold,memory,shim,shim-gateways,shim-micro,sidecar-runtime,sidecar-paths] | store-allocations");
             return 2;
         }
 
@@ -64,6 +64,7 @@ internal static class BenchCommand
                 "shim-gateways" => await ShimSection.GatewaysAsync(settings),
                 "shim-micro" => ShimSection.Micro(settings),
                 "sidecar-runtime" => await SidecarRuntimeSection.RunAsync(settings),
+                "sidecar-paths" => await SidecarPathsSection.RunAsync(settings),
                 _ => await MemorySection.RunAsync(settings),
             };
             report.Add(section, markdown, LoadSampler.Current());

@@ -49,7 +49,7 @@ internal sealed class SidecarRole(IHost host) : IRole
         return new SidecarRole(host);
     }
 
-    /// <summary><c>recorded</c>: records committed and dropped by the store's writer; <c>exported</c>: spans the collector accepted; <c>gc</c>: collections of each generation, their pauses in ms and the bytes allocated so far; <c>jit</c>: methods compiled and the time spent compiling, in ms.</summary>
+    /// <summary><c>recorded</c>: records committed and dropped by the store's writer; <c>exported</c>: spans the collector accepted; <c>gc</c>: collections of each generation, their pauses in ms and the bytes allocated so far; <c>jit</c>: methods compiled and the time spent compiling, in ms; <c>io</c>: bytes and calls written so far.</summary>
     public Task<string> AnswerAsync(string command)
     {
         var writer = host.Services.GetRequiredService<RecordWriter>();
@@ -59,9 +59,17 @@ internal sealed class SidecarRole(IHost host) : IRole
             "exported" => (host.Services.GetServices<IHostedService>().OfType<Tap.Sidecar.Telemetry.SpanExportService>().SingleOrDefault()?.Exported ?? 0)
                 .ToString(System.Globalization.CultureInfo.InvariantCulture),
             "gc" => FormattableString.Invariant($"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:0} {GC.GetTotalAllocatedBytes()}"),
+            "io" => ProcessIo(),
             "jit" => FormattableString.Invariant($"{System.Runtime.JitInfo.GetCompiledMethodCount()} {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0}"),
             _ => "unknown command",
         });
+    }
+
+    // Bytes and calls of write(2) and its kin, and syncs are not counted there: what the store asks of the disk (Linux only).
+    private static string ProcessIo()
+    {
+        var io = File.ReadAllLines("/proc/self/io").Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        return $"{io["wchar"]} {io["syscw"]}";
     }
 
     public async ValueTask DisposeAsync()

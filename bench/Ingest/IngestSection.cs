@@ -199,6 +199,7 @@ internal static class IngestSection
             var before = drivers.Select(d => (d.Frames, d.Bytes)).ToArray();
             var sidecarCpu = sidecar.CpuTime;
             var gcBefore = await sidecar.AskAsync("gc");
+            var ioBefore = await sidecar.AskAsync("io");
             using var stopScraping = new CancellationTokenSource();
             var scraper = metrics ? ScrapeEverySecondAsync(new Uri($"http://127.0.0.1:{port}/metrics"), stopScraping.Token) : Task.FromResult(0);
             var clock = Stopwatch.StartNew();
@@ -210,6 +211,8 @@ internal static class IngestSection
             var elapsed = clock.Elapsed;
             var cpu = sidecar.CpuTime - sidecarCpu;
             var gcAfter = await sidecar.AskAsync("gc");
+            var io = (await sidecar.AskAsync("io")).Split(' ').Zip(ioBefore.Split(' '), (a, b) => long.Parse(a, CultureInfo.InvariantCulture) - long.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+            Console.WriteLine($"  sidecar wrote {io[0] / executions:N0} B per execution in {(double)io[1] / executions:0.00} writes");
             var (methods0, jit0) = ParseJit(jitAtStart);
             var (methods1, jit1) = ParseJit(await sidecar.AskAsync("jit"));
             Console.WriteLine($"  sidecar warmed with {sent * Clients:N0} executions; during the measurement it compiled {methods1 - methods0:N0} methods in {jit1 - jit0:N0} ms");
