@@ -4,7 +4,7 @@ using System.Text;
 namespace Tap.Protocol;
 
 /// <summary>
-/// Writes the shim's per-execution control frames but Start by hand, as <see cref="ChunkFrameEncoder"/> does chunks:
+/// Writes the shim's per-execution control frames but Start by hand, as <see cref="ChunkFrame"/> does chunks:
 /// Response, a Signal without text (UpstreamEnd, ClientAborted, DrainStarted) and End are in every execution, and
 /// MessagePack's serializer costs more than the rest of the frame's path (issue 16). Fields as the message classes key
 /// them; a string field is nil or str8, so text over 255 UTF-8 bytes goes through <see cref="ProtocolSerializer"/>.

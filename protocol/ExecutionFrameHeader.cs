@@ -30,4 +30,30 @@ internal static class ExecutionFrameHeader
         BinaryPrimitives.WriteInt64BigEndian(destination[p..], timestamp);
         return p + 8;
     }
+
+    /// <summary>
+    /// Reads the header <see cref="Write"/> writes from a frame's <paramref name="payload"/> (after its length prefix):
+    /// false for any other encoding of the same values, which the MessagePack decoder then reads. Returns where the
+    /// fourth field starts.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> payload, MessageType type, int fields, out ReadOnlySpan<byte> executionId, out uint sequence, out long timestamp, out int next)
+    {
+        const int Length = Bytes - ProtocolConstants.LengthPrefixBytes;
+        executionId = default;
+        sequence = 0;
+        timestamp = 0;
+        next = Length;
+        if (payload.Length < Length
+            || payload[0] != 0x92 || payload[1] != (byte)type || payload[2] != (byte)(0x90 | fields)
+            || payload[3] != 0xc4 || payload[4] != ProtocolConstants.ExecutionIdBytes
+            || payload[5 + ProtocolConstants.ExecutionIdBytes] != 0xce || payload[10 + ProtocolConstants.ExecutionIdBytes] != 0xd3)
+        {
+            return false;
+        }
+
+        executionId = payload.Slice(5, ProtocolConstants.ExecutionIdBytes);
+        sequence = BinaryPrimitives.ReadUInt32BigEndian(payload[(6 + ProtocolConstants.ExecutionIdBytes)..]);
+        timestamp = BinaryPrimitives.ReadInt64BigEndian(payload[(11 + ProtocolConstants.ExecutionIdBytes)..]);
+        return true;
+    }
 }

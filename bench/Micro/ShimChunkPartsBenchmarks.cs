@@ -13,7 +13,7 @@ namespace Tap.Benchmarks.Micro;
 [MemoryDiagnoser]
 public class ShimChunkPartsBenchmarks
 {
-    private const int FrameBytes = ChunkFrameEncoder.Overhead + 64;
+    private const int FrameBytes = ChunkFrame.Overhead + 64;
     private readonly byte[] _id = new byte[16];
     private readonly byte[] _data = new byte[64];
     private readonly byte[] _frame = new byte[FrameBytes];
@@ -39,7 +39,7 @@ public class ShimChunkPartsBenchmarks
     public void RentAndReturn() => _pool.Return(_pool.Rent(FrameBytes));
 
     [Benchmark]
-    public int Encode() => ChunkFrameEncoder.Write(_frame, _id, 7, 1_700_000_000_000_000, _data);
+    public int Encode() => ChunkFrame.Write(_frame, _id, 7, 1_700_000_000_000_000, _data);
 
     [Benchmark]
     public long TwoInterlockedAdds() => Interlocked.Add(ref _counter, FrameBytes) + Interlocked.Increment(ref _counter);

@@ -29,53 +29,79 @@ internal sealed class ExecutionTracker(
     public void Handle(ExecutionMessage message)
     {
         var id = ExecutionIds.FromBytes(message.ExecutionId);
-        var at = Timestamps.FromWire(message.Timestamp);
         if (message is StartMessage start)
         {
-            Begin(id, start, at);
+            Begin(id, start, Timestamps.FromWire(message.Timestamp));
             return;
         }
 
-        if (!_inFlight.TryGetValue(id, out var tracked))
-        {
-            throw new ProtocolException(ProtocolErrorCodes.UnknownExecution, $"{message.Type} for execution {id}, which was never started on this connection or has ended.");
-        }
-
-        if (tracked.Claim.TakenOver)
-        {
-            // The shim replayed it on a newer connection: this one's frames are stale, not an offence.
-            if (message is EndMessage)
-            {
-                _inFlight.Remove(id);
-            }
-
-            return;
-        }
-
-        if (message.Sequence != tracked.NextSequence)
-        {
-            if (message.Sequence < tracked.NextSequence)
-            {
-                tracked.State.AddNote($"{message.Type} with sequence {message.Sequence} repeated an earlier frame and was ignored.");
-                return;
-            }
-
-            tracked.State.AddNote($"Frames {tracked.NextSequence} to {message.Sequence - 1} never arrived: the capture is incomplete.");
-        }
-
-        tracked.NextSequence = message.Sequence + 1;
         if (message is ChunkMessage chunk)
         {
-            tracked.State.OnChunk(chunk.Data, at);
-            tracked.Raw?.Keep(chunk.Data, at);
+            HandleChunk(message.ExecutionId, message.Sequence, message.Timestamp, chunk.Data);
             return;
         }
 
+        if (Next(id, message.Type, message.Sequence) is not { } tracked)
+        {
+            return;
+        }
+
+        var at = Timestamps.FromWire(message.Timestamp);
         tracked.Raw?.Signal(at);
         if (SignalDispatcher.Apply(tracked.State, message, at) is { } how)
         {
             Finish(id, tracked, how);
         }
+    }
+
+    /// <summary>A Chunk's fields, read in place from the connection's buffer (<see cref="ChunkFrame.TryRead"/>) or from a decoded message.</summary>
+    public void HandleChunk(ReadOnlySpan<byte> executionId, uint sequence, long timestamp, ReadOnlySpan<byte> data)
+    {
+        if (Next(ExecutionIds.FromBytes(executionId), MessageType.Chunk, sequence) is not { } tracked)
+        {
+            return;
+        }
+
+        var at = Timestamps.FromWire(timestamp);
+        tracked.State.OnChunk(data, at);
+        tracked.Raw?.Keep(data, at);
+    }
+
+    /// <summary>
+    /// The execution a frame after its Start belongs to, its sequence checked and counted; null when the frame is to be
+    /// ignored (a repeat, or stale after a takeover).
+    /// </summary>
+    private Tracked? Next(Guid id, MessageType type, uint sequence)
+    {
+        if (!_inFlight.TryGetValue(id, out var tracked))
+        {
+            throw new ProtocolException(ProtocolErrorCodes.UnknownExecution, $"{type} for execution {id}, which was never started on this connection or has ended.");
+        }
+
+        if (tracked.Claim.TakenOver)
+        {
+            // The shim replayed it on a newer connection: this one's frames are stale, not an offence.
+            if (type == MessageType.End)
+            {
+                _inFlight.Remove(id);
+            }
+
+            return null;
+        }
+
+        if (sequence != tracked.NextSequence)
+        {
+            if (sequence < tracked.NextSequence)
+            {
+                tracked.State.AddNote($"{type} with sequence {sequence} repeated an earlier frame and was ignored.");
+                return null;
+            }
+
+            tracked.State.AddNote($"Frames {tracked.NextSequence} to {sequence - 1} never arrived: the capture is incomplete.");
+        }
+
+        tracked.NextSequence = sequence + 1;
+        return tracked;
     }
 
     /// <summary>A shim's report of executions it dropped whole: recorded as losses, acknowledged by the report's id once committed.</summary>

@@ -19,8 +19,8 @@ internal sealed class RawCapture(DateTimeOffset startedAt, int maxBytes)
     /// <summary>A chunk did not fit: the capture stops there, and a replay cannot re-decide the execution.</summary>
     public bool Truncated { get; private set; }
 
-    /// <summary>Keeps <paramref name="data"/> itself, not a copy: the caller hands the array over (a decoded Chunk frame's own).</summary>
-    public void Keep(byte[] data, DateTimeOffset at)
+    /// <summary>Keeps a copy of <paramref name="data"/>, which lies in the connection's buffer; nothing of a chunk that does not fit.</summary>
+    public void Keep(ReadOnlySpan<byte> data, DateTimeOffset at)
     {
         if (Truncated || _bytes + data.Length > maxBytes)
         {
@@ -29,7 +29,7 @@ internal sealed class RawCapture(DateTimeOffset startedAt, int maxBytes)
         }
 
         _bytes += data.Length;
-        Chunks.Add(new RawChunkEntry { OffsetMicros = Micros(at), Data = data });
+        Chunks.Add(new RawChunkEntry { OffsetMicros = Micros(at), Data = data.ToArray() });
     }
 
     /// <summary>A signal (response, client abort, upstream error or end, end, lost connection, shutdown) at <paramref name="at"/>.</summary>

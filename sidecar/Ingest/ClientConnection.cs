@@ -217,6 +217,13 @@ internal sealed class ClientConnection(
     {
         while (FrameReader.TryRead(ref buffer, options.MaxFrameBytes, out var payload))
         {
+            // Most frames are chunks: read in place, they cost no message object and no copy of their data.
+            if (payload.IsSingleSegment && ChunkFrame.TryRead(payload.FirstSpan, out var executionId, out var sequence, out var timestamp, out var data))
+            {
+                tracker.HandleChunk(executionId, sequence, timestamp, data);
+                continue;
+            }
+
             switch (ProtocolSerializer.Decode(payload))
             {
                 case LossMessage loss:

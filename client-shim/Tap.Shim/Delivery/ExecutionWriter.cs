@@ -183,13 +183,13 @@ internal sealed partial class ExecutionWriter
                 return;
             }
 
-            var length = ChunkFrameEncoder.Overhead + data.Length;
+            var length = ChunkFrame.Overhead + data.Length;
             if (Reserve(length, isEnd: false) is not { } segment)
             {
                 return;
             }
 
-            ChunkFrameEncoder.Write(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire(), data);
+            ChunkFrame.Write(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire(), data);
             Staged(segment, length, isStart: false, isEnd: false);
         }
     }

@@ -10,14 +10,14 @@ namespace Tap.Shim.Delivery;
 /// </summary>
 internal sealed class Outbox(TapClientOptions options, OutboundBuffer buffer, ShimCounters counters, DeliveryLoop delivery, TimeProvider time)
 {
-    private volatile int _maxChunkData = options.MaxFrameBytes - ChunkFrameEncoder.Overhead;
+    private volatile int _maxChunkData = options.MaxFrameBytes - ChunkFrame.Overhead;
     private int _closed;
 
     /// <summary>The most data bytes one Chunk frame carries on the current connection.</summary>
     public int MaxChunkData => _maxChunkData;
 
     /// <summary>From the delivery loop: a connection opened with this frame size.</summary>
-    public void Connected(int maxFrameBytes) => _maxChunkData = Math.Min(maxFrameBytes, options.MaxFrameBytes) - ChunkFrameEncoder.Overhead;
+    public void Connected(int maxFrameBytes) => _maxChunkData = Math.Min(maxFrameBytes, options.MaxFrameBytes) - ChunkFrame.Overhead;
 
     /// <summary>The client is being disposed: from now on every new segment is refused (and its execution dropped).</summary>
     public void Close() => Volatile.Write(ref _closed, 1);

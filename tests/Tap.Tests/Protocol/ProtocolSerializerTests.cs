@@ -35,8 +35,8 @@ public class ProtocolSerializerTests
     [Test]
     public void Chunk_frame_bytes_are_exactly_those_in_the_protocol_document()
     {
-        var buffer = new byte[ChunkFrameEncoder.Overhead + 5];
-        var written = ChunkFrameEncoder.Write(buffer, SampleId, 2, 1_700_000_000_000_000, "hello"u8);
+        var buffer = new byte[ChunkFrame.Overhead + 5];
+        var written = ChunkFrame.Write(buffer, SampleId, 2, 1_700_000_000_000_000, "hello"u8);
 
         var expected = Convert.FromHexString(
             "0000002d" + "92" + "04" + "94" + "c410000102030405060708090a0b0c0d0e0f" + "ce00000002" + "d300060a24181e4000" + "c6000000056865 6c6c6f".Replace(" ", ""));
@@ -48,8 +48,8 @@ public class ProtocolSerializerTests
     {
         var data = new byte[3000];
         Random.Shared.NextBytes(data);
-        var buffer = new byte[ChunkFrameEncoder.Overhead + data.Length];
-        ChunkFrameEncoder.Write(buffer, SampleId, 7, 99, data);
+        var buffer = new byte[ChunkFrame.Overhead + data.Length];
+        ChunkFrame.Write(buffer, SampleId, 7, 99, data);
 
         var decoded = (ChunkMessage)DecodeFrame(buffer);
 
@@ -60,6 +60,53 @@ public class ProtocolSerializerTests
             Assert.That(decoded.Timestamp, Is.EqualTo(99));
             Assert.That(decoded.Data, Is.EqualTo(data));
         });
+    }
+
+    [Test]
+    public void Hand_encoded_chunk_frame_is_read_in_place_field_by_field()
+    {
+        var data = new byte[3000];
+        Random.Shared.NextBytes(data);
+        var frame = new byte[ChunkFrame.Overhead + data.Length];
+        ChunkFrame.Write(frame, SampleId, 7, -99, data);
+
+        var ok = ChunkFrame.TryRead(frame.AsSpan(ProtocolConstants.LengthPrefixBytes), out var idSpan, out var sequence, out var timestamp, out var dataSpan);
+        var (id, read) = (idSpan.ToArray(), dataSpan.ToArray());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.True);
+            Assert.That(id, Is.EqualTo(SampleId));
+            Assert.That(sequence, Is.EqualTo(7));
+            Assert.That(timestamp, Is.EqualTo(-99));
+            Assert.That(read, Is.EqualTo(data));
+        });
+    }
+
+    [Test]
+    public void Chunk_encoded_another_valid_way_is_left_to_the_decoder()
+    {
+        // A MessagePack library writes the smallest encoding of each integer, as a shim of another language would.
+        var frame = ProtocolSerializer.ToFrame(new ChunkMessage { ExecutionId = SampleId, Sequence = 2, Timestamp = 1_700_000_000_000_000, Data = "hello"u8.ToArray() });
+
+        Assert.That(ChunkFrame.TryRead(frame.AsSpan(ProtocolConstants.LengthPrefixBytes), out _, out _, out _, out _), Is.False);
+        Assert.That(((ChunkMessage)DecodeFrame(frame)).Data, Is.EqualTo("hello"u8.ToArray()));
+    }
+
+    [Test]
+    public void Chunk_whose_data_length_disagrees_with_its_frame_is_not_read_in_place()
+    {
+        var frame = new byte[ChunkFrame.Overhead + 5 + 1];
+        ChunkFrame.Write(frame, SampleId, 2, 99, "hello"u8);
+        var payload = frame[ProtocolConstants.LengthPrefixBytes..];
+        bool Reads(byte[] bytes) => ChunkFrame.TryRead(bytes, out _, out _, out _, out _);
+
+        // One byte more than the data declares, then one byte fewer, then a header of another type.
+        var (longer, shorter, exact) = (Reads(payload), Reads(payload[..^2]), Reads(payload[..^1]));
+        payload[1] = (byte)MessageType.Signal;
+        var otherType = Reads(payload[..^1]);
+
+        Assert.That((longer, shorter, exact, otherType), Is.EqualTo((false, false, true, false)));
     }
 
     [Test]

@@ -81,9 +81,11 @@ internal sealed class RawShim : IAsyncDisposable
         Uncounted = uncounted,
     };
 
-    public async Task SendAsync(params IEnumerable<ProtocolMessage> messages)
+    public Task SendAsync(params IEnumerable<ProtocolMessage> messages) => SendBytesAsync(messages.SelectMany(ProtocolSerializer.ToFrame).ToArray());
+
+    /// <summary>Frames as the test encoded them (by hand, as the shim does).</summary>
+    public async Task SendBytesAsync(ReadOnlyMemory<byte> frames)
     {
-        var frames = messages.SelectMany(ProtocolSerializer.ToFrame).ToArray();
         await _writeLock.WaitAsync();
         try
         {
