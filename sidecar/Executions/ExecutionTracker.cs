@@ -28,16 +28,16 @@ internal sealed class ExecutionTracker(
 
     public void Handle(ExecutionMessage message)
     {
+        if (message is ChunkMessage chunk)
+        {
+            HandleChunk(message.ExecutionId, message.Sequence, message.Timestamp, chunk.Data);
+            return;
+        }
+
         var id = ExecutionIds.FromBytes(message.ExecutionId);
         if (message is StartMessage start)
         {
             Begin(id, start, Timestamps.FromWire(message.Timestamp));
-            return;
-        }
-
-        if (message is ChunkMessage chunk)
-        {
-            HandleChunk(message.ExecutionId, message.Sequence, message.Timestamp, chunk.Data);
             return;
         }
 
