@@ -11,12 +11,17 @@ internal sealed class GatewaySide(StreamingLoad load, ChildProcess gateway, Chil
     public static async Task<TapClientCounters> CountersAsync(ChildProcess gateway) =>
         JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters")) ?? new();
 
+    private static async Task<long> AllocatedAsync(ChildProcess gateway) =>
+        long.Parse(await gateway.AskAsync("allocated"), CultureInfo.InvariantCulture);
+
     public async Task<RoundResult> RoundAsync(int concurrency, TimeSpan duration)
     {
+        var allocated = await AllocatedAsync(gateway);
         var gatewayCpu = gateway.CpuTime;
         var sidecarCpu = sidecar?.CpuTime ?? TimeSpan.Zero;
         var result = await load.RunAsync(concurrency, duration);
         result.GatewayCpu = gateway.CpuTime - gatewayCpu;
+        result.GatewayAllocatedBytes = await AllocatedAsync(gateway) - allocated;
         if (sidecar is not null)
         {
             await WaitUntilRecordedAsync();

@@ -14,6 +14,9 @@ internal sealed class RoundResult
     /// <summary>CPU the gateway process used during the rounds.</summary>
     public TimeSpan GatewayCpu { get; set; }
 
+    /// <summary>Bytes the gateway process allocated during the rounds (its in-flight requests' tail included).</summary>
+    public long GatewayAllocatedBytes { get; set; }
+
     /// <summary>CPU the sidecar used for the rounds, until it had recorded them.</summary>
     public TimeSpan SidecarCpu { get; set; }
 
@@ -32,6 +35,7 @@ internal sealed class RoundResult
         Bytes += other.Bytes;
         Elapsed += other.Elapsed;
         GatewayCpu += other.GatewayCpu;
+        GatewayAllocatedBytes += other.GatewayAllocatedBytes;
         SidecarCpu += other.SidecarCpu;
         FirstByteMs.AddRange(other.FirstByteMs);
         TotalMs.AddRange(other.TotalMs);

@@ -13,6 +13,7 @@ internal static class RoleHost
 
     public static async Task<int> RunAsync(string role, RoleArgs args)
     {
+        using var allocations = AllocationSampler.StartIfAsked();
         IRole instance = role switch
         {
             "provider" => await ProviderRole.StartAsync(args),
@@ -31,6 +32,8 @@ internal static class RoleHost
                 Console.WriteLine(AnswerPrefix + await instance.AnswerAsync(command));
             }
         }
+
+        allocations?.Write(role);
 
         return 0;
     }

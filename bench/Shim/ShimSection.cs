@@ -66,8 +66,8 @@ internal static class ShimSection
         var clients = gateways.Select(g => StreamingLoad.CreateClient(new Uri(g.Gateway.ReadyPayload))).ToArray();
         try
         {
-            var table = new MarkdownTable("streams", "side", "requests/s", "total p50 ms", "total p99 ms", "gateway CPU µs/req", "errors");
-            var ratios = new MarkdownTable("streams", "side", "throughput / without tap", "target ≥ 95%", "gateway CPU µs/req − without tap", "target ≤ 5 µs");
+            var table = new MarkdownTable("streams", "side", "requests/s", "total p50 ms", "total p99 ms", "gateway CPU µs/req", "gateway bytes allocated/req", "errors");
+            var ratios = new MarkdownTable("streams", "side", "throughput / without tap", "target ≥ 95%", "gateway CPU µs/req − without tap", "target ≤ 5 µs", "bytes allocated/req − without tap");
             var sides = gateways.Select((g, i) => new GatewaySide(new StreamingLoad(clients[i], 0), g.Gateway, null)).ToArray();
             // Each side at each concurrency before anything is measured: the tapped gateway has more code to tier up
             // (its perf map still grew by a tenth in the first rounds when it was warmed at 16 streams only).
@@ -93,16 +93,18 @@ internal static class ShimSection
 
                 var baseline = results[0];
                 var baselineCpu = baseline.GatewayCpu.TotalMicroseconds / baseline.Requests;
+                var baselineAllocated = (double)baseline.GatewayAllocatedBytes / baseline.Requests;
                 for (var i = 0; i < sides.Length; i++)
                 {
                     var cpu = results[i].GatewayCpu.TotalMicroseconds / results[i].Requests;
-                    table.Add(concurrency, gateways[i].Name, results[i].RequestsPerSecond, results[i].TotalMs.Percentile(50), results[i].TotalMs.Percentile(99), cpu, results[i].Errors);
+                    var allocated = (double)results[i].GatewayAllocatedBytes / results[i].Requests;
+                    table.Add(concurrency, gateways[i].Name, results[i].RequestsPerSecond, results[i].TotalMs.Percentile(50), results[i].TotalMs.Percentile(99), cpu, allocated, results[i].Errors);
                     if (i > 0)
                     {
                         var throughput = results[i].RequestsPerSecond / baseline.RequestsPerSecond;
                         var tapped = i == sides.Length - 1;
                         ratios.Add(concurrency, gateways[i].Name, $"{throughput:P1}", tapped ? Units.Verdict(throughput >= 0.95) : "",
-                            cpu - baselineCpu, tapped ? Units.Verdict(cpu - baselineCpu <= 5) : "");
+                            cpu - baselineCpu, tapped ? Units.Verdict(cpu - baselineCpu <= 5) : "", allocated - baselineAllocated);
                     }
                 }
 
