@@ -9,7 +9,7 @@ internal static class IncomingRequests
 {
     private const int MaxInspectedBody = 1024 * 1024;
 
-    public static async Task<TapExecutionInfo> DescribeAsync(HttpContext context, TapClientOptions options, string route)
+    public static async ValueTask<TapExecutionInfo> DescribeAsync(HttpContext context, TapClientOptions options, string route)
     {
         var request = context.Request;
         var requestId = request.Headers.TryGetValue(options.RequestIdHeader, out var header) && header.Count > 0 ? header[0] : context.TraceIdentifier;

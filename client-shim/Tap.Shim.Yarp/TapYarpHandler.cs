@@ -18,19 +18,7 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
         context.Attempts++;
         var info = context.Info;
         var (traceParent, traceState) = TraceContext.Of(request.Headers);
-        var execution = client.StartExecution(new TapExecutionInfo
-        {
-            RequestId = info.RequestId,
-            Attempt = context.Attempts,
-            Route = info.Route,
-            Provider = request.RequestUri?.Host,
-            RequestedModel = info.RequestedModel,
-            Stream = info.Stream,
-            RequestPath = request.RequestUri?.PathAndQuery ?? info.RequestPath,
-            RequestBody = info.RequestBody,
-            TraceParent = traceParent,
-            TraceState = traceState,
-        });
+        var execution = client.StartExecution(info, context.Attempts, request.RequestUri?.Host, request.RequestUri?.PathAndQuery ?? info.RequestPath, traceParent, traceState);
 
         // An earlier attempt of the same request is over once YARP moves on to this one.
         context.Tap?.End();
@@ -51,8 +39,7 @@ internal sealed class TapYarpHandler(TapClient client) : DelegatingHandler
         }
 
         execution.Response((int)response.StatusCode, ContentHeaders.ContentType(response.Content));
-        var http = context.HttpContext;
-        response.Content = new TapResponseContent(response.Content, tap, drain, () => http.RequestAborted.IsCancellationRequested);
+        response.Content = new TapResponseContent(response.Content, tap, drain, context.HttpContext.RequestAborted);
         return response;
     }
 }

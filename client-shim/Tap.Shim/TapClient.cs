@@ -92,24 +92,32 @@ public sealed class TapClient : IDisposable, IAsyncDisposable
     public TapExecution StartExecution(TapExecutionInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
+        return StartExecution(info, info.Attempt, info.Provider, info.RequestPath, info.TraceParent, info.TraceState);
+    }
+
+    /// <summary>
+    /// An attempt of a request the attach point described once (YARP): what differs per attempt is given apart, so that
+    /// no second <see cref="TapExecutionInfo"/> is built per attempt.
+    /// </summary>
+    internal TapExecution StartExecution(TapExecutionInfo request, int attempt, string? provider, string? requestPath, string? traceParent, string? traceState)
+    {
         var writer = new ExecutionWriter(_outbox, ExecutionIds.NewVersion7(_time.GetUtcNow()));
         Interlocked.Increment(ref _counters.ExecutionsStarted);
-        writer.Start(new StartMessage
+        var body = _options.ForwardRequestBodies ? request.RequestBody.Span : default;
+        writer.Start(new StartFields
         {
-            RequestId = info.RequestId,
-            Attempt = info.Attempt,
-            ApiFormat = ToWire(info.Format),
-            Route = info.Route,
-            Provider = info.Provider,
-            RequestedModel = info.RequestedModel,
-            Stream = info.Stream,
-            RequestPath = info.RequestPath,
-            RequestBody = _options.ForwardRequestBodies && !info.RequestBody.IsEmpty
-                ? info.RequestBody[..Math.Min(info.RequestBody.Length, _maxRequestBody)].ToArray()
-                : null,
-            RequestBodyTruncated = _options.ForwardRequestBodies && info.RequestBody.Length > _maxRequestBody,
-            TraceParent = TraceContext.Bounded(info.TraceParent, ProtocolConstants.MaxTraceParentChars),
-            TraceState = TraceContext.Bounded(info.TraceState, ProtocolConstants.MaxTraceStateChars),
+            RequestId = request.RequestId,
+            Attempt = attempt,
+            ApiFormat = ToWire(request.Format),
+            Route = request.Route,
+            Provider = provider,
+            RequestedModel = request.RequestedModel,
+            Stream = request.Stream,
+            RequestPath = requestPath,
+            RequestBody = body[..Math.Min(body.Length, _maxRequestBody)],
+            RequestBodyTruncated = body.Length > _maxRequestBody,
+            TraceParent = TraceContext.Bounded(traceParent, ProtocolConstants.MaxTraceParentChars),
+            TraceState = TraceContext.Bounded(traceState, ProtocolConstants.MaxTraceStateChars),
         });
         return new TapExecution(writer);
     }

@@ -2,30 +2,33 @@ using System.Net;
 
 namespace Tap.Shim.Capture;
 
-/// <summary>The upstream response content with its body read through a <see cref="TapResponseStream"/>; same headers, same bytes.</summary>
+/// <summary>
+/// The upstream response content with its body read through a <see cref="TapResponseStream"/>; same headers, same bytes.
+/// <c>clientAborted</c>: the client's request-aborted token, where the attach point has one (YARP), for the drain.
+/// </summary>
 internal sealed class TapResponseContent : HttpContent
 {
     private readonly HttpContent _inner;
     private readonly ResponseTap _tap;
     private readonly DrainGate? _drain;
-    private readonly Func<bool>? _clientGone;
+    private readonly CancellationToken? _clientAborted;
 
-    public TapResponseContent(HttpContent inner, ResponseTap tap, DrainGate? drain = null, Func<bool>? clientGone = null)
+    public TapResponseContent(HttpContent inner, ResponseTap tap, DrainGate? drain = null, CancellationToken? clientAborted = null)
     {
         _inner = inner;
         _tap = tap;
         _drain = drain;
-        _clientGone = clientGone;
+        _clientAborted = clientAborted;
         ContentHeaders.Copy(inner, this);
     }
 
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-        new TapResponseStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _tap, _drain, _clientGone);
+        new TapResponseStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _tap, _drain, _clientAborted);
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
     protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
-        new TapResponseStream(_inner.ReadAsStream(cancellationToken), _tap, _drain, _clientGone);
+        new TapResponseStream(_inner.ReadAsStream(cancellationToken), _tap, _drain, _clientAborted);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);

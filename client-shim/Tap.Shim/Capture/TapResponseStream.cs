@@ -9,7 +9,7 @@ namespace Tap.Shim.Capture;
 /// With a <see cref="DrainGate"/>, reads never carry the proxy's token (canceling a read would abort the upstream
 /// connection): when the client leaves, the pending read and the rest of the body go to a background drain.
 /// </summary>
-internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate? drain = null, Func<bool>? clientGone = null) : ReadOnlyStream
+internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate? drain = null, CancellationToken? clientAborted = null) : ReadOnlyStream
 {
     private const int DrainBufferBytes = 16 * 1024;
     private Task<int>? _pending;
@@ -67,9 +67,9 @@ internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate
         if (disposing)
         {
             // Disposed before the end: a drain only when the attach point knows the client left (YARP); otherwise the proxy stopped reading.
-            if (clientGone is not null && !tap.IsDraining)
+            if (clientAborted is not null && !tap.IsDraining)
             {
-                TryDrain(new OperationCanceledException("The client left before the response ended."));
+                TryDrain(clientLeft: null);
             }
 
             // A draining body owns the upstream now: disposing it would cut the drain.
@@ -125,14 +125,20 @@ internal sealed class TapResponseStream(Stream inner, ResponseTap tap, DrainGate
         return read;
     }
 
-    /// <summary>Hands the upstream to a background drain when the client is gone; false when it is not, or the cap is reached.</summary>
-    private bool TryDrain(Exception clientLeft)
+    /// <summary>
+    /// Hands the upstream to a background drain when the client is gone; false when it is not, or the cap is reached.
+    /// <paramref name="clientLeft"/>: what the read saw, or null when the body was disposed (made only if it is needed:
+    /// nearly every body is disposed after its end).
+    /// </summary>
+    private bool TryDrain(Exception? clientLeft)
     {
         if (drain is null || tap.UpstreamEnded || tap.PendingFailure is not null and not OperationCanceledException
-            || !(clientGone?.Invoke() ?? true) || Interlocked.Exchange(ref _drained, 1) != 0)
+            || !(clientAborted?.IsCancellationRequested ?? true) || Interlocked.Exchange(ref _drained, 1) != 0)
         {
             return false;
         }
+
+        clientLeft ??= new OperationCanceledException("The client left before the response ended.");
 
         if (!drain.TryEnter())
         {

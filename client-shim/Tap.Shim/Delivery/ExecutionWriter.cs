@@ -43,11 +43,16 @@ internal sealed partial class ExecutionWriter
     /// <summary>True the first time only: a dropped execution is named in one loss report, whichever path dropped it.</summary>
     public bool TryClaimLossReport() => Interlocked.Exchange(ref _lossReported, 1) == 0;
 
-    public void Start(StartMessage start)
+    public void Start(in StartFields start)
     {
         lock (_sync)
         {
-            EnqueueLocked(start);
+            var length = ControlFrameEncoder.StartLength(start);
+            if (Reserve(length, isEnd: false) is { } segment)
+            {
+                ControlFrameEncoder.WriteStart(segment.AsSpan(_segmentUsed, length), start, _idBytes, _nextSequence, _outbox.NowWire());
+                Staged(segment, length, isStart: true, isEnd: false);
+            }
         }
     }
 
@@ -221,7 +226,7 @@ internal sealed partial class ExecutionWriter
         var target = segment.AsSpan(_segmentUsed, length);
         BinaryPrimitives.WriteUInt32BigEndian(target, (uint)payload.Length);
         payload.CopyTo(target[ProtocolConstants.LengthPrefixBytes..]);
-        Staged(segment, length, isStart: message is StartMessage, isEnd: false);
+        Staged(segment, length, isStart: false, isEnd: false);
     }
 
     /// <summary>A frame did not fit: rather than send part of the execution, the writer drops all of it.</summary>

@@ -134,6 +134,43 @@ public class ProtocolSerializerTests
         }
     }
 
+    [TestCase(0, 0, false)]
+    [TestCase(31, 200, true)]
+    [TestCase(300, 70_000, false)]
+    [TestCase(70_000, 300, true)]
+    public void Hand_encoded_start_decodes_like_a_serialized_one(int textChars, int bodyBytes, bool withNulls)
+    {
+        // Non-ASCII text, a lone surrogate (both encoders write U+FFFD) and lengths on each side of str8/str16/bin16.
+        var text = new string('m', textChars) + "é\U0001F600\uD800";
+        var body = Enumerable.Range(0, bodyBytes).Select(i => (byte)i).ToArray();
+        var fields = new StartFields
+        {
+            RequestId = text,
+            Attempt = 3,
+            ApiFormat = withNulls ? null : ApiFormats.AnthropicMessages,
+            Route = withNulls ? null : "chat",
+            Provider = "api.example.com",
+            RequestedModel = withNulls ? null : text,
+            Stream = !withNulls,
+            RequestPath = "/v1/messages?beta=" + text,
+            RequestBody = body,
+            RequestBodyTruncated = withNulls,
+            TraceParent = withNulls ? null : "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            TraceState = withNulls ? null : text,
+        };
+        var frame = new byte[ControlFrameEncoder.StartLength(fields)];
+        ControlFrameEncoder.WriteStart(frame, fields, SampleId, 0, 123);
+        var serialized = ProtocolSerializer.ToFrame(new StartMessage
+        {
+            ExecutionId = SampleId, Sequence = 0, Timestamp = 123, RequestId = fields.RequestId, Attempt = fields.Attempt,
+            ApiFormat = fields.ApiFormat, Route = fields.Route, Provider = fields.Provider, RequestedModel = fields.RequestedModel,
+            Stream = fields.Stream, RequestPath = fields.RequestPath, RequestBody = body.Length == 0 ? null : body,
+            RequestBodyTruncated = fields.RequestBodyTruncated, TraceParent = fields.TraceParent, TraceState = fields.TraceState,
+        });
+
+        Assert.That(DecodeFrame(frame), Is.EqualTo(DecodeFrame(serialized)).Using<ProtocolMessage>(SameFields));
+    }
+
     [Test]
     public void Trailing_fields_from_a_newer_shim_are_ignored_and_missing_ones_default()
     {
