@@ -47,6 +47,12 @@ internal sealed class AllocationSampler : EventListener
         }
 
         var type = eventData.Payload![names.IndexOf("TypeName")] as string ?? "?";
+        if (type.EndsWith("[]", StringComparison.Ordinal) && names.IndexOf("ObjectSize") is >= 0 and var size)
+        {
+            // Arrays by size too: a pooled buffer the pool could not keep shows as its own size.
+            type += $" of {Convert.ToInt64(eventData.Payload[size], CultureInfo.InvariantCulture):N0} B";
+        }
+
         var amount = Convert.ToInt64(eventData.Payload[names.IndexOf(names.Contains("AllocationAmount64") ? "AllocationAmount64" : "AllocationAmount")], CultureInfo.InvariantCulture);
         _bytes.AddOrUpdate(type, amount, (_, sum) => sum + amount);
     }

@@ -75,19 +75,8 @@ internal sealed partial class DeliveryLoop
 
     private bool WriteAhead => _spool is not null && _options.Spool.Mode == TapSpoolMode.Always;
 
-    /// <summary>From the session's reader: these records (or loss reports) are committed.</summary>
-    public void Acknowledged(byte[][] ids)
-    {
-        foreach (var id in ids)
-        {
-            if (id.Length == ProtocolConstants.ExecutionIdBytes)
-            {
-                _acks.Enqueue(ExecutionIds.FromBytes(id));
-            }
-        }
-
-        Wake();
-    }
+    /// <summary>From the session's reader: this record (or loss report) is committed.</summary>
+    public void Acknowledged(Guid id) => _acks.Enqueue(id);
 
     /// <summary>From a proxy thread: memory is over its cap, so the loop should move the oldest to the spool now, even mid-write.</summary>
     public void OverCap() => Wake();
@@ -222,7 +211,7 @@ internal sealed partial class DeliveryLoop
     {
         try
         {
-            return await SidecarSession.ConnectAsync(_options, _hello, Acknowledged, stopping).ConfigureAwait(false);
+            return await SidecarSession.ConnectAsync(_options, _hello, Acknowledged, Wake, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Tap.Shim.Delivery;
 
 /// <summary>
@@ -11,9 +9,10 @@ internal sealed partial class ExecutionWriter
     // Segments start small (an execution's Start and first chunks) and double, so that thousands of executions in
     // flight hold little each and a long stream rents a segment only every 16 KiB.
     private const int FirstSegmentBytes = 1024;
-    private const int LargestSegmentBytes = 16 * 1024;
+    private const int LargestSegmentBytes = OutboundBuffer.LargestPooledBytes;
 
-    private List<StagedFrame> _staged = [];
+    // Room for a short execution's frames, as the ledger's entry has.
+    private List<StagedFrame> _staged = new(8);
     private List<byte[]>? _full;
     private byte[]? _segment;
     private int _segmentUsed;
@@ -50,20 +49,18 @@ internal sealed partial class ExecutionWriter
         }
 
         var size = Math.Max(length, _nextSegmentBytes);
-        byte[] segment;
+        byte[]? segment;
         try
         {
-            segment = ArrayPool<byte>.Shared.Rent(size);
+            segment = _outbox.TryRent(size, isEnd);
         }
         catch (OutOfMemoryException)
         {
-            Lose();
-            return null;
+            segment = null;
         }
 
-        if (!_outbox.TryReserve(segment.Length, isEnd))
+        if (segment is null)
         {
-            ArrayPool<byte>.Shared.Return(segment);
             Lose();
             return null;
         }

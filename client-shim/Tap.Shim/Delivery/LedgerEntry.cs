@@ -19,7 +19,8 @@ internal sealed class LedgerEntry(Guid id, ExecutionWriter? owner, bool isReport
 
     public byte[] IdBytes => _idBytes ??= ExecutionIds.ToBytes(Id);
 
-    public List<LedgerFrame> Frames { get; } = [];
+    // Room for a short execution's frames (Start, Response, a chunk or two, UpstreamEnd, End) without growing.
+    public List<LedgerFrame> Frames { get; } = new(8);
 
     public Span<LedgerFrame> FrameSpan => CollectionsMarshal.AsSpan(Frames);
 

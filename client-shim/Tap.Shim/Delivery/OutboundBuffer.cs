@@ -10,11 +10,21 @@ namespace Tap.Shim.Delivery;
 /// bytes, not items, because chunks vary from a few bytes to a megabyte; a segment that does not fit is refused at once.
 /// The bytes counted are the pooled arrays' lengths: the pool rounds up to a power of two, so counting frames let the
 /// buffer hold up to twice its cap in memory (measured in bench/, docs/benchmarks.md).
+/// Segments come from a pool of the buffer's own: they are rented on the proxy's threads and returned on the loop's,
+/// often a few hundred at a time once acknowledged, and the shared pool keeps too few per size for that (a third of the
+/// executions allocated a new segment at 16 streams, issue 16). It keeps idle segments of up to
+/// <see cref="LargestPooledBytes"/>, for about half of <paramref name="maxBytes"/> at most; larger ones are not kept.
 /// </summary>
 internal sealed class OutboundBuffer(long maxBytes)
 {
+    /// <summary>The largest segment the pool keeps: the largest an execution stages into unless a frame needs more.</summary>
+    public const int LargestPooledBytes = 16 * 1024;
+
     // End frames get a little room beyond the cap so that executions can still be closed under pressure.
     private const long EndHeadroomBytes = 64 * 1024;
+
+    // Each size from 1 to 16 KiB may keep this many: all of them full is 31 KiB a count.
+    private readonly ArrayPool<byte> _segments = ArrayPool<byte>.Create(LargestPooledBytes, (int)Math.Clamp(maxBytes / (64 * 1024), 16, 4096));
 
     private readonly Channel<ExecutionWriter> _channel = Channel.CreateUnbounded<ExecutionWriter>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
@@ -26,27 +36,29 @@ internal sealed class OutboundBuffer(long maxBytes)
     /// <summary>Executions with frames staged since the writer last took theirs.</summary>
     public ChannelReader<ExecutionWriter> Reader => _channel.Reader;
 
-    /// <summary>Counts a segment of <paramref name="held"/> bytes against the cap; false when it does not fit.</summary>
-    public bool TryReserve(int held, bool forEnd)
+    /// <summary>A segment of at least <paramref name="size"/> bytes, counted against the cap at its whole length; null when it does not fit.</summary>
+    public byte[]? TryRent(int size, bool forEnd)
     {
+        var segment = _segments.Rent(size);
         var limit = forEnd ? maxBytes + EndHeadroomBytes : maxBytes;
-        if (Interlocked.Add(ref _bytes, held) > limit)
+        if (Interlocked.Add(ref _bytes, segment.Length) > limit)
         {
-            Interlocked.Add(ref _bytes, -held);
-            return false;
+            Interlocked.Add(ref _bytes, -segment.Length);
+            _segments.Return(segment);
+            return null;
         }
 
-        return true;
+        return segment;
     }
 
     /// <summary>An execution staged frames the writer has not taken yet; false once the buffer is closed.</summary>
     public bool Announce(ExecutionWriter writer) => _channel.Writer.TryWrite(writer);
 
     /// <summary>Called once a segment is no longer needed in memory: its frames acknowledged, dropped, or moved to the spool.</summary>
-    public void Release(byte[] pooled)
+    public void Release(byte[] segment)
     {
-        Interlocked.Add(ref _bytes, -pooled.Length);
-        ArrayPool<byte>.Shared.Return(pooled);
+        Interlocked.Add(ref _bytes, -segment.Length);
+        _segments.Return(segment);
     }
 
     public void Complete() => _channel.Writer.TryComplete();

@@ -24,12 +24,12 @@ internal sealed class Outbox(TapClientOptions options, OutboundBuffer buffer, Sh
 
     public long NowWire() => Timestamps.ToWire(time.GetUtcNow());
 
-    /// <summary>A new staging segment of this many bytes, counted against the cap; false when it does not fit or the client is closed.</summary>
-    public bool TryReserve(int segmentBytes, bool forEnd)
+    /// <summary>A new staging segment of at least this many bytes, counted against the cap; null when it does not fit or the client is closed.</summary>
+    public byte[]? TryRent(int size, bool forEnd)
     {
-        if (Volatile.Read(ref _closed) != 0 || !buffer.TryReserve(segmentBytes, forEnd))
+        if (Volatile.Read(ref _closed) != 0 || buffer.TryRent(size, forEnd) is not { } segment)
         {
-            return false;
+            return null;
         }
 
         if (buffer.Bytes > options.MaxBufferedBytes)
@@ -37,7 +37,7 @@ internal sealed class Outbox(TapClientOptions options, OutboundBuffer buffer, Sh
             delivery.OverCap();
         }
 
-        return true;
+        return segment;
     }
 
     /// <summary>The execution staged frames since the loop last took them.</summary>

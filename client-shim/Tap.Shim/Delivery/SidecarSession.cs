@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.IO.Pipes;
 using Tap.Protocol;
 using Tap.Shim.Diagnostics;
@@ -24,9 +25,14 @@ internal sealed class SidecarSession : IAsyncDisposable
     /// <summary>The code of the last Error the sidecar sent; complete once the session is disposed.</summary>
     public string? LastErrorCode { get; private set; }
 
-    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, Func<HelloMessage> hello, Action<byte[][]> onAck, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects and shakes hands. <paramref name="acknowledged"/> is called with each id the sidecar acknowledges, on the
+    /// session's reader, and <paramref name="acknowledgementsRead"/> once after each read that brought any: one wake of
+    /// the delivery loop per read, not per Ack frame.
+    /// </summary>
+    public static async Task<SidecarSession> ConnectAsync(TapClientOptions options, Func<HelloMessage> hello, Action<Guid> acknowledged, Action acknowledgementsRead, CancellationToken cancellationToken)
     {
-        var stream = new NamedPipeClientStream(".", options.Endpoint, PipeDirection.InOut, PipeOptions.Asynchronous);
+        var stream = new NamedPipeClientStream(".", options.Endpoint, PipeDirection.InOut, System.IO.Pipes.PipeOptions.Asynchronous);
         var session = new SidecarSession(stream);
         try
         {
@@ -48,7 +54,7 @@ internal sealed class SidecarSession : IAsyncDisposable
                     throw new IOException("The sidecar answered the handshake with " + (reply?.Type.ToString() ?? "nothing") + ".");
             }
 
-            session._readLoop = session.ReadRepliesAsync(onAck);
+            session._readLoop = session.ReadRepliesAsync(acknowledged, acknowledgementsRead);
             return session;
         }
         catch
@@ -73,25 +79,41 @@ internal sealed class SidecarSession : IAsyncDisposable
         _closed.Dispose();
     }
 
-    private async Task ReadRepliesAsync(Action<byte[][]> onAck)
+    private async Task ReadRepliesAsync(Action<Guid> acknowledged, Action acknowledgementsRead)
     {
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         try
         {
             while (true)
             {
-                var message = await ReadMessageAsync(_stream, ProtocolConstants.MaxMaxFrameBytes, _closed.Token).ConfigureAwait(false);
-                switch (message)
+                var result = await reader.ReadAsync(_closed.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var acks = 0;
+                try
                 {
-                    case null:
-                        ShimEventSource.Log.Disconnected("the sidecar closed the connection");
-                        return;
-                    case AckMessage ack:
-                        onAck(ack.ExecutionIds);
-                        break;
-                    case ErrorMessage error:
-                        LastErrorCode = error.Code;
-                        ShimEventSource.Log.SidecarError(error.Code, error.Message);
-                        break;
+                    while (FrameReader.TryRead(ref buffer, ProtocolConstants.MaxMaxFrameBytes, out var payload))
+                    {
+                        acks += Handle(payload, acknowledged);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (acks > 0)
+                    {
+                        acknowledgementsRead();
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        throw new ProtocolException(ProtocolErrorCodes.MalformedFrame, "The stream ended inside a frame.");
+                    }
+
+                    ShimEventSource.Log.Disconnected("the sidecar closed the connection");
+                    return;
                 }
             }
         }
@@ -101,7 +123,44 @@ internal sealed class SidecarSession : IAsyncDisposable
         }
         finally
         {
+            await reader.CompleteAsync().ConfigureAwait(false);
             await _closed.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One reply; returns how many ids it acknowledged. An Ack as the sidecar writes it is read in place.</summary>
+    private int Handle(ReadOnlySequence<byte> payload, Action<Guid> acknowledged)
+    {
+        if (payload.IsSingleSegment && AckFrame.TryRead(payload.FirstSpan, out var count, out var first))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                acknowledged(AckFrame.Id(payload.FirstSpan, first, i));
+            }
+
+            return count;
+        }
+
+        switch (ProtocolSerializer.Decode(payload))
+        {
+            case AckMessage ack:
+                var valid = 0;
+                foreach (var id in ack.ExecutionIds)
+                {
+                    if (id.Length == ProtocolConstants.ExecutionIdBytes)
+                    {
+                        acknowledged(ExecutionIds.FromBytes(id));
+                        valid++;
+                    }
+                }
+
+                return valid;
+            case ErrorMessage error:
+                LastErrorCode = error.Code;
+                ShimEventSource.Log.SidecarError(error.Code, error.Message);
+                return 0;
+            default:
+                return 0;
         }
     }
 

@@ -171,6 +171,42 @@ public class ProtocolSerializerTests
         Assert.That(DecodeFrame(frame), Is.EqualTo(DecodeFrame(serialized)).Using<ProtocolMessage>(SameFields));
     }
 
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(15)]
+    [TestCase(16)]
+    [TestCase(1_024)]
+    [TestCase(65_536)]
+    public void Ack_as_the_sidecar_writes_it_is_read_in_place_with_every_id(int ids)
+    {
+        var sent = Enumerable.Range(0, ids).Select(_ => Guid.NewGuid()).ToArray();
+        var payload = ProtocolSerializer.ToFrame(new AckMessage { ExecutionIds = [.. sent.Select(ExecutionIds.ToBytes)] })[ProtocolConstants.LengthPrefixBytes..];
+
+        Assert.That(AckFrame.TryRead(payload, out var count, out var first), Is.True);
+        Assert.That(Enumerable.Range(0, count).Select(i => AckFrame.Id(payload, first, i)), Is.EqualTo(sent));
+    }
+
+    [Test]
+    public void Ack_encoded_another_way_is_left_to_the_decoder()
+    {
+        // A valid Ack whose one id is a bin16, a frame of another type, and an Ack one byte short.
+        var bin16 = Frame((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(2);
+            w.Write((int)MessageType.Ack);
+            w.WriteArrayHeader(1);
+            w.WriteArrayHeader(1);
+            w.WriteRaw([0xc5, 0x00, 0x10]);
+            w.WriteRaw(SampleId);
+        });
+        var payload = bin16[ProtocolConstants.LengthPrefixBytes..];
+        var ack = ProtocolSerializer.ToFrame(new AckMessage { ExecutionIds = [SampleId] })[ProtocolConstants.LengthPrefixBytes..];
+        var hello = ProtocolSerializer.ToFrame(new HelloMessage { ProtocolVersion = 1 })[ProtocolConstants.LengthPrefixBytes..];
+
+        Assert.That((AckFrame.TryRead(payload, out _, out _), AckFrame.TryRead(hello, out _, out _), AckFrame.TryRead(ack.AsSpan(0, ack.Length - 1), out _, out _)), Is.EqualTo((false, false, false)));
+        Assert.That(((AckMessage)DecodeFrame(bin16)).ExecutionIds.Single(), Is.EqualTo(SampleId));
+    }
+
     [Test]
     public void Trailing_fields_from_a_newer_shim_are_ignored_and_missing_ones_default()
     {
