@@ -11,17 +11,22 @@ internal sealed class GatewaySide(StreamingLoad load, ChildProcess gateway, Chil
     public static async Task<TapClientCounters> CountersAsync(ChildProcess gateway) =>
         JsonSerializer.Deserialize<TapClientCounters>(await gateway.AskAsync("counters")) ?? new();
 
-    private static async Task<long> AllocatedAsync(ChildProcess gateway) =>
-        long.Parse(await gateway.AskAsync("allocated"), CultureInfo.InvariantCulture);
+    private static async Task<(long Allocated, long PausedMicroseconds)> GcAsync(ChildProcess gateway)
+    {
+        var answer = (await gateway.AskAsync("gc")).Split(' ');
+        return (long.Parse(answer[0], CultureInfo.InvariantCulture), long.Parse(answer[1], CultureInfo.InvariantCulture));
+    }
 
     public async Task<RoundResult> RoundAsync(int concurrency, TimeSpan duration)
     {
-        var allocated = await AllocatedAsync(gateway);
+        var (allocated, paused) = await GcAsync(gateway);
         var gatewayCpu = gateway.CpuTime;
         var sidecarCpu = sidecar?.CpuTime ?? TimeSpan.Zero;
         var result = await load.RunAsync(concurrency, duration);
         result.GatewayCpu = gateway.CpuTime - gatewayCpu;
-        result.GatewayAllocatedBytes = await AllocatedAsync(gateway) - allocated;
+        var (allocatedAfter, pausedAfter) = await GcAsync(gateway);
+        result.GatewayAllocatedBytes = allocatedAfter - allocated;
+        result.GatewayGcPause = TimeSpan.FromMicroseconds(pausedAfter - paused);
         if (sidecar is not null)
         {
             await WaitUntilRecordedAsync();

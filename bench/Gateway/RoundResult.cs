@@ -17,6 +17,9 @@ internal sealed class RoundResult
     /// <summary>Bytes the gateway process allocated during the rounds (its in-flight requests' tail included).</summary>
     public long GatewayAllocatedBytes { get; set; }
 
+    /// <summary>How long the gateway's collections paused it during the rounds.</summary>
+    public TimeSpan GatewayGcPause { get; set; }
+
     /// <summary>CPU the sidecar used for the rounds, until it had recorded them.</summary>
     public TimeSpan SidecarCpu { get; set; }
 
@@ -36,6 +39,7 @@ internal sealed class RoundResult
         Elapsed += other.Elapsed;
         GatewayCpu += other.GatewayCpu;
         GatewayAllocatedBytes += other.GatewayAllocatedBytes;
+        GatewayGcPause += other.GatewayGcPause;
         SidecarCpu += other.SidecarCpu;
         FirstByteMs.AddRange(other.FirstByteMs);
         TotalMs.AddRange(other.TotalMs);

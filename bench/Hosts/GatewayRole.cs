@@ -65,13 +65,14 @@ internal sealed class GatewayRole(WebApplication app, string address, TapClient?
     }
 
     /// <summary>
-    /// <c>counters</c>: the shim's counters as JSON, to check that nothing was dropped; <c>allocated</c>: the bytes the
-    /// process has allocated so far, whose difference over a round is steadier than its CPU on a loaded machine.
+    /// <c>counters</c>: the shim's counters as JSON, to check that nothing was dropped; <c>gc</c>: the bytes the process
+    /// has allocated so far, whose difference over a round is steadier than its CPU on a loaded machine, and the time its
+    /// collections have paused it, in microseconds.
     /// </summary>
     public Task<string> AnswerAsync(string command) => Task.FromResult(command switch
     {
         "counters" when tap is not null => JsonSerializer.Serialize(tap.Counters),
-        "allocated" => GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture),
+        "gc" => string.Create(CultureInfo.InvariantCulture, $"{GC.GetTotalAllocatedBytes(precise: true)} {GC.GetTotalPauseDuration().TotalMicroseconds:0}"),
         _ => "{}",
     });
 

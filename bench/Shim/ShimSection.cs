@@ -66,7 +66,7 @@ internal static class ShimSection
         var clients = gateways.Select(g => StreamingLoad.CreateClient(new Uri(g.Gateway.ReadyPayload))).ToArray();
         try
         {
-            var table = new MarkdownTable("streams", "side", "requests/s", "total p50 ms", "total p99 ms", "gateway CPU µs/req", "gateway bytes allocated/req", "errors");
+            var table = new MarkdownTable("streams", "side", "requests/s", "total p50 ms", "total p99 ms", "gateway CPU µs/req", "gateway bytes allocated/req", "gateway GC pause µs/req", "errors");
             var ratios = new MarkdownTable("streams", "side", "throughput / without tap", "target ≥ 95%", "gateway CPU µs/req − without tap", "target ≤ 5 µs", "bytes allocated/req − without tap");
             var sides = gateways.Select((g, i) => new GatewaySide(new StreamingLoad(clients[i], 0), g.Gateway, null)).ToArray();
             // Each side at each concurrency before anything is measured: the tapped gateway has more code to tier up
@@ -98,7 +98,7 @@ internal static class ShimSection
                 {
                     var cpu = results[i].GatewayCpu.TotalMicroseconds / results[i].Requests;
                     var allocated = (double)results[i].GatewayAllocatedBytes / results[i].Requests;
-                    table.Add(concurrency, gateways[i].Name, results[i].RequestsPerSecond, results[i].TotalMs.Percentile(50), results[i].TotalMs.Percentile(99), cpu, allocated, results[i].Errors);
+                    table.Add(concurrency, gateways[i].Name, results[i].RequestsPerSecond, results[i].TotalMs.Percentile(50), results[i].TotalMs.Percentile(99), cpu, allocated, results[i].GatewayGcPause.TotalMicroseconds / results[i].Requests, results[i].Errors);
                     if (i > 0)
                     {
                         var throughput = results[i].RequestsPerSecond / baseline.RequestsPerSecond;
