@@ -13,7 +13,8 @@ namespace Tap.Shim.Delivery;
 /// Segments come from a pool of the buffer's own: they are rented on the proxy's threads and returned on the loop's,
 /// often a few hundred at a time once acknowledged, and the shared pool keeps too few per size for that (a third of the
 /// executions allocated a new segment at 16 streams, issue 16). It keeps idle segments of up to
-/// <see cref="LargestPooledBytes"/>, for about half of <paramref name="maxBytes"/> at most; larger ones are not kept.
+/// <see cref="LargestPooledBytes"/>, for about half of <paramref name="maxBytes"/> at most; a larger one (a frame over
+/// 16 KiB) comes from the shared pool, as all did before, so that the buffer's own never holds megabytes idle.
 /// </summary>
 internal sealed class OutboundBuffer(long maxBytes)
 {
@@ -39,12 +40,12 @@ internal sealed class OutboundBuffer(long maxBytes)
     /// <summary>A segment of at least <paramref name="size"/> bytes, counted against the cap at its whole length; null when it does not fit.</summary>
     public byte[]? TryRent(int size, bool forEnd)
     {
-        var segment = _segments.Rent(size);
+        var segment = size <= LargestPooledBytes ? _segments.Rent(size) : ArrayPool<byte>.Shared.Rent(size);
         var limit = forEnd ? maxBytes + EndHeadroomBytes : maxBytes;
         if (Interlocked.Add(ref _bytes, segment.Length) > limit)
         {
             Interlocked.Add(ref _bytes, -segment.Length);
-            _segments.Return(segment);
+            Return(segment);
             return null;
         }
 
@@ -58,8 +59,21 @@ internal sealed class OutboundBuffer(long maxBytes)
     public void Release(byte[] segment)
     {
         Interlocked.Add(ref _bytes, -segment.Length);
-        _segments.Return(segment);
+        Return(segment);
     }
 
     public void Complete() => _channel.Writer.TryComplete();
+
+    // By length: the buffer's own pool hands out powers of two up to LargestPooledBytes, the shared pool anything larger.
+    private void Return(byte[] segment)
+    {
+        if (segment.Length <= LargestPooledBytes)
+        {
+            _segments.Return(segment);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(segment);
+        }
+    }
 }
