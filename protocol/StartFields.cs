@@ -1,7 +1,7 @@
 namespace Tap.Protocol;
 
 /// <summary>
-/// What a Start frame carries after its header, as the shim hands it to <see cref="ControlFrameEncoder.WriteStart"/>:
+/// What a Start frame carries after its header, as the shim hands it to <see cref="ControlFrame.WriteStart"/>:
 /// the fields of <see cref="StartMessage"/> without a message object on the proxy's thread, and the request body as
 /// the caller's bytes (empty for none), copied once, into the frame.
 /// </summary>

@@ -34,21 +34,31 @@ internal sealed class ExecutionTracker(
             return;
         }
 
-        var id = ExecutionIds.FromBytes(message.ExecutionId);
         if (message is StartMessage start)
         {
-            Begin(id, start, Timestamps.FromWire(message.Timestamp));
+            Begin(ExecutionIds.FromBytes(message.ExecutionId), start, Timestamps.FromWire(message.Timestamp));
             return;
         }
 
-        if (Next(id, message.Type, message.Sequence) is not { } tracked)
+        var (kind, detail) = SignalDispatcher.Of(message);
+        HandleSignal(message.ExecutionId, message.Type, message.Sequence, message.Timestamp, kind, detail);
+    }
+
+    /// <summary>
+    /// A frame after the Start that is not a chunk, as its signal (<see cref="SignalDispatcher.Of"/>), read in place from
+    /// the connection's buffer or from a decoded message.
+    /// </summary>
+    public void HandleSignal(ReadOnlySpan<byte> executionId, MessageType type, uint sequence, long timestamp, string kind, SignalDetail detail)
+    {
+        var id = ExecutionIds.FromBytes(executionId);
+        if (Next(id, type, sequence) is not { } tracked)
         {
             return;
         }
 
-        var at = Timestamps.FromWire(message.Timestamp);
+        var at = Timestamps.FromWire(timestamp);
         tracked.Raw?.Signal(at);
-        if (SignalDispatcher.Apply(tracked.State, message, at) is { } how)
+        if (SignalDispatcher.Apply(tracked.State, kind, at, detail) is { } how)
         {
             Finish(id, tracked, how);
         }

@@ -11,15 +11,28 @@ namespace Tap.Sidecar.Executions;
 /// </summary>
 internal static class SignalDispatcher
 {
-    /// <summary>A frame of the execution other than its Start or a chunk; returns how it ends when the frame ends it.</summary>
-    public static Finalization? Apply(ExecutionState state, ExecutionMessage message, DateTimeOffset at) => message switch
+    /// <summary>
+    /// What a decoded frame of the execution other than its Start or a chunk signals. The sidecar reads the usual
+    /// encodings of these frames in place (<see cref="ControlFrame"/>) and translates their fields with the same
+    /// <see cref="OfResponse"/>, <see cref="OfSignal"/> and <see cref="OfEnd"/>.
+    /// </summary>
+    public static (string Kind, SignalDetail Detail) Of(ExecutionMessage message) => message switch
     {
-        ResponseMessage response => Apply(state, ObservedSignal.Response, at, new SignalDetail(response.StatusCode, response.ContentType)),
-        SignalMessage signal => Apply(state, KindOf(signal), at, new SignalDetail(ErrorKind: signal.ErrorKind, Message: signal.Message)),
-        EndMessage { DroppedFrames: EndMessage.DroppedWhole } => Apply(state, ObservedSignal.ShimDropped, at),
-        EndMessage end => Apply(state, ObservedSignal.End, at, new SignalDetail(DroppedFrames: end.DroppedFrames)),
+        ResponseMessage response => OfResponse(response.StatusCode, response.ContentType),
+        SignalMessage signal => OfSignal(signal.Kind, signal.ErrorKind, signal.Message),
+        EndMessage end => OfEnd(end.DroppedFrames),
         _ => throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"{message.Type} is not a signal of execution {ExecutionIds.FromBytes(message.ExecutionId)}."),
     };
+
+    public static (string Kind, SignalDetail Detail) OfResponse(int statusCode, string? contentType) =>
+        (ObservedSignal.Response, new SignalDetail(statusCode, contentType));
+
+    public static (string Kind, SignalDetail Detail) OfSignal(SignalKind kind, string? errorKind, string? message) =>
+        (KindOf(kind), new SignalDetail(ErrorKind: errorKind, Message: message));
+
+    public static (string Kind, SignalDetail Detail) OfEnd(int droppedFrames) => droppedFrames == EndMessage.DroppedWhole
+        ? (ObservedSignal.ShimDropped, default)
+        : (ObservedSignal.End, new SignalDetail(DroppedFrames: droppedFrames));
 
     /// <summary>A signal by its recorded kind (one of <see cref="ObservedSignal"/>'s); returns how the execution ends when it ends it.</summary>
     public static Finalization? Apply(ExecutionState state, string kind, DateTimeOffset at, SignalDetail detail = default)
@@ -68,13 +81,13 @@ internal static class SignalDispatcher
         _ => null,
     };
 
-    private static string KindOf(SignalMessage signal) => signal.Kind switch
+    private static string KindOf(SignalKind kind) => kind switch
     {
         SignalKind.ClientAborted => ObservedSignal.ClientAborted,
         SignalKind.UpstreamError => ObservedSignal.UpstreamError,
         SignalKind.UpstreamEnd => ObservedSignal.UpstreamEnd,
         SignalKind.DrainStarted => ObservedSignal.DrainStarted,
         SignalKind.DrainSkipped => ObservedSignal.DrainSkipped,
-        _ => throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)signal.Kind}."),
+        _ => throw new ProtocolException(ProtocolErrorCodes.InvalidField, $"Unknown signal kind {(int)kind}."),
     };
 }

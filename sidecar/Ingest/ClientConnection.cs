@@ -217,10 +217,9 @@ internal sealed class ClientConnection(
     {
         while (FrameReader.TryRead(ref buffer, options.MaxFrameBytes, out var payload))
         {
-            // Most frames are chunks: read in place, they cost no message object and no copy of their data.
-            if (payload.IsSingleSegment && ChunkFrame.TryRead(payload.FirstSpan, out var executionId, out var sequence, out var timestamp, out var data))
+            // Frames as the shim writes them are read in place: no message object, no copy of a chunk's data.
+            if (payload.IsSingleSegment && TryApplyInPlace(payload.FirstSpan, tracker))
             {
-                tracker.HandleChunk(executionId, sequence, timestamp, data);
                 continue;
             }
 
@@ -238,6 +237,34 @@ internal sealed class ClientConnection(
         }
 
         rest = buffer;
+    }
+
+    /// <summary>A Chunk, Response, Signal without text or End laid out as the shim writes it (ChunkFrame, ControlFrame); false for anything else.</summary>
+    private static bool TryApplyInPlace(ReadOnlySpan<byte> payload, ExecutionTracker tracker)
+    {
+        ReadOnlySpan<byte> id;
+        uint sequence;
+        long timestamp;
+        switch (payload.Length > 1 ? (MessageType)payload[1] : default)
+        {
+            case MessageType.Chunk when ChunkFrame.TryRead(payload, out id, out sequence, out timestamp, out var data):
+                tracker.HandleChunk(id, sequence, timestamp, data);
+                return true;
+            case MessageType.Response when ControlFrame.TryReadResponse(payload, out id, out sequence, out timestamp, out var status, out var contentType):
+                var (response, responseDetail) = SignalDispatcher.OfResponse(status, contentType);
+                tracker.HandleSignal(id, MessageType.Response, sequence, timestamp, response, responseDetail);
+                return true;
+            case MessageType.Signal when ControlFrame.TryReadSignal(payload, out id, out sequence, out timestamp, out var kind):
+                var (signal, signalDetail) = SignalDispatcher.OfSignal(kind, errorKind: null, message: null);
+                tracker.HandleSignal(id, MessageType.Signal, sequence, timestamp, signal, signalDetail);
+                return true;
+            case MessageType.End when ControlFrame.TryReadEnd(payload, out id, out sequence, out timestamp, out var dropped):
+                var (end, endDetail) = SignalDispatcher.OfEnd(dropped);
+                tracker.HandleSignal(id, MessageType.End, sequence, timestamp, end, endDetail);
+                return true;
+            default:
+                return false;
+        }
     }
 
     private static void ThrowIfTruncated(long leftOver)

@@ -47,10 +47,10 @@ internal sealed partial class ExecutionWriter
     {
         lock (_sync)
         {
-            var length = ControlFrameEncoder.StartLength(start);
+            var length = ControlFrame.StartLength(start);
             if (Reserve(length, isEnd: false) is { } segment)
             {
-                ControlFrameEncoder.WriteStart(segment.AsSpan(_segmentUsed, length), start, _idBytes, _nextSequence, _outbox.NowWire());
+                ControlFrame.WriteStart(segment.AsSpan(_segmentUsed, length), start, _idBytes, _nextSequence, _outbox.NowWire());
                 Staged(segment, length, isStart: true, isEnd: false);
             }
         }
@@ -73,8 +73,8 @@ internal sealed partial class ExecutionWriter
     /// <summary>The response head, encoded by hand unless its content type is too long for that.</summary>
     public void Response(int statusCode, string? contentType)
     {
-        var textBytes = ControlFrameEncoder.TextBytes(contentType);
-        if (textBytes > ControlFrameEncoder.MaxInlineTextBytes)
+        var textBytes = ControlFrame.TextBytes(contentType);
+        if (textBytes > ControlFrame.MaxInlineTextBytes)
         {
             Send(new ResponseMessage { StatusCode = statusCode, ContentType = contentType });
             return;
@@ -82,10 +82,10 @@ internal sealed partial class ExecutionWriter
 
         lock (_sync)
         {
-            var length = ControlFrameEncoder.ResponseLength(textBytes);
+            var length = ControlFrame.ResponseLength(textBytes);
             if (!_ended && Reserve(length, isEnd: false) is { } segment)
             {
-                ControlFrameEncoder.WriteResponse(segment.AsSpan(_segmentUsed), statusCode, contentType, textBytes, _idBytes, _nextSequence, _outbox.NowWire());
+                ControlFrame.WriteResponse(segment.AsSpan(_segmentUsed), statusCode, contentType, textBytes, _idBytes, _nextSequence, _outbox.NowWire());
                 Staged(segment, length, isStart: false, isEnd: false);
             }
         }
@@ -96,10 +96,10 @@ internal sealed partial class ExecutionWriter
     {
         lock (_sync)
         {
-            if (!_ended && Reserve(ControlFrameEncoder.SignalLength, isEnd: false) is { } segment)
+            if (!_ended && Reserve(ControlFrame.SignalLength, isEnd: false) is { } segment)
             {
-                ControlFrameEncoder.WriteSignal(segment.AsSpan(_segmentUsed), kind, _idBytes, _nextSequence, _outbox.NowWire());
-                Staged(segment, ControlFrameEncoder.SignalLength, isStart: false, isEnd: false);
+                ControlFrame.WriteSignal(segment.AsSpan(_segmentUsed), kind, _idBytes, _nextSequence, _outbox.NowWire());
+                Staged(segment, ControlFrame.SignalLength, isStart: false, isEnd: false);
             }
         }
     }
@@ -131,13 +131,13 @@ internal sealed partial class ExecutionWriter
             }
 
             _ended = true;
-            if (Reserve(ControlFrameEncoder.EndLength, isEnd: true) is not { } segment)
+            if (Reserve(ControlFrame.EndLength, isEnd: true) is not { } segment)
             {
                 return;
             }
 
-            ControlFrameEncoder.WriteEnd(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire());
-            Staged(segment, ControlFrameEncoder.EndLength, isStart: false, isEnd: true);
+            ControlFrame.WriteEnd(segment.AsSpan(_segmentUsed), _idBytes, _nextSequence, _outbox.NowWire());
+            Staged(segment, ControlFrame.EndLength, isStart: false, isEnd: true);
 
             // Nothing more is written: the last segment goes to the loop with the End.
             Retire();

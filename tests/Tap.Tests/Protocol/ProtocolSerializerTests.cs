@@ -112,14 +112,14 @@ public class ProtocolSerializerTests
     [Test]
     public void Hand_encoded_control_frames_decode_like_serialized_ones()
     {
-        var response = new byte[ControlFrameEncoder.ResponseLength(ControlFrameEncoder.TextBytes("text/event-stream; charset=utf-8"))];
-        ControlFrameEncoder.WriteResponse(response, 429, "text/event-stream; charset=utf-8", ControlFrameEncoder.TextBytes("text/event-stream; charset=utf-8"), SampleId, 1, 124);
-        var bare = new byte[ControlFrameEncoder.ResponseLength(-1)];
-        ControlFrameEncoder.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
-        var signal = new byte[ControlFrameEncoder.SignalLength];
-        ControlFrameEncoder.WriteSignal(signal, SignalKind.UpstreamEnd, SampleId, 3, 126);
-        var end = new byte[ControlFrameEncoder.EndLength];
-        ControlFrameEncoder.WriteEnd(end, SampleId, 4, 127);
+        var response = new byte[ControlFrame.ResponseLength(ControlFrame.TextBytes("text/event-stream; charset=utf-8"))];
+        ControlFrame.WriteResponse(response, 429, "text/event-stream; charset=utf-8", ControlFrame.TextBytes("text/event-stream; charset=utf-8"), SampleId, 1, 124);
+        var bare = new byte[ControlFrame.ResponseLength(-1)];
+        ControlFrame.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
+        var signal = new byte[ControlFrame.SignalLength];
+        ControlFrame.WriteSignal(signal, SignalKind.UpstreamEnd, SampleId, 3, 126);
+        var end = new byte[ControlFrame.EndLength];
+        ControlFrame.WriteEnd(end, SampleId, 4, 127);
 
         (byte[] Frame, ProtocolMessage Expected)[] cases =
         [
@@ -132,6 +132,42 @@ public class ProtocolSerializerTests
         {
             Assert.That(DecodeFrame(frame), Is.EqualTo(expected).Using<ProtocolMessage>(SameFields), expected.Type.ToString());
         }
+    }
+
+    [Test]
+    public void Hand_encoded_control_frames_are_read_back_in_place_and_other_encodings_are_not()
+    {
+        var response = new byte[ControlFrame.ResponseLength(ControlFrame.TextBytes("text/event-stream"))];
+        ControlFrame.WriteResponse(response, 429, "text/event-stream", ControlFrame.TextBytes("text/event-stream"), SampleId, 1, 124);
+        var bare = new byte[ControlFrame.ResponseLength(-1)];
+        ControlFrame.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
+        var signal = new byte[ControlFrame.SignalLength];
+        ControlFrame.WriteSignal(signal, SignalKind.ClientAborted, SampleId, 3, 126);
+        var end = new byte[ControlFrame.EndLength];
+        ControlFrame.WriteEnd(end, SampleId, 4, 127);
+        ReadOnlySpan<byte> Payload(byte[] frame) => frame.AsSpan(ProtocolConstants.LengthPrefixBytes);
+
+        var readResponse = ControlFrame.TryReadResponse(Payload(response), out var id, out var sequence, out var timestamp, out var status, out var contentType);
+        var responseFields = (id.SequenceEqual(SampleId), sequence, timestamp, status, contentType);
+        var readBare = ControlFrame.TryReadResponse(Payload(bare), out _, out _, out _, out var bareStatus, out var bareType);
+        var readSignal = ControlFrame.TryReadSignal(Payload(signal), out _, out var signalSequence, out _, out var kind);
+        var readEnd = ControlFrame.TryReadEnd(Payload(end), out _, out var endSequence, out var endTimestamp, out var droppedFrames);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((readResponse, responseFields), Is.EqualTo((true, (true, 1u, 124L, 429, (string?)"text/event-stream"))));
+            Assert.That((readBare, bareStatus, bareType), Is.EqualTo((true, 204, (string?)null)));
+            Assert.That((readSignal, signalSequence, kind), Is.EqualTo((true, 3u, SignalKind.ClientAborted)));
+            Assert.That((readEnd, endSequence, endTimestamp, droppedFrames), Is.EqualTo((true, 4u, 127L, 0)));
+
+            // MessagePack's own compact encoding of the same messages, a frame of another type, a frame one byte short.
+            var compactEnd = ProtocolSerializer.ToFrame(new EndMessage { ExecutionId = SampleId, Sequence = 4, Timestamp = 127 });
+            var compactSignal = ProtocolSerializer.ToFrame(new SignalMessage { ExecutionId = SampleId, Sequence = 3, Timestamp = 126, Kind = SignalKind.ClientAborted });
+            Assert.That(ControlFrame.TryReadEnd(Payload(compactEnd), out _, out _, out _, out _), Is.False);
+            Assert.That(ControlFrame.TryReadSignal(Payload(compactSignal), out _, out _, out _, out _), Is.False);
+            Assert.That(ControlFrame.TryReadEnd(Payload(signal), out _, out _, out _, out _), Is.False);
+            Assert.That(ControlFrame.TryReadResponse(Payload(response)[..^1], out _, out _, out _, out _, out _), Is.False);
+        });
     }
 
     [TestCase(0, 0, false)]
@@ -158,8 +194,8 @@ public class ProtocolSerializerTests
             TraceParent = withNulls ? null : "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
             TraceState = withNulls ? null : text,
         };
-        var frame = new byte[ControlFrameEncoder.StartLength(fields)];
-        ControlFrameEncoder.WriteStart(frame, fields, SampleId, 0, 123);
+        var frame = new byte[ControlFrame.StartLength(fields)];
+        ControlFrame.WriteStart(frame, fields, SampleId, 0, 123);
         var serialized = ProtocolSerializer.ToFrame(new StartMessage
         {
             ExecutionId = SampleId, Sequence = 0, Timestamp = 123, RequestId = fields.RequestId, Attempt = fields.Attempt,

@@ -4,13 +4,15 @@ using System.Text;
 namespace Tap.Protocol;
 
 /// <summary>
-/// Writes the shim's per-execution control frames by hand, as <see cref="ChunkFrame"/> does chunks: Start, Response, a
+/// The shim's per-execution control frames by hand, as <see cref="ChunkFrame"/> is for chunks: Start, Response, a
 /// Signal without text (UpstreamEnd, ClientAborted, DrainStarted) and End are in every execution, and MessagePack's
 /// serializer costs more than the rest of the frame's path (issue 16). Fields as the message classes key them, integers
 /// fixed-width. In Response a string field is nil or str8, so a content type over 255 UTF-8 bytes goes through
 /// <see cref="ProtocolSerializer"/>; Start's strings and body take whichever of str8/16/32 and bin8/16/32 fits.
+/// The sidecar reads Response, a Signal without text and End in place in this same layout (the TryRead methods); any
+/// other valid encoding goes through <see cref="ProtocolSerializer.Decode"/>.
 /// </summary>
-internal static class ControlFrameEncoder
+internal static class ControlFrame
 {
     public const int MaxInlineTextBytes = 255;
 
@@ -146,5 +148,62 @@ internal static class ControlFrameEncoder
         destination[p] = (byte)(eightBitCode + 2);
         BinaryPrimitives.WriteUInt32BigEndian(destination[(p + 1)..], (uint)length);
         return p + 5;
+    }
+
+    /// <summary>An End exactly as <see cref="WriteEnd"/> writes it, or with a negative fixint (the shim's "dropped whole").</summary>
+    public static bool TryReadEnd(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> executionId, out uint sequence, out long timestamp, out int droppedFrames)
+    {
+        droppedFrames = 0;
+        if (!ExecutionFrameHeader.TryRead(payload, MessageType.End, 4, out executionId, out sequence, out timestamp, out var p)
+            || payload.Length != p + 1 || payload[p] is > 0x7f and < 0xe0)
+        {
+            return false;
+        }
+
+        droppedFrames = (sbyte)payload[p];
+        return true;
+    }
+
+    /// <summary>A Signal without text exactly as <see cref="WriteSignal"/> writes it; the kind is not checked here.</summary>
+    public static bool TryReadSignal(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> executionId, out uint sequence, out long timestamp, out SignalKind kind)
+    {
+        kind = default;
+        if (!ExecutionFrameHeader.TryRead(payload, MessageType.Signal, 6, out executionId, out sequence, out timestamp, out var p)
+            || payload.Length != p + 3 || payload[p] > 0x7f || payload[p + 1] != 0xc0 || payload[p + 2] != 0xc0)
+        {
+            return false;
+        }
+
+        kind = (SignalKind)payload[p];
+        return true;
+    }
+
+    /// <summary>A Response exactly as <see cref="WriteResponse"/> writes it; <paramref name="contentType"/> is null for nil.</summary>
+    public static bool TryReadResponse(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> executionId, out uint sequence, out long timestamp, out int statusCode, out string? contentType)
+    {
+        statusCode = 0;
+        contentType = null;
+        if (!ExecutionFrameHeader.TryRead(payload, MessageType.Response, 5, out executionId, out sequence, out timestamp, out var p)
+            || payload.Length < p + 6 || payload[p] != 0xd2)
+        {
+            return false;
+        }
+
+        var status = BinaryPrimitives.ReadInt32BigEndian(payload[(p + 1)..]);
+        p += 5;
+        if (payload[p] == 0xc0 && payload.Length == p + 1)
+        {
+            statusCode = status;
+            return true;
+        }
+
+        if (payload[p] != 0xd9 || payload.Length < p + 2 || payload.Length != p + 2 + payload[p + 1])
+        {
+            return false;
+        }
+
+        statusCode = status;
+        contentType = Encoding.UTF8.GetString(payload[(p + 2)..]);
+        return true;
     }
 }
