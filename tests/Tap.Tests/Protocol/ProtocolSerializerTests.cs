@@ -112,14 +112,7 @@ public class ProtocolSerializerTests
     [Test]
     public void Hand_encoded_control_frames_decode_like_serialized_ones()
     {
-        var response = new byte[ControlFrame.ResponseLength(ControlFrame.TextBytes("text/event-stream; charset=utf-8"))];
-        ControlFrame.WriteResponse(response, 429, "text/event-stream; charset=utf-8", ControlFrame.TextBytes("text/event-stream; charset=utf-8"), SampleId, 1, 124);
-        var bare = new byte[ControlFrame.ResponseLength(-1)];
-        ControlFrame.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
-        var signal = new byte[ControlFrame.SignalLength];
-        ControlFrame.WriteSignal(signal, SignalKind.UpstreamEnd, SampleId, 3, 126);
-        var end = new byte[ControlFrame.EndLength];
-        ControlFrame.WriteEnd(end, SampleId, 4, 127);
+        var (response, bare, signal, end) = SampleControlFrames();
 
         (byte[] Frame, ProtocolMessage Expected)[] cases =
         [
@@ -137,14 +130,7 @@ public class ProtocolSerializerTests
     [Test]
     public void Hand_encoded_control_frames_are_read_back_in_place_and_other_encodings_are_not()
     {
-        var response = new byte[ControlFrame.ResponseLength(ControlFrame.TextBytes("text/event-stream"))];
-        ControlFrame.WriteResponse(response, 429, "text/event-stream", ControlFrame.TextBytes("text/event-stream"), SampleId, 1, 124);
-        var bare = new byte[ControlFrame.ResponseLength(-1)];
-        ControlFrame.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
-        var signal = new byte[ControlFrame.SignalLength];
-        ControlFrame.WriteSignal(signal, SignalKind.ClientAborted, SampleId, 3, 126);
-        var end = new byte[ControlFrame.EndLength];
-        ControlFrame.WriteEnd(end, SampleId, 4, 127);
+        var (response, bare, signal, end) = SampleControlFrames();
         ReadOnlySpan<byte> Payload(byte[] frame) => frame.AsSpan(ProtocolConstants.LengthPrefixBytes);
 
         var readResponse = ControlFrame.TryReadResponse(Payload(response), out var id, out var sequence, out var timestamp, out var status, out var contentType);
@@ -155,14 +141,14 @@ public class ProtocolSerializerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That((readResponse, responseFields), Is.EqualTo((true, (true, 1u, 124L, 429, (string?)"text/event-stream"))));
+            Assert.That((readResponse, responseFields), Is.EqualTo((true, (true, 1u, 124L, 429, (string?)"text/event-stream; charset=utf-8"))));
             Assert.That((readBare, bareStatus, bareType), Is.EqualTo((true, 204, (string?)null)));
-            Assert.That((readSignal, signalSequence, kind), Is.EqualTo((true, 3u, SignalKind.ClientAborted)));
+            Assert.That((readSignal, signalSequence, kind), Is.EqualTo((true, 3u, SignalKind.UpstreamEnd)));
             Assert.That((readEnd, endSequence, endTimestamp, droppedFrames), Is.EqualTo((true, 4u, 127L, 0)));
 
             // MessagePack's own compact encoding of the same messages, a frame of another type, a frame one byte short.
             var compactEnd = ProtocolSerializer.ToFrame(new EndMessage { ExecutionId = SampleId, Sequence = 4, Timestamp = 127 });
-            var compactSignal = ProtocolSerializer.ToFrame(new SignalMessage { ExecutionId = SampleId, Sequence = 3, Timestamp = 126, Kind = SignalKind.ClientAborted });
+            var compactSignal = ProtocolSerializer.ToFrame(new SignalMessage { ExecutionId = SampleId, Sequence = 3, Timestamp = 126, Kind = SignalKind.UpstreamEnd });
             Assert.That(ControlFrame.TryReadEnd(Payload(compactEnd), out _, out _, out _, out _), Is.False);
             Assert.That(ControlFrame.TryReadSignal(Payload(compactSignal), out _, out _, out _, out _), Is.False);
             Assert.That(ControlFrame.TryReadEnd(Payload(signal), out _, out _, out _, out _), Is.False);
@@ -342,6 +328,21 @@ public class ProtocolSerializerTests
     {
         Assert.That(ExecutionIds.FromBytes(SampleId).ToString(), Is.EqualTo("00010203-0405-0607-0809-0a0b0c0d0e0f"));
         Assert.That(ExecutionIds.ToBytes(ExecutionIds.FromBytes(SampleId)), Is.EqualTo(SampleId));
+    }
+
+    /// <summary>A Response with a content type and one without, an UpstreamEnd and an End, as the shim writes them.</summary>
+    private static (byte[] Response, byte[] Bare, byte[] Signal, byte[] End) SampleControlFrames()
+    {
+        const string ContentType = "text/event-stream; charset=utf-8";
+        var response = new byte[ControlFrame.ResponseLength(ControlFrame.TextBytes(ContentType))];
+        ControlFrame.WriteResponse(response, 429, ContentType, ControlFrame.TextBytes(ContentType), SampleId, 1, 124);
+        var bare = new byte[ControlFrame.ResponseLength(-1)];
+        ControlFrame.WriteResponse(bare, 204, null, -1, SampleId, 1, 124);
+        var signal = new byte[ControlFrame.SignalLength];
+        ControlFrame.WriteSignal(signal, SignalKind.UpstreamEnd, SampleId, 3, 126);
+        var end = new byte[ControlFrame.EndLength];
+        ControlFrame.WriteEnd(end, SampleId, 4, 127);
+        return (response, bare, signal, end);
     }
 
     private static ProtocolMessage DecodeFrame(byte[] frame)
