@@ -65,6 +65,21 @@ internal sealed class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
         };
 
+        // A sidecar beside its gateway may run at a lower priority (docs/benchmarks.md, "The sidecar yields the CPU"),
+        // started through a launcher such as `nice -n 10` or `chrt --idle 0`: both exec the command, so the child's id
+        // and /proc figures stay the sidecar's.
+        if (role == "sidecar" && Environment.GetEnvironmentVariable("TAP_BENCH_SIDECAR_VIA") is { Length: > 0 } via)
+        {
+            var launcher = via.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            info.FileName = launcher[0];
+            foreach (var word in launcher.Skip(1))
+            {
+                info.ArgumentList.Add(word);
+            }
+
+            info.ArgumentList.Add(Environment.ProcessPath!);
+        }
+
         // Started through `dotnet Tap.Benchmarks.dll`, the process path is the dotnet host.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {

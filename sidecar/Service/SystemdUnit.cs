@@ -8,7 +8,10 @@ namespace Tap.Sidecar.Service;
 /// The systemd unit of <c>tap serve</c>: Type=notify (the host reports readiness through
 /// Microsoft.Extensions.Hosting.Systemd), the socket under RuntimeDirectory /run/tap, the database under
 /// StateDirectory /var/lib/tap, restarted on failure, and a stop timeout longer than the host's own. UMask=0007
-/// makes the sockets 0770: a gateway connects when its user is in the service's group, nobody else.
+/// makes the sockets 0770: a gateway connects when its user is in the service's group, nobody else. The service
+/// yields the CPU (SCHED_IDLE, and an idle cgroup beside other services): on a shared machine a sidecar that preempts
+/// its gateway's wake-ups cost a paced gateway 3-6% of its throughput (docs/benchmarks.md), and what the sidecar cannot
+/// take at once the shims keep, in memory and then in their spool.
 /// </summary>
 internal static class SystemdUnit
 {
@@ -40,6 +43,9 @@ internal static class SystemdUnit
             Restart=on-failure
             RestartSec=2
             TimeoutStopSec={(int)StopTimeout.TotalSeconds}
+            # The gateway comes first: tap runs on the CPU time it leaves (docs/operations.md, "The gateway comes first").
+            CPUSchedulingPolicy=idle
+            CPUWeight=idle
 
             """);
         if (account is not null)

@@ -55,6 +55,15 @@ public sealed class ServiceCommandTests
     }
 
     [Test]
+    public void The_unit_yields_the_cpu_to_the_gateway_as_a_task_and_as_a_cgroup()
+    {
+        var lines = SystemdUnit.Create(new ServiceDefinition("/opt/tap/tap", ["serve"]), account: null).Split('\n');
+
+        // Both: inside its own cgroup a SCHED_IDLE task yields only to its siblings, so the cgroup must be idle too.
+        Assert.That(lines, Does.Contain("CPUSchedulingPolicy=idle").And.Contain("CPUWeight=idle"));
+    }
+
+    [Test]
     [Platform(Exclude = "Win")]
     public async Task Uninstall_removes_the_unit_and_its_enable_link()
     {
