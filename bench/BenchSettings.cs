@@ -24,7 +24,7 @@ internal sealed record BenchSettings(
 {
     public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(0.75), IngestExecutions: 3_000, IngestRepetitions: 1, InFlightExecutions: 10_000, ScaleExecutions: 1_000, GatewayWarmUp: TimeSpan.FromSeconds(1), WarmUpExecutions: 2_000, ColdSlices: 2, ColdVariants: false);
 
-    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: 10_000, GatewayWarmUp: TimeSpan.FromSeconds(5), WarmUpExecutions: 40_000, ColdSlices: 7, ColdVariants: true);
+    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: 30_000, GatewayWarmUp: TimeSpan.FromSeconds(5), WarmUpExecutions: 40_000, ColdSlices: 7, ColdVariants: true);
 
     /// <summary>The concurrent streams of the gateway measurement.</summary>
     public static IReadOnlyList<int> GatewayConcurrency { get; } = [1, 16, 128];
