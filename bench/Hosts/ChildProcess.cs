@@ -95,10 +95,12 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         info.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
 
-        // tap's own runtimeconfig turns dynamic PGO off (docs/benchmarks.md, "Cold start"); this harness's does not.
+        // tap's own runtimeconfig turns dynamic PGO off (docs/benchmarks.md, "Cold start") and the thread pool's spinning
+        // ("Issue 16, the sidecar's thread pool sleeps"); this harness's does neither.
         if (role == "sidecar")
         {
             info.Environment["DOTNET_TieredPGO"] = "0";
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
         }
 
         foreach (var (name, value) in environment)
