@@ -65,7 +65,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
         };
 
-        // A sidecar beside its gateway may run at a lower priority (docs/benchmarks.md, "The sidecar yields the CPU"),
+        // A sidecar beside its gateway may run at a lower priority (docs/benchmarks.md, "Issue 16, the sidecar yields the CPU"),
         // started through a launcher such as `nice -n 10` or `chrt --idle 0`: both exec the command, so the child's id
         // and /proc figures stay the sidecar's.
         if (role == "sidecar" && Environment.GetEnvironmentVariable("TAP_BENCH_SIDECAR_VIA") is { Length: > 0 } via)
