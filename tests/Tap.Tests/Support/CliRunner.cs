@@ -27,7 +27,7 @@ internal static class CliRunner
             ? [.. args, "--endpoint", TestEndpoints.UniquePipeName()]
             : args;
 
-    private static readonly HashSet<string> ReadingCommands = ["list", "show", "stats", "tail", "export", "purge", "compact", "replay"];
+    private static readonly HashSet<string> ReadingCommands = ["list", "show", "stats", "tail", "export", "purge", "compact", "replay", "prices", "reprice"];
 
     public static async Task<JsonElement> RunJsonAsync(params string[] args)
     {
