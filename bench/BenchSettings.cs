@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Tap.Benchmarks;
 
 /// <summary>
@@ -24,11 +26,21 @@ internal sealed record BenchSettings(
 {
     public static BenchSettings Quick { get; } = new("quick", QuickMicro: true, GatewayRounds: 2, TimeSpan.FromSeconds(0.75), IngestExecutions: 3_000, IngestRepetitions: 1, InFlightExecutions: 10_000, ScaleExecutions: 1_000, GatewayWarmUp: TimeSpan.FromSeconds(1), WarmUpExecutions: 2_000, ColdSlices: 2, ColdVariants: false);
 
-    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: 30_000, GatewayWarmUp: TimeSpan.FromSeconds(5), WarmUpExecutions: 40_000, ColdSlices: 7, ColdVariants: true);
+    public static BenchSettings Full { get; } = new("full", QuickMicro: false, GatewayRounds: 4, TimeSpan.FromSeconds(3), IngestExecutions: 20_000, IngestRepetitions: 3, InFlightExecutions: 10_000, ScaleExecutions: ScaleExecutionsOr(30_000), GatewayWarmUp: TimeSpan.FromSeconds(5), WarmUpExecutions: 40_000, ColdSlices: 7, ColdVariants: true);
 
     /// <summary>The concurrent streams of the gateway measurement.</summary>
     public static IReadOnlyList<int> GatewayConcurrency { get; } = [1, 16, 128];
 
-    /// <summary>The concurrent streams of the cost-per-execution measurement.</summary>
-    public static IReadOnlyList<int> ScaleConcurrency { get; } = [1, 10, 100, 1000];
+    // TAP_BENCH_SCALE_EXECUTIONS lengthens each row of the cost per execution, long enough to profile the sidecar in it.
+    private static int ScaleExecutionsOr(int executions) =>
+        Environment.GetEnvironmentVariable("TAP_BENCH_SCALE_EXECUTIONS") is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : executions;
+
+    /// <summary>
+    /// The concurrent streams of the cost-per-execution measurement; <c>TAP_BENCH_SCALE_STREAMS=1,1000</c> measures only those,
+    /// to weigh a runtime setting at the ends of the range in a third of the time.
+    /// </summary>
+    public static IReadOnlyList<int> ScaleConcurrency { get; } =
+        Environment.GetEnvironmentVariable("TAP_BENCH_SCALE_STREAMS") is { Length: > 0 } streams
+            ? [.. streams.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
+            : [1, 10, 100, 1000];
 }
