@@ -274,9 +274,9 @@ internal sealed class RecordStore : IDisposable
         }
     }
 
-    /// <exception cref="IOException">The commit's pages could not be written: they are not in the file.</exception>
     // Returns the log's end it waited for, which also decides the checkpoint: asking LiteDB is a query of its $database
     // collection (12-22 µs), asked once per save.
+    /// <exception cref="IOException">The commit's pages could not be written: they are not in the file.</exception>
     private long WaitDurable(long generation)
     {
         try
@@ -425,7 +425,8 @@ internal sealed class RecordStore : IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction, under the write gate the caller holds, and returns once it is
-    /// on disk; on a store fault it rolls back, marks the engine faulted (to be reopened) and rethrows.
+    /// on disk, with the log's end it waited for; on a store fault it rolls back, marks the engine faulted (to be reopened)
+    /// and rethrows.
     /// </summary>
     private long CommitDurably(Action work)
     {
